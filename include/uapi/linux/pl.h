@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/pl.yaml */
+/* YNL-GEN uapi header */
+
+#ifndef _UAPI_LINUX_PL_H
+#define _UAPI_LINUX_PL_H
+
+#define PL_FAMILY_NAME		"pl"
+#define PL_FAMILY_VERSION	1
+
+#define PL_NAME_MAX		63
+#define PL_MAX_AZS		32
+#define PL_MAX_LISTENERS	64
+#define PL_MAX_ALLOW		64
+#define PL_WEIGHT_MAX		256
+#define PL_IDLE_TIMEOUT_MAX	6000
+
+/**
+ * enum pl_az_state - State of an availability zone.
+ * @PL_AZ_STATE_UP: The zone takes new flows.
+ * @PL_AZ_STATE_DOWN: Zonal shift; the zone's backends get no new flows.
+ */
+enum pl_az_state {
+	PL_AZ_STATE_UP,
+	PL_AZ_STATE_DOWN,
+};
+
+/**
+ * enum pl_acceptance - How a service admits new endpoints.
+ * @PL_ACCEPTANCE_MANUAL: New endpoints wait in pending-acceptance until
+ *   accepted.
+ * @PL_ACCEPTANCE_AUTO: New endpoints are available at once.
+ */
+enum pl_acceptance {
+	PL_ACCEPTANCE_MANUAL,
+	PL_ACCEPTANCE_AUTO,
+};
+
+/**
+ * enum pl_endpoint_state - State of an endpoint's connection to its service.
+ * @PL_ENDPOINT_STATE_PENDING_ACCEPTANCE: Waiting for the service's owner to
+ *   accept it.
+ * @PL_ENDPOINT_STATE_AVAILABLE: Accepted; carries traffic.
+ * @PL_ENDPOINT_STATE_REJECTED: Refused by the service's owner; carries no
+ *   traffic.
+ */
+enum pl_endpoint_state {
+	PL_ENDPOINT_STATE_PENDING_ACCEPTANCE,
+	PL_ENDPOINT_STATE_AVAILABLE,
+	PL_ENDPOINT_STATE_REJECTED,
+};
+
+/**
+ * enum pl_backend_state - Whether a backend takes new flows.
+ * @PL_BACKEND_STATE_ACTIVE: Takes new flows (when its weight is above zero).
+ * @PL_BACKEND_STATE_DRAIN: Takes no new flows; existing flows continue.
+ */
+enum pl_backend_state {
+	PL_BACKEND_STATE_ACTIVE,
+	PL_BACKEND_STATE_DRAIN,
+};
+
+enum {
+	PL_A_AZ_NAME = 1,
+	PL_A_AZ_ZONE_ID,
+	PL_A_AZ_STATE,
+
+	__PL_A_AZ_MAX,
+	PL_A_AZ_MAX = (__PL_A_AZ_MAX - 1)
+};
+
+enum {
+	PL_A_SUBNET_ID = 1,
+	PL_A_SUBNET_PREFIX,
+	PL_A_SUBNET_PREFIX_LEN,
+	PL_A_SUBNET_AZ,
+	PL_A_SUBNET_IFINDEX,
+
+	__PL_A_SUBNET_MAX,
+	PL_A_SUBNET_MAX = (__PL_A_SUBNET_MAX - 1)
+};
+
+enum {
+	PL_A_LISTENER_PORT = 1,
+	PL_A_LISTENER_TARGET_PORT,
+
+	__PL_A_LISTENER_MAX,
+	PL_A_LISTENER_MAX = (__PL_A_LISTENER_MAX - 1)
+};
+
+enum {
+	PL_A_SOURCE_ADDRESS = 1,
+	PL_A_SOURCE_AZ,
+
+	__PL_A_SOURCE_MAX,
+	PL_A_SOURCE_MAX = (__PL_A_SOURCE_MAX - 1)
+};
+
+enum {
+	PL_A_SERVICE_NAME = 1,
+	PL_A_SERVICE_LISTENER,
+	PL_A_SERVICE_ACCEPTANCE,
+	PL_A_SERVICE_CROSS_ZONE,
+	PL_A_SERVICE_IDLE_TIMEOUT,
+	PL_A_SERVICE_SOURCE,
+	PL_A_SERVICE_ENDPOINTS,
+	PL_A_SERVICE_BACKENDS,
+
+	__PL_A_SERVICE_MAX,
+	PL_A_SERVICE_MAX = (__PL_A_SERVICE_MAX - 1)
+};
+
+enum {
+	PL_A_BACKEND_SERVICE = 1,
+	PL_A_BACKEND_ADDRESS,
+	PL_A_BACKEND_AZ,
+	PL_A_BACKEND_PORT,
+	PL_A_BACKEND_WEIGHT,
+	PL_A_BACKEND_STATE,
+
+	__PL_A_BACKEND_MAX,
+	PL_A_BACKEND_MAX = (__PL_A_BACKEND_MAX - 1)
+};
+
+enum {
+	PL_A_ENI_SUBNET = 1,
+	PL_A_ENI_IP,
+	PL_A_ENI_AZ,
+
+	__PL_A_ENI_MAX,
+	PL_A_ENI_MAX = (__PL_A_ENI_MAX - 1)
+};
+
+enum {
+	PL_A_PREFIX_ADDRESS = 1,
+	PL_A_PREFIX_LEN,
+
+	__PL_A_PREFIX_MAX,
+	PL_A_PREFIX_MAX = (__PL_A_PREFIX_MAX - 1)
+};
+
+enum {
+	PL_A_ENDPOINT_ID = 1,
+	PL_A_ENDPOINT_SERVICE,
+	PL_A_ENDPOINT_ENI,
+	PL_A_ENDPOINT_ALLOW,
+	PL_A_ENDPOINT_STATE,
+
+	__PL_A_ENDPOINT_MAX,
+	PL_A_ENDPOINT_MAX = (__PL_A_ENDPOINT_MAX - 1)
+};
+
+enum {
+	PL_A_LIMITS_MAX_AZS = 1,
+	PL_A_LIMITS_MAX_SUBNETS,
+	PL_A_LIMITS_MAX_SERVICES,
+	PL_A_LIMITS_MAX_BACKENDS,
+	PL_A_LIMITS_MAX_ENDPOINTS,
+	PL_A_LIMITS_AZS,
+	PL_A_LIMITS_SUBNETS,
+	PL_A_LIMITS_SERVICES,
+	PL_A_LIMITS_BACKENDS,
+	PL_A_LIMITS_ENDPOINTS,
+
+	__PL_A_LIMITS_MAX,
+	PL_A_LIMITS_MAX = (__PL_A_LIMITS_MAX - 1)
+};
+
+enum {
+	PL_CMD_AZ_ADD = 1,
+	PL_CMD_AZ_SET,
+	PL_CMD_AZ_DEL,
+	PL_CMD_AZ_GET,
+	PL_CMD_SUBNET_ADD,
+	PL_CMD_SUBNET_DEL,
+	PL_CMD_SUBNET_GET,
+	PL_CMD_SERVICE_ADD,
+	PL_CMD_SERVICE_SET,
+	PL_CMD_SERVICE_DEL,
+	PL_CMD_SERVICE_GET,
+	PL_CMD_SERVICE_SOURCE_ADD,
+	PL_CMD_SERVICE_SOURCE_DEL,
+	PL_CMD_BACKEND_ADD,
+	PL_CMD_BACKEND_SET,
+	PL_CMD_BACKEND_DEL,
+	PL_CMD_BACKEND_GET,
+	PL_CMD_ENDPOINT_ADD,
+	PL_CMD_ENDPOINT_SET,
+	PL_CMD_ENDPOINT_ALLOW_ADD,
+	PL_CMD_ENDPOINT_ALLOW_DEL,
+	PL_CMD_ENDPOINT_DEL,
+	PL_CMD_ENDPOINT_GET,
+	PL_CMD_LIMITS_GET,
+	PL_CMD_LIMITS_SET,
+	PL_CMD_AZ_ADD_NTF,
+	PL_CMD_AZ_CHANGE_NTF,
+	PL_CMD_AZ_DEL_NTF,
+	PL_CMD_SUBNET_ADD_NTF,
+	PL_CMD_SUBNET_DEL_NTF,
+	PL_CMD_SERVICE_ADD_NTF,
+	PL_CMD_SERVICE_CHANGE_NTF,
+	PL_CMD_SERVICE_DEL_NTF,
+	PL_CMD_BACKEND_ADD_NTF,
+	PL_CMD_BACKEND_CHANGE_NTF,
+	PL_CMD_BACKEND_DEL_NTF,
+	PL_CMD_ENDPOINT_ADD_NTF,
+	PL_CMD_ENDPOINT_CHANGE_NTF,
+	PL_CMD_ENDPOINT_DEL_NTF,
+	PL_CMD_LIMITS_CHANGE_NTF,
+
+	__PL_CMD_MAX,
+	PL_CMD_MAX = (__PL_CMD_MAX - 1)
+};
+
+#define PL_MCGRP_CONFIG	"config"
+
+#endif /* _UAPI_LINUX_PL_H */

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/pl.yaml */
+/* YNL-GEN kernel source */
+
+#include <net/netlink.h>
+#include <net/genetlink.h>
+
+#include "netlink-gen.h"
+
+#include <uapi/linux/pl.h>
+
+/* Common nested types */
+const struct nla_policy pl_eni_nl_policy[PL_A_ENI_AZ + 1] = {
+	[PL_A_ENI_SUBNET] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_ENI_IP] = { .type = NLA_U32, },
+	[PL_A_ENI_AZ] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+const struct nla_policy pl_listener_nl_policy[PL_A_LISTENER_TARGET_PORT + 1] = {
+	[PL_A_LISTENER_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[PL_A_LISTENER_TARGET_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+const struct nla_policy pl_prefix_nl_policy[PL_A_PREFIX_LEN + 1] = {
+	[PL_A_PREFIX_ADDRESS] = { .type = NLA_U32, },
+	[PL_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
+};
+
+const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_AZ + 1] = {
+	[PL_A_SOURCE_ADDRESS] = { .type = NLA_U32, },
+	[PL_A_SOURCE_AZ] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_AZ_ADD - do */
+static const struct nla_policy pl_az_add_nl_policy[PL_A_AZ_ZONE_ID + 1] = {
+	[PL_A_AZ_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_AZ_ZONE_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_AZ_SET - do */
+static const struct nla_policy pl_az_set_nl_policy[PL_A_AZ_STATE + 1] = {
+	[PL_A_AZ_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_AZ_STATE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+/* PL_CMD_AZ_DEL - do */
+static const struct nla_policy pl_az_del_nl_policy[PL_A_AZ_NAME + 1] = {
+	[PL_A_AZ_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_AZ_GET - do */
+static const struct nla_policy pl_az_get_nl_policy[PL_A_AZ_NAME + 1] = {
+	[PL_A_AZ_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_SUBNET_ADD - do */
+static const struct nla_policy pl_subnet_add_nl_policy[PL_A_SUBNET_IFINDEX + 1] = {
+	[PL_A_SUBNET_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_SUBNET_PREFIX] = { .type = NLA_U32, },
+	[PL_A_SUBNET_PREFIX_LEN] = NLA_POLICY_RANGE(NLA_U8, 1, 29),
+	[PL_A_SUBNET_AZ] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_SUBNET_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* PL_CMD_SUBNET_DEL - do */
+static const struct nla_policy pl_subnet_del_nl_policy[PL_A_SUBNET_ID + 1] = {
+	[PL_A_SUBNET_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_SUBNET_GET - do */
+static const struct nla_policy pl_subnet_get_nl_policy[PL_A_SUBNET_ID + 1] = {
+	[PL_A_SUBNET_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_SERVICE_ADD - do */
+static const struct nla_policy pl_service_add_nl_policy[PL_A_SERVICE_IDLE_TIMEOUT + 1] = {
+	[PL_A_SERVICE_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_SERVICE_LISTENER] = NLA_POLICY_NESTED(pl_listener_nl_policy),
+	[PL_A_SERVICE_ACCEPTANCE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PL_A_SERVICE_CROSS_ZONE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PL_A_SERVICE_IDLE_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, PL_IDLE_TIMEOUT_MAX),
+};
+
+/* PL_CMD_SERVICE_SET - do */
+static const struct nla_policy pl_service_set_nl_policy[PL_A_SERVICE_IDLE_TIMEOUT + 1] = {
+	[PL_A_SERVICE_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_SERVICE_ACCEPTANCE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PL_A_SERVICE_CROSS_ZONE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PL_A_SERVICE_IDLE_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, PL_IDLE_TIMEOUT_MAX),
+};
+
+/* PL_CMD_SERVICE_DEL - do */
+static const struct nla_policy pl_service_del_nl_policy[PL_A_SERVICE_NAME + 1] = {
+	[PL_A_SERVICE_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_SERVICE_GET - do */
+static const struct nla_policy pl_service_get_nl_policy[PL_A_SERVICE_NAME + 1] = {
+	[PL_A_SERVICE_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_SERVICE_SOURCE_ADD - do */
+static const struct nla_policy pl_service_source_add_nl_policy[PL_A_SERVICE_SOURCE + 1] = {
+	[PL_A_SERVICE_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_SERVICE_SOURCE] = NLA_POLICY_NESTED(pl_source_nl_policy),
+};
+
+/* PL_CMD_SERVICE_SOURCE_DEL - do */
+static const struct nla_policy pl_service_source_del_nl_policy[PL_A_SERVICE_SOURCE + 1] = {
+	[PL_A_SERVICE_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_SERVICE_SOURCE] = NLA_POLICY_NESTED(pl_source_nl_policy),
+};
+
+/* PL_CMD_BACKEND_ADD - do */
+static const struct nla_policy pl_backend_add_nl_policy[PL_A_BACKEND_WEIGHT + 1] = {
+	[PL_A_BACKEND_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_BACKEND_ADDRESS] = { .type = NLA_U32, },
+	[PL_A_BACKEND_AZ] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_BACKEND_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[PL_A_BACKEND_WEIGHT] = NLA_POLICY_MAX(NLA_U32, PL_WEIGHT_MAX),
+};
+
+/* PL_CMD_BACKEND_SET - do */
+static const struct nla_policy pl_backend_set_nl_policy[PL_A_BACKEND_STATE + 1] = {
+	[PL_A_BACKEND_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_BACKEND_ADDRESS] = { .type = NLA_U32, },
+	[PL_A_BACKEND_WEIGHT] = NLA_POLICY_MAX(NLA_U32, PL_WEIGHT_MAX),
+	[PL_A_BACKEND_STATE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+/* PL_CMD_BACKEND_DEL - do */
+static const struct nla_policy pl_backend_del_nl_policy[PL_A_BACKEND_ADDRESS + 1] = {
+	[PL_A_BACKEND_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_BACKEND_ADDRESS] = { .type = NLA_U32, },
+};
+
+/* PL_CMD_BACKEND_GET - do */
+static const struct nla_policy pl_backend_get_do_nl_policy[PL_A_BACKEND_ADDRESS + 1] = {
+	[PL_A_BACKEND_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_BACKEND_ADDRESS] = { .type = NLA_U32, },
+};
+
+/* PL_CMD_BACKEND_GET - dump */
+static const struct nla_policy pl_backend_get_dump_nl_policy[PL_A_BACKEND_SERVICE + 1] = {
+	[PL_A_BACKEND_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_ENDPOINT_ADD - do */
+static const struct nla_policy pl_endpoint_add_nl_policy[PL_A_ENDPOINT_ALLOW + 1] = {
+	[PL_A_ENDPOINT_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_ENDPOINT_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_ENDPOINT_ENI] = NLA_POLICY_NESTED(pl_eni_nl_policy),
+	[PL_A_ENDPOINT_ALLOW] = NLA_POLICY_NESTED(pl_prefix_nl_policy),
+};
+
+/* PL_CMD_ENDPOINT_SET - do */
+static const struct nla_policy pl_endpoint_set_nl_policy[PL_A_ENDPOINT_STATE + 1] = {
+	[PL_A_ENDPOINT_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_ENDPOINT_STATE] = NLA_POLICY_MAX(NLA_U8, 2),
+};
+
+/* PL_CMD_ENDPOINT_ALLOW_ADD - do */
+static const struct nla_policy pl_endpoint_allow_add_nl_policy[PL_A_ENDPOINT_ALLOW + 1] = {
+	[PL_A_ENDPOINT_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_ENDPOINT_ALLOW] = NLA_POLICY_NESTED(pl_prefix_nl_policy),
+};
+
+/* PL_CMD_ENDPOINT_ALLOW_DEL - do */
+static const struct nla_policy pl_endpoint_allow_del_nl_policy[PL_A_ENDPOINT_ALLOW + 1] = {
+	[PL_A_ENDPOINT_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_ENDPOINT_ALLOW] = NLA_POLICY_NESTED(pl_prefix_nl_policy),
+};
+
+/* PL_CMD_ENDPOINT_DEL - do */
+static const struct nla_policy pl_endpoint_del_nl_policy[PL_A_ENDPOINT_ID + 1] = {
+	[PL_A_ENDPOINT_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_ENDPOINT_GET - do */
+static const struct nla_policy pl_endpoint_get_do_nl_policy[PL_A_ENDPOINT_ID + 1] = {
+	[PL_A_ENDPOINT_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_ENDPOINT_GET - dump */
+static const struct nla_policy pl_endpoint_get_dump_nl_policy[PL_A_ENDPOINT_SERVICE + 1] = {
+	[PL_A_ENDPOINT_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_LIMITS_SET - do */
+static const struct nla_policy pl_limits_set_nl_policy[PL_A_LIMITS_MAX_ENDPOINTS + 1] = {
+	[PL_A_LIMITS_MAX_AZS] = NLA_POLICY_RANGE(NLA_U32, 1, PL_MAX_AZS),
+	[PL_A_LIMITS_MAX_SUBNETS] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PL_A_LIMITS_MAX_SERVICES] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PL_A_LIMITS_MAX_BACKENDS] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PL_A_LIMITS_MAX_ENDPOINTS] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* Ops table for pl */
+static const struct genl_split_ops pl_nl_ops[] = {
+	{
+		.cmd		= PL_CMD_AZ_ADD,
+		.doit		= pl_nl_az_add_doit,
+		.policy		= pl_az_add_nl_policy,
+		.maxattr	= PL_A_AZ_ZONE_ID,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_AZ_SET,
+		.doit		= pl_nl_az_set_doit,
+		.policy		= pl_az_set_nl_policy,
+		.maxattr	= PL_A_AZ_STATE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_AZ_DEL,
+		.doit		= pl_nl_az_del_doit,
+		.policy		= pl_az_del_nl_policy,
+		.maxattr	= PL_A_AZ_NAME,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_AZ_GET,
+		.doit		= pl_nl_az_get_doit,
+		.policy		= pl_az_get_nl_policy,
+		.maxattr	= PL_A_AZ_NAME,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= PL_CMD_AZ_GET,
+		.dumpit	= pl_nl_az_get_dumpit,
+		.flags	= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= PL_CMD_SUBNET_ADD,
+		.doit		= pl_nl_subnet_add_doit,
+		.policy		= pl_subnet_add_nl_policy,
+		.maxattr	= PL_A_SUBNET_IFINDEX,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_SUBNET_DEL,
+		.doit		= pl_nl_subnet_del_doit,
+		.policy		= pl_subnet_del_nl_policy,
+		.maxattr	= PL_A_SUBNET_ID,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_SUBNET_GET,
+		.doit		= pl_nl_subnet_get_doit,
+		.policy		= pl_subnet_get_nl_policy,
+		.maxattr	= PL_A_SUBNET_ID,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= PL_CMD_SUBNET_GET,
+		.dumpit	= pl_nl_subnet_get_dumpit,
+		.flags	= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= PL_CMD_SERVICE_ADD,
+		.doit		= pl_nl_service_add_doit,
+		.policy		= pl_service_add_nl_policy,
+		.maxattr	= PL_A_SERVICE_IDLE_TIMEOUT,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_SERVICE_SET,
+		.doit		= pl_nl_service_set_doit,
+		.policy		= pl_service_set_nl_policy,
+		.maxattr	= PL_A_SERVICE_IDLE_TIMEOUT,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_SERVICE_DEL,
+		.doit		= pl_nl_service_del_doit,
+		.policy		= pl_service_del_nl_policy,
+		.maxattr	= PL_A_SERVICE_NAME,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_SERVICE_GET,
+		.doit		= pl_nl_service_get_doit,
+		.policy		= pl_service_get_nl_policy,
+		.maxattr	= PL_A_SERVICE_NAME,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= PL_CMD_SERVICE_GET,
+		.dumpit	= pl_nl_service_get_dumpit,
+		.flags	= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= PL_CMD_SERVICE_SOURCE_ADD,
+		.doit		= pl_nl_service_source_add_doit,
+		.policy		= pl_service_source_add_nl_policy,
+		.maxattr	= PL_A_SERVICE_SOURCE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_SERVICE_SOURCE_DEL,
+		.doit		= pl_nl_service_source_del_doit,
+		.policy		= pl_service_source_del_nl_policy,
+		.maxattr	= PL_A_SERVICE_SOURCE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_BACKEND_ADD,
+		.doit		= pl_nl_backend_add_doit,
+		.policy		= pl_backend_add_nl_policy,
+		.maxattr	= PL_A_BACKEND_WEIGHT,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_BACKEND_SET,
+		.doit		= pl_nl_backend_set_doit,
+		.policy		= pl_backend_set_nl_policy,
+		.maxattr	= PL_A_BACKEND_STATE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_BACKEND_DEL,
+		.doit		= pl_nl_backend_del_doit,
+		.policy		= pl_backend_del_nl_policy,
+		.maxattr	= PL_A_BACKEND_ADDRESS,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_BACKEND_GET,
+		.doit		= pl_nl_backend_get_doit,
+		.policy		= pl_backend_get_do_nl_policy,
+		.maxattr	= PL_A_BACKEND_ADDRESS,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_BACKEND_GET,
+		.dumpit		= pl_nl_backend_get_dumpit,
+		.policy		= pl_backend_get_dump_nl_policy,
+		.maxattr	= PL_A_BACKEND_SERVICE,
+		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= PL_CMD_ENDPOINT_ADD,
+		.doit		= pl_nl_endpoint_add_doit,
+		.policy		= pl_endpoint_add_nl_policy,
+		.maxattr	= PL_A_ENDPOINT_ALLOW,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_ENDPOINT_SET,
+		.doit		= pl_nl_endpoint_set_doit,
+		.policy		= pl_endpoint_set_nl_policy,
+		.maxattr	= PL_A_ENDPOINT_STATE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_ENDPOINT_ALLOW_ADD,
+		.doit		= pl_nl_endpoint_allow_add_doit,
+		.policy		= pl_endpoint_allow_add_nl_policy,
+		.maxattr	= PL_A_ENDPOINT_ALLOW,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_ENDPOINT_ALLOW_DEL,
+		.doit		= pl_nl_endpoint_allow_del_doit,
+		.policy		= pl_endpoint_allow_del_nl_policy,
+		.maxattr	= PL_A_ENDPOINT_ALLOW,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_ENDPOINT_DEL,
+		.doit		= pl_nl_endpoint_del_doit,
+		.policy		= pl_endpoint_del_nl_policy,
+		.maxattr	= PL_A_ENDPOINT_ID,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_ENDPOINT_GET,
+		.doit		= pl_nl_endpoint_get_doit,
+		.policy		= pl_endpoint_get_do_nl_policy,
+		.maxattr	= PL_A_ENDPOINT_ID,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_ENDPOINT_GET,
+		.dumpit		= pl_nl_endpoint_get_dumpit,
+		.policy		= pl_endpoint_get_dump_nl_policy,
+		.maxattr	= PL_A_ENDPOINT_SERVICE,
+		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd	= PL_CMD_LIMITS_GET,
+		.doit	= pl_nl_limits_get_doit,
+		.flags	= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_LIMITS_SET,
+		.doit		= pl_nl_limits_set_doit,
+		.policy		= pl_limits_set_nl_policy,
+		.maxattr	= PL_A_LIMITS_MAX_ENDPOINTS,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+};
+
+static const struct genl_multicast_group pl_nl_mcgrps[] = {
+	[PL_NLGRP_CONFIG] = { "config", },
+};
+
+struct genl_family pl_nl_family __ro_after_init = {
+	.name		= PL_FAMILY_NAME,
+	.version	= PL_FAMILY_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.split_ops	= pl_nl_ops,
+	.n_split_ops	= ARRAY_SIZE(pl_nl_ops),
+	.mcgrps		= pl_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(pl_nl_mcgrps),
+};

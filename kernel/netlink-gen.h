@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/pl.yaml */
+/* YNL-GEN kernel header */
+
+#ifndef _LINUX_PL_GEN_H
+#define _LINUX_PL_GEN_H
+
+#include <net/netlink.h>
+#include <net/genetlink.h>
+
+#include <uapi/linux/pl.h>
+
+/* Common nested types */
+extern const struct nla_policy pl_eni_nl_policy[PL_A_ENI_AZ + 1];
+extern const struct nla_policy pl_listener_nl_policy[PL_A_LISTENER_TARGET_PORT + 1];
+extern const struct nla_policy pl_prefix_nl_policy[PL_A_PREFIX_LEN + 1];
+extern const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_AZ + 1];
+
+int pl_nl_az_add_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_az_set_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_az_del_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_az_get_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_az_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int pl_nl_subnet_add_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_subnet_del_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_subnet_get_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_subnet_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int pl_nl_service_add_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_service_set_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_service_del_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_service_get_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_service_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int pl_nl_service_source_add_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_service_source_del_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_backend_add_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_backend_set_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_backend_del_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_backend_get_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_backend_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int pl_nl_endpoint_add_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_endpoint_set_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_endpoint_allow_add_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_endpoint_allow_del_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_endpoint_del_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_endpoint_get_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_endpoint_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int pl_nl_limits_get_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info);
+
+enum {
+	PL_NLGRP_CONFIG,
+};
+
+extern struct genl_family pl_nl_family;
+
+#endif /* _LINUX_PL_GEN_H */
