@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pl: PrivateLink-style interface endpoints for Linux routers.
+#
+#   make                 pl.ko for one kernel, and pl-ctl
+#   make KDIR=DIR        ... against the kernel build tree DIR
+#   make modules-all     pl.ko for every kernel with headers installed
+#   make install         install the module, pl-ctl and its man page
+#   make check           every gate and every test, on every kernel
+#   make demo            a VM that loads pl and shows a configuration
+#   make regen           regenerate code from the YNL spec
+
+PL_VERSION := 0.1.0
+export PL_VERSION
+
+TOP := $(abspath .)
+BUILD := $(TOP)/build
+
+# The running kernel's headers when installed, else the newest ones.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(lastword $(sort $(wildcard /lib/modules/*/build))))
+KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# Every kernel whose headers are installed.
+KERNELS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
+
+MODULE_SRC := Kbuild $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/pl.h
+
+DESTDIR ?=
+PREFIX ?= /usr
+INSTALL_MOD_DIR ?= extra
+
+.PHONY: all module modules-all pl-ctl install check demo regen clean FORCE
+
+all: module pl-ctl
+
+module:
+	@[ -n "$(KDIR)" ] || { echo "no kernel headers found: apt-get install linux-headers-amd64" >&2; exit 1; }
+	@$(MAKE) --no-print-directory module-build KR=$(KRELEASE) KD=$(KDIR)
+
+modules-all:
+	@for k in $(KERNELS); do \
+		$(MAKE) --no-print-directory module-build KR=$$k KD=/lib/modules/$$k/build || exit 1; \
+	done
+
+# Each kernel's objects live in build/<release>/, a copy of the sources.
+module-build:
+	@mkdir -p $(BUILD)/$(KR)/kernel $(BUILD)/$(KR)/include/uapi/linux
+	@for f in $(MODULE_SRC); do cmp -s $$f $(BUILD)/$(KR)/$$f || cp -p $$f $(BUILD)/$(KR)/$$f; done
+	$(MAKE) -C $(KD) M=$(BUILD)/$(KR) $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
+
+pl-ctl:
+	$(MAKE) -C tools/pl-ctl
+
+install: module pl-ctl
+	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KRELEASE) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	$(MAKE) -C tools/pl-ctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+check:
+	@tools/check
+
+demo:
+	@tools/demo
+
+regen:
+	@tools/ynl/regen
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C tools/pl-ctl clean

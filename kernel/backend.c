@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Backends (targets) of a service: an address unique within the service,
+ * a zone, an optional port, a weight and a state.
+ */
+
+#include <linux/slab.h>
+
+#include "az.h"
+#include "backend.h"
+#include "compat.h"
+#include "netlink.h"
+#include "service.h"
+
+static struct pl_backend *pl_backend_lookup(struct pl_net *pn,
+					    const struct pl_service *svc,
+					    __be32 addr)
+{
+	struct pl_obj *obj;
+	union pl_key key;
+
+	pl_key_pair(&key, svc->obj.id, addr);
+	obj = pl_table_lookup(&pn->backends, &key);
+	return obj ? container_of(obj, struct pl_backend, obj) : NULL;
+}
+
+static int pl_backend_fill(struct sk_buff *skb, const void *obj)
+{
+	const struct pl_backend *b = container_of(obj, struct pl_backend, obj);
+
+	if (nla_put_string(skb, PL_A_BACKEND_SERVICE, b->svc->obj.key.name) ||
+	    nla_put_in_addr(skb, PL_A_BACKEND_ADDRESS, b->addr) ||
+	    nla_put_string(skb, PL_A_BACKEND_AZ, b->az->obj.key.name) ||
+	    (b->port && nla_put_u16(skb, PL_A_BACKEND_PORT, b->port)) ||
+	    nla_put_u32(skb, PL_A_BACKEND_WEIGHT, b->weight) ||
+	    nla_put_u8(skb, PL_A_BACKEND_STATE, b->state))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The service and address a request names. */
+static int pl_backend_key(struct pl_req *req, struct pl_service **svc,
+			  __be32 *addr)
+{
+	const struct nlattr *attr;
+
+	attr = pl_req_attr(req, PL_A_BACKEND_SERVICE, "service name");
+	if (!attr)
+		return -EINVAL;
+	*svc = pl_service_find(req, attr);
+	if (IS_ERR(*svc))
+		return PTR_ERR(*svc);
+	attr = pl_req_attr(req, PL_A_BACKEND_ADDRESS, "backend address");
+	return pl_req_unicast(req, attr, "backend address", addr);
+}
+
+/* The backend a request names, or an error pointer. */
+static struct pl_backend *pl_backend_req(struct pl_req *req)
+{
+	struct pl_service *svc;
+	struct pl_backend *b;
+	__be32 addr;
+	int err;
+
+	err = pl_backend_key(req, &svc, &addr);
+	if (err)
+		return ERR_PTR(err);
+	b = pl_backend_lookup(req->pn, svc, addr);
+	if (!b)
+		return ERR_PTR(pl_fail(req, -ENOENT,
+				       req->info->attrs[PL_A_BACKEND_ADDRESS],
+				       "service \"%s\" has no backend %pI4",
+				       svc->obj.key.name, &addr));
+	return b;
+}
+
+/* weight and state, when given. */
+static bool pl_backend_settings(struct pl_req *req, struct pl_backend *b)
+{
+	struct nlattr **attrs = req->info->attrs;
+	bool changed = false;
+	u32 v;
+
+	if (attrs[PL_A_BACKEND_WEIGHT]) {
+		v = nla_get_u32(attrs[PL_A_BACKEND_WEIGHT]);
+		changed |= b->weight != v;
+		WRITE_ONCE(b->weight, v);
+	}
+	if (attrs[PL_A_BACKEND_STATE]) {
+		v = nla_get_u8(attrs[PL_A_BACKEND_STATE]);
+		changed |= b->state != v;
+		WRITE_ONCE(b->state, v);
+	}
+	return changed;
+}
+
+static struct pl_backend *pl_backend_new(struct pl_req *req,
+					 struct pl_service *svc, __be32 addr)
+{
+	struct nlattr **attrs = req->info->attrs;
+	const struct nlattr *az_attr;
+	struct pl_backend *b;
+	struct pl_az *az;
+
+	az_attr = pl_req_attr(req, PL_A_BACKEND_AZ, "AZ");
+	if (!az_attr)
+		return ERR_PTR(-EINVAL);
+	az = pl_az_find(req, az_attr);
+	if (IS_ERR(az))
+		return ERR_CAST(az);
+	if (pl_table_full(&req->pn->backends))
+		return ERR_PTR(pl_fail(req, -ENOSPC, NULL,
+				       "backend limit reached (%u)",
+				       req->pn->backends.max));
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	pl_key_pair(&b->obj.key, svc->obj.id, addr);
+	b->svc = svc;
+	b->az = az;
+	b->addr = addr;
+	b->weight = 1;
+	b->state = PL_BACKEND_STATE_ACTIVE;
+	if (attrs[PL_A_BACKEND_PORT])
+		b->port = nla_get_u16(attrs[PL_A_BACKEND_PORT]);
+	pl_backend_settings(req, b);
+	return b;
+}
+
+static int pl_backend_add(struct pl_req *req)
+{
+	struct pl_service *svc;
+	struct pl_backend *b;
+	__be32 addr;
+	int err;
+
+	err = pl_backend_key(req, &svc, &addr);
+	if (err)
+		return err;
+	if (pl_backend_lookup(req->pn, svc, addr))
+		return pl_fail(req, -EEXIST,
+			       req->info->attrs[PL_A_BACKEND_ADDRESS],
+			       "service \"%s\" has backend %pI4 already",
+			       svc->obj.key.name, &addr);
+	b = pl_backend_new(req, svc, addr);
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	err = pl_table_insert(&req->pn->backends, &b->obj);
+	if (err) {
+		kfree(b);
+		return err;
+	}
+	list_add_tail_rcu(&b->list, &svc->backends);
+	svc->n_backends++;
+	b->az->n_backends++;
+	pl_net_changed(req->pn);
+	pl_nl_notify(req, PL_CMD_BACKEND_ADD_NTF, pl_backend_fill, &b->obj);
+	return 0;
+}
+
+static int pl_backend_set(struct pl_req *req)
+{
+	struct pl_backend *b = pl_backend_req(req);
+
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	if (!pl_backend_settings(req, b))
+		return 0;
+	pl_net_changed(req->pn);
+	pl_nl_notify(req, PL_CMD_BACKEND_CHANGE_NTF, pl_backend_fill, &b->obj);
+	return 0;
+}
+
+static void pl_backend_free(struct pl_net *pn, struct pl_backend *b)
+{
+	pl_table_remove(&pn->backends, &b->obj);
+	list_del_rcu(&b->list);
+	b->svc->n_backends--;
+	b->az->n_backends--;
+	kfree_rcu(b, rcu);
+}
+
+static int pl_backend_del(struct pl_req *req)
+{
+	struct pl_backend *b = pl_backend_req(req);
+
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	pl_net_changed(req->pn);
+	pl_nl_notify(req, PL_CMD_BACKEND_DEL_NTF, pl_backend_fill, &b->obj);
+	pl_backend_free(req->pn, b);
+	return 0;
+}
+
+static int pl_backend_get(struct pl_req *req)
+{
+	struct pl_backend *b = pl_backend_req(req);
+
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	return pl_nl_reply(req, PL_CMD_BACKEND_GET, pl_backend_fill, &b->obj);
+}
+
+/* Remove every backend of a service; announce it when req is given. */
+void pl_backends_flush_service(struct pl_net *pn, struct pl_service *svc,
+			       struct pl_req *req)
+{
+	struct pl_backend *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, &svc->backends, list) {
+		if (req)
+			pl_nl_notify(req, PL_CMD_BACKEND_DEL_NTF,
+				     pl_backend_fill, &b->obj);
+		pl_backend_free(pn, b);
+	}
+}
+
+int pl_nl_backend_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_backend_add);
+}
+
+int pl_nl_backend_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_backend_set);
+}
+
+int pl_nl_backend_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_backend_del);
+}
+
+int pl_nl_backend_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_backend_get);
+}
+
+static bool pl_backend_match(const struct pl_obj *obj, const void *name)
+{
+	const struct pl_backend *b = container_of(obj, struct pl_backend, obj);
+
+	return !strcmp(b->svc->obj.key.name, name);
+}
+
+int pl_nl_backend_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct nlattr *svc = pl_dump_attrs(cb)[PL_A_BACKEND_SERVICE];
+	struct pl_net *pn = pl_net(sock_net(skb->sk));
+	struct pl_dump d = {
+		.table = &pn->backends,
+		.cmd = PL_CMD_BACKEND_GET,
+		.fill = pl_backend_fill,
+		.match = svc ? pl_backend_match : NULL,
+		.arg = svc ? nla_data(svc) : NULL,
+	};
+
+	return pl_nl_dump(skb, cb, &d);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Backends (targets) of a service. */
+
+#ifndef _PL_BACKEND_H
+#define _PL_BACKEND_H
+
+#include <linux/list.h>
+
+#include "table.h"
+
+struct pl_req;
+struct pl_net;
+struct pl_az;
+struct pl_service;
+
+struct pl_backend {
+	struct pl_obj obj;		/* key: (service id, address) */
+	struct pl_service *svc;
+	struct pl_az *az;
+	__be32 addr;
+	u16 port;			/* 0: each listener's target port */
+	u16 weight;			/* READ_ONCE() */
+	u8 state;			/* enum pl_backend_state; READ_ONCE() */
+	struct list_head list;		/* in svc->backends, in order added */
+	struct rcu_head rcu;
+};
+
+void pl_backends_flush_service(struct pl_net *pn, struct pl_service *svc,
+			       struct pl_req *req);
+
+#endif /* _PL_BACKEND_H */

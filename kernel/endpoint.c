@@ -1,0 +1,615 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interface endpoints: an id, the service they connect to, one network
+ * interface (ENI) per subnet they are placed in (at most one per zone),
+ * the source prefixes allowed to use them, and their state.
+ */
+
+#include <linux/inetdevice.h>
+#include <linux/slab.h>
+
+#include "az.h"
+#include "compat.h"
+#include "endpoint.h"
+#include "netlink.h"
+#include "service.h"
+#include "subnet.h"
+
+static struct pl_endpoint *pl_endpoint_lookup(struct pl_net *pn,
+					      const union pl_key *key)
+{
+	struct pl_obj *obj = pl_table_lookup(&pn->endpoints, key);
+
+	return obj ? container_of(obj, struct pl_endpoint, obj) : NULL;
+}
+
+/* Refuse an address that an ENI or a source address holds already. */
+int pl_addr_check_free(struct pl_req *req, __be32 ip,
+		       const struct nlattr *attr)
+{
+	const struct pl_addr *a = pl_addr_lookup(&req->pn->addrs, ip);
+	const struct pl_source *src;
+	const struct pl_eni *eni;
+
+	if (!a)
+		return 0;
+	if (a->kind == PL_ADDR_ENI) {
+		eni = container_of(a, struct pl_eni, addr);
+		return pl_fail(req, -EADDRINUSE, attr,
+			       "%pI4 is taken by endpoint \"%s\"", &ip,
+			       eni->ep->obj.key.name);
+	}
+	src = container_of(a, struct pl_source, addr);
+	return pl_fail(req, -EADDRINUSE, attr,
+		       "%pI4 is a source address of service \"%s\"", &ip,
+		       src->svc->obj.key.name);
+}
+
+static int pl_endpoint_fill_enis(struct sk_buff *skb,
+				 const struct pl_endpoint *ep)
+{
+	u8 i;
+
+	for (i = 0; i < ep->n_enis; i++) {
+		const struct pl_eni *eni = &ep->enis[i];
+		struct nlattr *nest;
+
+		nest = nla_nest_start(skb, PL_A_ENDPOINT_ENI);
+		if (!nest ||
+		    nla_put_string(skb, PL_A_ENI_SUBNET,
+				   eni->subnet->obj.key.name) ||
+		    nla_put_in_addr(skb, PL_A_ENI_IP, eni->addr.addr) ||
+		    nla_put_string(skb, PL_A_ENI_AZ,
+				   eni->subnet->az->obj.key.name))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static int pl_prefix_put(struct sk_buff *skb, int type,
+			 const struct pl_prefix *p)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest || nla_put_in_addr(skb, PL_A_PREFIX_ADDRESS, p->addr) ||
+	    nla_put_u8(skb, PL_A_PREFIX_LEN, p->len))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Called with the configuration lock held. */
+static struct pl_allow *pl_endpoint_allow(const struct pl_endpoint *ep)
+{
+	return rcu_dereference_protected(ep->allow, true);
+}
+
+static int pl_endpoint_fill(struct sk_buff *skb, const void *obj)
+{
+	const struct pl_endpoint *ep;
+	const struct pl_allow *allow;
+	u32 i;
+
+	ep = container_of(obj, struct pl_endpoint, obj);
+	if (nla_put_string(skb, PL_A_ENDPOINT_ID, ep->obj.key.name) ||
+	    nla_put_string(skb, PL_A_ENDPOINT_SERVICE, ep->svc->obj.key.name) ||
+	    pl_endpoint_fill_enis(skb, ep) ||
+	    nla_put_u8(skb, PL_A_ENDPOINT_STATE, ep->state))
+		return -EMSGSIZE;
+	allow = pl_endpoint_allow(ep);
+	for (i = 0; allow && i < allow->n; i++) {
+		if (pl_prefix_put(skb, PL_A_ENDPOINT_ALLOW,
+				  &allow->prefixes[i]))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+/* Parse one ENI nest; its IP stays 0 when the kernel is to pick it. */
+static int pl_eni_parse(struct pl_req *req, const struct nlattr *nest,
+			struct pl_endpoint *ep, u8 n)
+{
+	struct pl_eni *eni = &ep->enis[n];
+	struct nlattr *tb[PL_A_ENI_MAX + 1];
+	const struct nlattr *a;
+	struct pl_subnet *s;
+	u8 i;
+	int err;
+
+	err = nla_parse_nested(tb, PL_A_ENI_MAX, nest, pl_eni_nl_policy,
+			       req->info->extack);
+	if (err)
+		return err;
+	a = pl_nest_attr(req, nest, tb, PL_A_ENI_SUBNET, "ENI subnet");
+	if (!a)
+		return -EINVAL;
+	s = pl_subnet_find(req, a);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	for (i = 0; i < n; i++) {
+		if (ep->enis[i].subnet->az == s->az)
+			return pl_fail(req, -EINVAL, a,
+				       "subnets \"%s\" and \"%s\" are both in AZ \"%s\": one ENI per AZ",
+				       ep->enis[i].subnet->obj.key.name,
+				       s->obj.key.name, s->az->obj.key.name);
+	}
+	eni->subnet = s;
+	eni->ep = ep;
+	eni->addr.kind = PL_ADDR_ENI;
+	if (tb[PL_A_ENI_IP]) {
+		eni->addr.addr = nla_get_in_addr(tb[PL_A_ENI_IP]);
+		err = pl_subnet_check_ip(req, s, eni->addr.addr,
+					 tb[PL_A_ENI_IP]) ?:
+		      pl_addr_check_free(req, eni->addr.addr, tb[PL_A_ENI_IP]);
+	}
+	return err;
+}
+
+static int pl_endpoint_enis(struct pl_req *req, struct pl_endpoint *ep)
+{
+	const struct nlattr *pos;
+	int rem, err;
+	u8 n = 0;
+
+	nla_for_each_attr(pos, pl_req_head(req), pl_req_len(req), rem) {
+		if (nla_type(pos) != PL_A_ENDPOINT_ENI)
+			continue;
+		err = pl_eni_parse(req, pos, ep, n++);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Put every ENI in the address table, picking the IPs not given. */
+static int pl_endpoint_place(struct pl_req *req, struct pl_endpoint *ep)
+{
+	struct pl_net *pn = req->pn;
+	int err = 0;
+	u8 i;
+
+	for (i = 0; i < ep->n_enis; i++) {
+		struct pl_eni *eni = &ep->enis[i];
+
+		if (!eni->addr.addr)
+			eni->addr.addr = pl_subnet_pick_ip(pn, eni->subnet);
+		if (!eni->addr.addr) {
+			err = pl_fail(req, -ENOSPC, NULL,
+				      "subnet \"%s\" has no free address",
+				      eni->subnet->obj.key.name);
+			break;
+		}
+		err = pl_addr_insert(&pn->addrs, &eni->addr);
+		if (err)
+			break;
+	}
+	if (!err)
+		return 0;
+	while (i--)
+		pl_addr_remove(&pn->addrs, &ep->enis[i].addr);
+	return err;
+}
+
+static int pl_prefix_parse(struct pl_req *req, const struct nlattr *nest,
+			   struct pl_prefix *p)
+{
+	struct nlattr *tb[PL_A_PREFIX_MAX + 1];
+	const struct nlattr *a, *l;
+	int err;
+
+	err = nla_parse_nested(tb, PL_A_PREFIX_MAX, nest, pl_prefix_nl_policy,
+			       req->info->extack);
+	if (err)
+		return err;
+	a = pl_nest_attr(req, nest, tb, PL_A_PREFIX_ADDRESS, "prefix address");
+	if (!a)
+		return -EINVAL;
+	l = pl_nest_attr(req, nest, tb, PL_A_PREFIX_LEN, "prefix length");
+	if (!l)
+		return -EINVAL;
+	p->addr = nla_get_in_addr(a);
+	p->len = nla_get_u8(l);
+	if (p->addr & ~inet_make_mask(p->len))
+		return pl_fail(req, -EINVAL, a, "%pI4/%u has host bits set",
+			       &p->addr, p->len);
+	return 0;
+}
+
+static int pl_allow_find(const struct pl_allow *allow,
+			 const struct pl_prefix *p)
+{
+	u32 i;
+
+	for (i = 0; allow && i < allow->n; i++) {
+		if (allow->prefixes[i].addr == p->addr &&
+		    allow->prefixes[i].len == p->len)
+			return i;
+	}
+	return -1;
+}
+
+static struct pl_allow *pl_allow_alloc(struct pl_req *req, u32 n)
+{
+	struct pl_allow *allow;
+
+	if (n > PL_MAX_ALLOW)
+		return ERR_PTR(pl_fail(req, -E2BIG, NULL,
+				       "an endpoint allows at most %u prefixes",
+				       PL_MAX_ALLOW));
+	allow = kzalloc(struct_size(allow, prefixes, n), GFP_KERNEL_ACCOUNT);
+	if (!allow)
+		return ERR_PTR(-ENOMEM);
+	allow->n = n;
+	return allow;
+}
+
+/* The allow list of an endpoint-add request; NULL when there is none. */
+static struct pl_allow *pl_endpoint_allow_req(struct pl_req *req)
+{
+	u32 n = pl_req_count(req, PL_A_ENDPOINT_ALLOW), i = 0;
+	const struct nlattr *pos;
+	struct pl_allow *allow;
+	int rem, err;
+
+	if (!n)
+		return NULL;
+	allow = pl_allow_alloc(req, n);
+	if (IS_ERR(allow))
+		return allow;
+	allow->n = 0;
+	nla_for_each_attr(pos, pl_req_head(req), pl_req_len(req), rem) {
+		struct pl_prefix *p = &allow->prefixes[i];
+
+		if (nla_type(pos) != PL_A_ENDPOINT_ALLOW)
+			continue;
+		err = pl_prefix_parse(req, pos, p);
+		if (!err && pl_allow_find(allow, p) >= 0)
+			err = pl_fail(req, -EEXIST, pos,
+				      "prefix %pI4/%u is given twice",
+				      &p->addr, p->len);
+		if (err) {
+			kfree(allow);
+			return ERR_PTR(err);
+		}
+		allow->n = ++i;
+	}
+	return allow;
+}
+
+static struct pl_endpoint *pl_endpoint_alloc(struct pl_req *req)
+{
+	int n = pl_req_count(req, PL_A_ENDPOINT_ENI);
+	struct pl_endpoint *ep;
+
+	if (!n) {
+		NL_SET_ERR_ATTR_MISS(req->info->extack, NULL,
+				     PL_A_ENDPOINT_ENI);
+		return ERR_PTR(pl_fail(req, -EINVAL, NULL,
+				       "an endpoint needs a subnet"));
+	}
+	if (n > PL_MAX_AZS)
+		return ERR_PTR(pl_fail(req, -E2BIG, NULL,
+				       "an endpoint has at most one ENI per AZ"));
+	if (pl_table_full(&req->pn->endpoints))
+		return ERR_PTR(pl_fail(req, -ENOSPC, NULL,
+				       "endpoint limit reached (%u)",
+				       req->pn->endpoints.max));
+	ep = kzalloc(struct_size(ep, enis, n), GFP_KERNEL_ACCOUNT);
+	if (!ep)
+		return ERR_PTR(-ENOMEM);
+	ep->n_enis = n;
+	return ep;
+}
+
+static void pl_endpoint_link(struct pl_endpoint *ep)
+{
+	struct pl_service *svc = ep->svc;
+	u8 i;
+
+	svc->n_endpoints++;
+	for (i = 0; i < ep->n_enis; i++)
+		ep->enis[i].subnet->n_enis++;
+	ep->state = svc->acceptance == PL_ACCEPTANCE_AUTO ?
+		    PL_ENDPOINT_STATE_AVAILABLE :
+		    PL_ENDPOINT_STATE_PENDING_ACCEPTANCE;
+}
+
+/* Everything but the table entry and the addresses is checked first. */
+static struct pl_endpoint *pl_endpoint_build(struct pl_req *req,
+					     const union pl_key *key)
+{
+	const struct nlattr *attr;
+	struct pl_service *svc;
+	struct pl_endpoint *ep;
+	struct pl_allow *allow;
+	int err;
+
+	attr = pl_req_attr(req, PL_A_ENDPOINT_SERVICE, "service name");
+	if (!attr)
+		return ERR_PTR(-EINVAL);
+	svc = pl_service_find(req, attr);
+	if (IS_ERR(svc))
+		return ERR_CAST(svc);
+	ep = pl_endpoint_alloc(req);
+	if (IS_ERR(ep))
+		return ep;
+	ep->obj.key = *key;
+	err = pl_endpoint_enis(req, ep);
+	if (err)
+		goto err_free;
+	allow = pl_endpoint_allow_req(req);
+	if (IS_ERR(allow)) {
+		err = PTR_ERR(allow);
+		goto err_free;
+	}
+	RCU_INIT_POINTER(ep->allow, allow);
+	ep->svc = svc;
+	return ep;
+
+err_free:
+	kfree(ep);
+	return ERR_PTR(err);
+}
+
+static int pl_endpoint_add(struct pl_req *req)
+{
+	struct pl_net *pn = req->pn;
+	struct pl_endpoint *ep;
+	union pl_key key;
+	int err;
+
+	err = pl_req_key(req, PL_A_ENDPOINT_ID, "endpoint id", &key);
+	if (err)
+		return err;
+	if (pl_endpoint_lookup(pn, &key))
+		return pl_fail(req, -EEXIST, req->info->attrs[PL_A_ENDPOINT_ID],
+			       "endpoint \"%s\" already exists", key.name);
+	ep = pl_endpoint_build(req, &key);
+	if (IS_ERR(ep))
+		return PTR_ERR(ep);
+	err = pl_endpoint_place(req, ep);
+	if (err)
+		goto err_free;
+	err = pl_table_insert(&pn->endpoints, &ep->obj);
+	if (err)
+		goto err_unplace;
+	pl_endpoint_link(ep);
+	pl_net_changed(pn);
+	pl_nl_notify(req, PL_CMD_ENDPOINT_ADD_NTF, pl_endpoint_fill, &ep->obj);
+	/* The endpoint exists now, whether or not the reply gets through. */
+	pl_nl_reply(req, PL_CMD_ENDPOINT_ADD, pl_endpoint_fill, &ep->obj);
+	return 0;
+
+err_unplace:
+	while (ep->n_enis--)
+		pl_addr_remove(&pn->addrs, &ep->enis[ep->n_enis].addr);
+err_free:
+	kfree(pl_endpoint_allow(ep));
+	kfree(ep);
+	return err;
+}
+
+static struct pl_endpoint *pl_endpoint_req(struct pl_req *req)
+{
+	struct pl_endpoint *ep;
+	union pl_key key;
+	int err;
+
+	err = pl_req_key(req, PL_A_ENDPOINT_ID, "endpoint id", &key);
+	if (err)
+		return ERR_PTR(err);
+	ep = pl_endpoint_lookup(req->pn, &key);
+	if (!ep)
+		return ERR_PTR(pl_fail(req, -ENOENT,
+				       req->info->attrs[PL_A_ENDPOINT_ID],
+				       "endpoint \"%s\" does not exist",
+				       key.name));
+	return ep;
+}
+
+static void pl_endpoint_changed(struct pl_req *req, struct pl_endpoint *ep)
+{
+	pl_net_changed(req->pn);
+	pl_nl_notify(req, PL_CMD_ENDPOINT_CHANGE_NTF, pl_endpoint_fill,
+		     &ep->obj);
+}
+
+/*
+ * Accept (available) or reject (rejected). As on AWS, only a pending
+ * endpoint can be accepted, and a rejected one stays rejected.
+ */
+static int pl_endpoint_set(struct pl_req *req)
+{
+	struct pl_endpoint *ep = pl_endpoint_req(req);
+	const struct nlattr *attr;
+	u8 state;
+
+	if (IS_ERR(ep))
+		return PTR_ERR(ep);
+	attr = pl_req_attr(req, PL_A_ENDPOINT_STATE, "state");
+	if (!attr)
+		return -EINVAL;
+	state = nla_get_u8(attr);
+	if (state == ep->state)
+		return 0;
+	if (state == PL_ENDPOINT_STATE_PENDING_ACCEPTANCE)
+		return pl_fail(req, -EINVAL, attr,
+			       "an endpoint cannot return to pending-acceptance");
+	if (ep->state == PL_ENDPOINT_STATE_REJECTED)
+		return pl_fail(req, -EINVAL, attr,
+			       "endpoint \"%s\" was rejected: delete it and create it again",
+			       ep->obj.key.name);
+	WRITE_ONCE(ep->state, state);
+	pl_endpoint_changed(req, ep);
+	return 0;
+}
+
+/* Copy old into new, leaving out index skip and adding extra. */
+static void pl_allow_copy(struct pl_allow *new, const struct pl_allow *old,
+			  int skip, const struct pl_prefix *extra)
+{
+	u32 i, n = 0;
+
+	for (i = 0; old && i < old->n; i++) {
+		if (i != skip)
+			new->prefixes[n++] = old->prefixes[i];
+	}
+	if (extra)
+		new->prefixes[n] = *extra;
+}
+
+/* Replace the endpoint's allow list by a copy with one prefix more or less. */
+static int pl_endpoint_allow_edit(struct pl_req *req, bool add)
+{
+	struct pl_endpoint *ep = pl_endpoint_req(req);
+	struct pl_allow *old, *new;
+	const struct nlattr *attr;
+	struct pl_prefix p;
+	int err, at;
+	u32 n;
+
+	if (IS_ERR(ep))
+		return PTR_ERR(ep);
+	if (pl_req_count(req, PL_A_ENDPOINT_ALLOW) > 1)
+		return pl_fail(req, -EINVAL, NULL, "give one prefix per request");
+	attr = pl_req_attr(req, PL_A_ENDPOINT_ALLOW, "prefix");
+	if (!attr)
+		return -EINVAL;
+	err = pl_prefix_parse(req, attr, &p);
+	if (err)
+		return err;
+	old = pl_endpoint_allow(ep);
+	at = pl_allow_find(old, &p);
+	if (add && at >= 0)
+		return pl_fail(req, -EEXIST, attr,
+			       "endpoint \"%s\" allows %pI4/%u already",
+			       ep->obj.key.name, &p.addr, p.len);
+	if (!add && at < 0)
+		return pl_fail(req, -ENOENT, attr,
+			       "endpoint \"%s\" does not allow %pI4/%u",
+			       ep->obj.key.name, &p.addr, p.len);
+	n = (old ? old->n : 0) + (add ? 1 : -1);
+	new = NULL;
+	if (n) {
+		new = pl_allow_alloc(req, n);
+		if (IS_ERR(new))
+			return PTR_ERR(new);
+		pl_allow_copy(new, old, add ? -1 : at, add ? &p : NULL);
+	}
+	rcu_assign_pointer(ep->allow, new);
+	if (old)
+		kfree_rcu(old, rcu);
+	pl_endpoint_changed(req, ep);
+	return 0;
+}
+
+static int pl_endpoint_allow_add(struct pl_req *req)
+{
+	return pl_endpoint_allow_edit(req, true);
+}
+
+static int pl_endpoint_allow_del(struct pl_req *req)
+{
+	return pl_endpoint_allow_edit(req, false);
+}
+
+static void pl_endpoint_free(struct pl_net *pn, struct pl_endpoint *ep)
+{
+	struct pl_allow *allow = pl_endpoint_allow(ep);
+	u8 i;
+
+	for (i = 0; i < ep->n_enis; i++) {
+		pl_addr_remove(&pn->addrs, &ep->enis[i].addr);
+		ep->enis[i].subnet->n_enis--;
+	}
+	pl_table_remove(&pn->endpoints, &ep->obj);
+	ep->svc->n_endpoints--;
+	if (allow)
+		kfree_rcu(allow, rcu);
+	kfree_rcu(ep, rcu);
+}
+
+static int pl_endpoint_del(struct pl_req *req)
+{
+	struct pl_endpoint *ep = pl_endpoint_req(req);
+
+	if (IS_ERR(ep))
+		return PTR_ERR(ep);
+	pl_net_changed(req->pn);
+	pl_nl_notify(req, PL_CMD_ENDPOINT_DEL_NTF, pl_endpoint_fill, &ep->obj);
+	pl_endpoint_free(req->pn, ep);
+	return 0;
+}
+
+static int pl_endpoint_get(struct pl_req *req)
+{
+	struct pl_endpoint *ep = pl_endpoint_req(req);
+
+	if (IS_ERR(ep))
+		return PTR_ERR(ep);
+	return pl_nl_reply(req, PL_CMD_ENDPOINT_GET, pl_endpoint_fill,
+			   &ep->obj);
+}
+
+void pl_endpoints_flush(struct pl_net *pn)
+{
+	unsigned long index;
+	struct pl_obj *obj;
+
+	xa_for_each(&pn->endpoints.xa, index, obj)
+		pl_endpoint_free(pn, container_of(obj, struct pl_endpoint, obj));
+}
+
+int pl_nl_endpoint_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_endpoint_add);
+}
+
+int pl_nl_endpoint_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_endpoint_set);
+}
+
+int pl_nl_endpoint_allow_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_endpoint_allow_add);
+}
+
+int pl_nl_endpoint_allow_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_endpoint_allow_del);
+}
+
+int pl_nl_endpoint_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_endpoint_del);
+}
+
+int pl_nl_endpoint_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_endpoint_get);
+}
+
+static bool pl_endpoint_match(const struct pl_obj *obj, const void *name)
+{
+	const struct pl_endpoint *ep;
+
+	ep = container_of(obj, struct pl_endpoint, obj);
+	return !strcmp(ep->svc->obj.key.name, name);
+}
+
+int pl_nl_endpoint_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct nlattr *svc = pl_dump_attrs(cb)[PL_A_ENDPOINT_SERVICE];
+	struct pl_net *pn = pl_net(sock_net(skb->sk));
+	struct pl_dump d = {
+		.table = &pn->endpoints,
+		.cmd = PL_CMD_ENDPOINT_GET,
+		.fill = pl_endpoint_fill,
+		.match = svc ? pl_endpoint_match : NULL,
+		.arg = svc ? nla_data(svc) : NULL,
+	};
+
+	return pl_nl_dump(skb, cb, &d);
+}

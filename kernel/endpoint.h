@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Interface endpoints: the consumer side. */
+
+#ifndef _PL_ENDPOINT_H
+#define _PL_ENDPOINT_H
+
+#include "addr.h"
+#include "table.h"
+
+struct pl_req;
+struct pl_net;
+struct pl_service;
+struct pl_subnet;
+struct nlattr;
+
+struct pl_endpoint;
+
+/* An endpoint's network interface: one private IP in one subnet. */
+struct pl_eni {
+	struct pl_addr addr;		/* in the namespace's address table */
+	struct pl_endpoint *ep;
+	struct pl_subnet *subnet;
+};
+
+struct pl_prefix {
+	__be32 addr;
+	u8 len;
+};
+
+/* The sources allowed to use an endpoint; replaced whole, under RCU. */
+struct pl_allow {
+	struct rcu_head rcu;
+	u32 n;
+	struct pl_prefix prefixes[] __counted_by(n);
+};
+
+struct pl_endpoint {
+	struct pl_obj obj;		/* key: the id */
+	struct pl_service *svc;
+	u8 state;			/* enum pl_endpoint_state; READ_ONCE() */
+	struct pl_allow __rcu *allow;	/* NULL: every source */
+	struct rcu_head rcu;
+	u8 n_enis;
+	struct pl_eni enis[] __counted_by(n_enis);
+};
+
+int pl_addr_check_free(struct pl_req *req, __be32 ip,
+		       const struct nlattr *attr);
+void pl_endpoints_flush(struct pl_net *pn);
+
+#endif /* _PL_ENDPOINT_H */

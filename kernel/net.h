@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-network-namespace state: every object pl knows lives in one
+ * namespace, and dies with it.
+ */
+
+#ifndef _PL_NET_H
+#define _PL_NET_H
+
+#include <linux/mutex.h>
+#include <linux/rhashtable.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/sock.h>
+
+#include "table.h"
+
+#define PL_DEFAULT_MAX_SUBNETS		10000
+#define PL_DEFAULT_MAX_SERVICES		10000
+#define PL_DEFAULT_MAX_BACKENDS		200000
+#define PL_DEFAULT_MAX_ENDPOINTS	100000
+
+struct pl_net {
+	struct net *net;
+	/*
+	 * Serialises configuration changes and dumps. The packet path never
+	 * takes it: it reads under RCU.
+	 */
+	struct mutex lock;
+	u32 gen;		/* bumped by every change; never 0 */
+	struct pl_table azs;
+	struct pl_table subnets;
+	struct pl_table services;
+	struct pl_table backends;
+	struct pl_table endpoints;
+	struct rhashtable addrs;	/* struct pl_addr */
+	DECLARE_BITMAP(az_indexes, PL_MAX_AZS);
+};
+
+extern unsigned int pl_net_id;
+
+static inline struct pl_net *pl_net(const struct net *net)
+{
+	return net_generic(net, pl_net_id);
+}
+
+static inline void pl_net_changed(struct pl_net *pn)
+{
+	lockdep_assert_held(&pn->lock);
+	if (!++pn->gen)
+		pn->gen = 1;
+}
+
+int pl_net_init(void);
+void pl_net_exit(void);
+
+#endif /* _PL_NET_H */

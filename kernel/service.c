@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Endpoint services: listener ports (each mapped to a target port), how
+ * endpoints are admitted, whether flows cross zones, the idle timeout, and
+ * one provider-side source address per zone. Backends are in backend.c.
+ */
+
+#include <linux/slab.h>
+
+#include "az.h"
+#include "backend.h"
+#include "endpoint.h"
+#include "netlink.h"
+#include "service.h"
+
+static struct pl_service *pl_service_lookup(struct pl_net *pn,
+					    const union pl_key *key)
+{
+	struct pl_obj *obj = pl_table_lookup(&pn->services, key);
+
+	return obj ? container_of(obj, struct pl_service, obj) : NULL;
+}
+
+struct pl_service *pl_service_find(struct pl_req *req,
+				   const struct nlattr *attr)
+{
+	struct pl_service *svc;
+	union pl_key key;
+	int err;
+
+	err = pl_req_name(req, attr, "service name", &key);
+	if (err)
+		return ERR_PTR(err);
+	svc = pl_service_lookup(req->pn, &key);
+	if (!svc)
+		return ERR_PTR(pl_fail(req, -ENOENT, attr,
+				       "service \"%s\" does not exist",
+				       key.name));
+	return svc;
+}
+
+static int pl_service_fill_listeners(struct sk_buff *skb,
+				     const struct pl_service *svc)
+{
+	u16 i;
+
+	for (i = 0; i < svc->n_listeners; i++) {
+		const struct pl_listener *l = &svc->listeners[i];
+		struct nlattr *nest;
+
+		nest = nla_nest_start(skb, PL_A_SERVICE_LISTENER);
+		if (!nest || nla_put_u16(skb, PL_A_LISTENER_PORT, l->port) ||
+		    nla_put_u16(skb, PL_A_LISTENER_TARGET_PORT,
+				l->target_port))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static int pl_service_fill_sources(struct sk_buff *skb,
+				   const struct pl_service *svc)
+{
+	const struct pl_source *src;
+
+	list_for_each_entry(src, &svc->sources, list) {
+		struct nlattr *nest;
+
+		nest = nla_nest_start(skb, PL_A_SERVICE_SOURCE);
+		if (!nest ||
+		    nla_put_in_addr(skb, PL_A_SOURCE_ADDRESS, src->addr.addr) ||
+		    nla_put_string(skb, PL_A_SOURCE_AZ, src->az->obj.key.name))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static int pl_service_fill(struct sk_buff *skb, const void *obj)
+{
+	const struct pl_service *svc;
+
+	svc = container_of(obj, struct pl_service, obj);
+	if (nla_put_string(skb, PL_A_SERVICE_NAME, svc->obj.key.name) ||
+	    pl_service_fill_listeners(skb, svc) ||
+	    nla_put_u8(skb, PL_A_SERVICE_ACCEPTANCE, svc->acceptance) ||
+	    nla_put_u8(skb, PL_A_SERVICE_CROSS_ZONE, svc->cross_zone) ||
+	    nla_put_u32(skb, PL_A_SERVICE_IDLE_TIMEOUT, svc->idle_timeout) ||
+	    pl_service_fill_sources(skb, svc) ||
+	    nla_put_u32(skb, PL_A_SERVICE_ENDPOINTS, svc->n_endpoints) ||
+	    nla_put_u32(skb, PL_A_SERVICE_BACKENDS, svc->n_backends))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int pl_listener_parse(struct pl_req *req, const struct nlattr *nest,
+			     struct pl_listener *l)
+{
+	struct nlattr *tb[PL_A_LISTENER_MAX + 1];
+	const struct nlattr *port;
+	int err;
+
+	err = nla_parse_nested(tb, PL_A_LISTENER_MAX, nest,
+			       pl_listener_nl_policy, req->info->extack);
+	if (err)
+		return err;
+	port = pl_nest_attr(req, nest, tb, PL_A_LISTENER_PORT,
+			    "listener port");
+	if (!port)
+		return -EINVAL;
+	l->port = nla_get_u16(port);
+	l->target_port = l->port;
+	if (tb[PL_A_LISTENER_TARGET_PORT])
+		l->target_port = nla_get_u16(tb[PL_A_LISTENER_TARGET_PORT]);
+	return 0;
+}
+
+/* Fill svc->listeners from the request; ports must not repeat. */
+static int pl_service_listeners(struct pl_req *req, struct pl_service *svc)
+{
+	const struct nlattr *pos;
+	int rem, err;
+	u16 i, n = 0;
+
+	nla_for_each_attr(pos, pl_req_head(req), pl_req_len(req), rem) {
+		struct pl_listener *l = &svc->listeners[n];
+
+		if (nla_type(pos) != PL_A_SERVICE_LISTENER)
+			continue;
+		err = pl_listener_parse(req, pos, l);
+		if (err)
+			return err;
+		for (i = 0; i < n; i++) {
+			if (svc->listeners[i].port == l->port)
+				return pl_fail(req, -EINVAL, pos,
+					       "listener port %u is given twice",
+					       l->port);
+		}
+		n++;
+	}
+	return 0;
+}
+
+/* acceptance, cross-zone and idle-timeout, when given. */
+static bool pl_service_settings(struct pl_req *req, struct pl_service *svc)
+{
+	struct nlattr **attrs = req->info->attrs;
+	bool changed = false;
+	u32 v;
+
+	if (attrs[PL_A_SERVICE_ACCEPTANCE]) {
+		v = nla_get_u8(attrs[PL_A_SERVICE_ACCEPTANCE]);
+		changed |= svc->acceptance != v;
+		svc->acceptance = v;
+	}
+	if (attrs[PL_A_SERVICE_CROSS_ZONE]) {
+		v = nla_get_u8(attrs[PL_A_SERVICE_CROSS_ZONE]);
+		changed |= svc->cross_zone != v;
+		WRITE_ONCE(svc->cross_zone, v);
+	}
+	if (attrs[PL_A_SERVICE_IDLE_TIMEOUT]) {
+		v = nla_get_u32(attrs[PL_A_SERVICE_IDLE_TIMEOUT]);
+		changed |= svc->idle_timeout != v;
+		WRITE_ONCE(svc->idle_timeout, v);
+	}
+	return changed;
+}
+
+static struct pl_service *pl_service_alloc(struct pl_req *req, int n)
+{
+	struct pl_service *svc;
+
+	if (!n) {
+		NL_SET_ERR_ATTR_MISS(req->info->extack, NULL,
+				     PL_A_SERVICE_LISTENER);
+		return ERR_PTR(pl_fail(req, -EINVAL, NULL,
+				       "a service needs a listener port"));
+	}
+	if (n > PL_MAX_LISTENERS)
+		return ERR_PTR(pl_fail(req, -E2BIG, NULL,
+				       "a service has at most %u listener ports",
+				       PL_MAX_LISTENERS));
+	svc = kzalloc(struct_size(svc, listeners, n), GFP_KERNEL_ACCOUNT);
+	if (!svc)
+		return ERR_PTR(-ENOMEM);
+	svc->n_listeners = n;
+	svc->acceptance = PL_ACCEPTANCE_MANUAL;
+	svc->idle_timeout = PL_DEFAULT_IDLE_TIMEOUT;
+	INIT_LIST_HEAD(&svc->sources);
+	INIT_LIST_HEAD(&svc->backends);
+	return svc;
+}
+
+static int pl_service_add(struct pl_req *req)
+{
+	struct pl_net *pn = req->pn;
+	struct pl_service *svc;
+	union pl_key key;
+	int err;
+
+	err = pl_req_key(req, PL_A_SERVICE_NAME, "service name", &key);
+	if (err)
+		return err;
+	if (pl_service_lookup(pn, &key))
+		return pl_fail(req, -EEXIST, req->info->attrs[PL_A_SERVICE_NAME],
+			       "service \"%s\" already exists", key.name);
+	if (pl_table_full(&pn->services))
+		return pl_fail(req, -ENOSPC, NULL, "service limit reached (%u)",
+			       pn->services.max);
+	svc = pl_service_alloc(req, pl_req_count(req, PL_A_SERVICE_LISTENER));
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+	svc->obj.key = key;
+	err = pl_service_listeners(req, svc);
+	if (err)
+		goto err_free;
+	pl_service_settings(req, svc);
+	err = pl_table_insert(&pn->services, &svc->obj);
+	if (err)
+		goto err_free;
+	pl_net_changed(pn);
+	pl_nl_notify(req, PL_CMD_SERVICE_ADD_NTF, pl_service_fill, &svc->obj);
+	return 0;
+
+err_free:
+	kfree(svc);
+	return err;
+}
+
+static struct pl_service *pl_service_req(struct pl_req *req)
+{
+	const struct nlattr *attr;
+
+	attr = pl_req_attr(req, PL_A_SERVICE_NAME, "service name");
+	return attr ? pl_service_find(req, attr) : ERR_PTR(-EINVAL);
+}
+
+static void pl_service_changed(struct pl_req *req, struct pl_service *svc)
+{
+	pl_net_changed(req->pn);
+	pl_nl_notify(req, PL_CMD_SERVICE_CHANGE_NTF, pl_service_fill,
+		     &svc->obj);
+}
+
+static int pl_service_set(struct pl_req *req)
+{
+	struct pl_service *svc = pl_service_req(req);
+
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+	if (pl_service_settings(req, svc))
+		pl_service_changed(req, svc);
+	return 0;
+}
+
+static void pl_source_free(struct pl_net *pn, struct pl_source *src)
+{
+	pl_addr_remove(&pn->addrs, &src->addr);
+	list_del_rcu(&src->list);
+	src->az->n_sources--;
+	kfree_rcu(src, rcu);
+}
+
+/* The service's backends are gone already. */
+static void pl_service_free(struct pl_net *pn, struct pl_service *svc)
+{
+	struct pl_source *src, *tmp;
+
+	list_for_each_entry_safe(src, tmp, &svc->sources, list)
+		pl_source_free(pn, src);
+	pl_table_remove(&pn->services, &svc->obj);
+	kfree_rcu(svc, rcu);
+}
+
+static int pl_service_del(struct pl_req *req)
+{
+	struct pl_service *svc = pl_service_req(req);
+
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+	if (svc->n_endpoints)
+		return pl_fail(req, -EBUSY, req->info->attrs[PL_A_SERVICE_NAME],
+			       "service \"%s\" is in use by %u endpoint(s)",
+			       svc->obj.key.name, svc->n_endpoints);
+	pl_backends_flush_service(req->pn, svc, req);
+	pl_net_changed(req->pn);
+	pl_nl_notify(req, PL_CMD_SERVICE_DEL_NTF, pl_service_fill, &svc->obj);
+	pl_service_free(req->pn, svc);
+	return 0;
+}
+
+static int pl_service_get(struct pl_req *req)
+{
+	struct pl_service *svc = pl_service_req(req);
+
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+	return pl_nl_reply(req, PL_CMD_SERVICE_GET, pl_service_fill,
+			   &svc->obj);
+}
+
+/* The one source nest of a source-add or source-del request, parsed. */
+static int pl_source_req(struct pl_req *req, struct nlattr **tb,
+			 const struct nlattr **nest)
+{
+	if (pl_req_count(req, PL_A_SERVICE_SOURCE) > 1)
+		return pl_fail(req, -EINVAL, NULL,
+			       "give one source address per request");
+	*nest = pl_req_attr(req, PL_A_SERVICE_SOURCE, "source");
+	if (!*nest)
+		return -EINVAL;
+	return nla_parse_nested(tb, PL_A_SOURCE_MAX, *nest,
+				pl_source_nl_policy, req->info->extack);
+}
+
+static int pl_source_check(struct pl_req *req, struct pl_service *svc,
+			   const struct pl_az *az, const struct nlattr *attr)
+{
+	const struct pl_source *src;
+
+	list_for_each_entry(src, &svc->sources, list) {
+		if (src->az == az)
+			return pl_fail(req, -EEXIST, attr,
+				       "service \"%s\" has source %pI4 in AZ \"%s\" already",
+				       svc->obj.key.name, &src->addr.addr,
+				       az->obj.key.name);
+	}
+	return 0;
+}
+
+static int pl_source_add(struct pl_req *req)
+{
+	struct nlattr *tb[PL_A_SOURCE_MAX + 1];
+	const struct nlattr *nest, *a;
+	struct pl_service *svc;
+	struct pl_source *src;
+	struct pl_az *az;
+	__be32 addr;
+	int err;
+
+	svc = pl_service_req(req);
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+	err = pl_source_req(req, tb, &nest);
+	if (err)
+		return err;
+	a = pl_nest_attr(req, nest, tb, PL_A_SOURCE_AZ, "source AZ");
+	if (!a)
+		return -EINVAL;
+	az = pl_az_find(req, a);
+	if (IS_ERR(az))
+		return PTR_ERR(az);
+	a = pl_nest_attr(req, nest, tb, PL_A_SOURCE_ADDRESS, "source address");
+	err = pl_req_unicast(req, a, "source address", &addr) ?:
+	      pl_source_check(req, svc, az, tb[PL_A_SOURCE_AZ]) ?:
+	      pl_addr_check_free(req, addr, a);
+	if (err)
+		return err;
+
+	src = kzalloc(sizeof(*src), GFP_KERNEL_ACCOUNT);
+	if (!src)
+		return -ENOMEM;
+	src->addr.addr = addr;
+	src->addr.kind = PL_ADDR_SOURCE;
+	src->svc = svc;
+	src->az = az;
+	err = pl_addr_insert(&req->pn->addrs, &src->addr);
+	if (err) {
+		kfree(src);
+		return err;
+	}
+	list_add_tail_rcu(&src->list, &svc->sources);
+	az->n_sources++;
+	pl_service_changed(req, svc);
+	return 0;
+}
+
+static int pl_source_del(struct pl_req *req)
+{
+	struct nlattr *tb[PL_A_SOURCE_MAX + 1];
+	const struct nlattr *nest, *a;
+	struct pl_service *svc;
+	struct pl_source *src;
+	__be32 addr;
+	int err;
+
+	svc = pl_service_req(req);
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+	err = pl_source_req(req, tb, &nest);
+	if (err)
+		return err;
+	a = pl_nest_attr(req, nest, tb, PL_A_SOURCE_ADDRESS, "source address");
+	if (!a)
+		return -EINVAL;
+	addr = nla_get_in_addr(a);
+	list_for_each_entry(src, &svc->sources, list) {
+		if (src->addr.addr == addr) {
+			pl_source_free(req->pn, src);
+			pl_service_changed(req, svc);
+			return 0;
+		}
+	}
+	return pl_fail(req, -ENOENT, a, "service \"%s\" has no source %pI4",
+		       svc->obj.key.name, &addr);
+}
+
+void pl_services_flush(struct pl_net *pn)
+{
+	unsigned long index;
+	struct pl_obj *obj;
+
+	xa_for_each(&pn->services.xa, index, obj) {
+		struct pl_service *svc;
+
+		svc = container_of(obj, struct pl_service, obj);
+		pl_backends_flush_service(pn, svc, NULL);
+		pl_service_free(pn, svc);
+	}
+}
+
+int pl_nl_service_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_service_add);
+}
+
+int pl_nl_service_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_service_set);
+}
+
+int pl_nl_service_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_service_del);
+}
+
+int pl_nl_service_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_service_get);
+}
+
+int pl_nl_service_source_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_source_add);
+}
+
+int pl_nl_service_source_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_source_del);
+}
+
+int pl_nl_service_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pl_net *pn = pl_net(sock_net(skb->sk));
+	struct pl_dump d = {
+		.table = &pn->services,
+		.cmd = PL_CMD_SERVICE_GET,
+		.fill = pl_service_fill,
+	};
+
+	return pl_nl_dump(skb, cb, &d);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Endpoint services: the provider side. */
+
+#ifndef _PL_SERVICE_H
+#define _PL_SERVICE_H
+
+#include <linux/list.h>
+
+#include "addr.h"
+#include "table.h"
+
+struct pl_req;
+struct pl_net;
+struct pl_az;
+struct nlattr;
+
+#define PL_DEFAULT_IDLE_TIMEOUT 350
+
+struct pl_listener {
+	u16 port;
+	u16 target_port;
+};
+
+/* The address a service's backends see flows of one zone come from. */
+struct pl_source {
+	struct pl_addr addr;		/* in the namespace's address table */
+	struct pl_service *svc;
+	struct pl_az *az;
+	struct list_head list;		/* in svc->sources, in order added */
+	struct rcu_head rcu;
+};
+
+struct pl_service {
+	struct pl_obj obj;		/* key: the name */
+	u8 acceptance;			/* enum pl_acceptance */
+	u8 cross_zone;			/* READ_ONCE() */
+	u32 idle_timeout;		/* seconds; READ_ONCE() */
+	u32 n_endpoints;
+	u32 n_backends;
+	struct list_head sources;
+	struct list_head backends;	/* struct pl_backend, in order added */
+	struct rcu_head rcu;
+	u16 n_listeners;
+	struct pl_listener listeners[] __counted_by(n_listeners);
+};
+
+struct pl_service *pl_service_find(struct pl_req *req,
+				   const struct nlattr *attr);
+void pl_services_flush(struct pl_net *pn);
+
+#endif /* _PL_SERVICE_H */

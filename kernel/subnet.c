@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Subnets: IPv4 prefixes in one zone, which never overlap. Endpoint IPs
+ * are placed in them; as on AWS, the network address, the first three
+ * host addresses and the broadcast address are reserved.
+ */
+
+#include <linux/inetdevice.h>
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+
+#include "addr.h"
+#include "az.h"
+#include "netlink.h"
+#include "subnet.h"
+
+#define PL_SUBNET_RESERVED 4	/* the network address and three hosts */
+
+static struct pl_subnet *pl_subnet_lookup(struct pl_net *pn,
+					  const union pl_key *key)
+{
+	struct pl_obj *obj = pl_table_lookup(&pn->subnets, key);
+
+	return obj ? container_of(obj, struct pl_subnet, obj) : NULL;
+}
+
+struct pl_subnet *pl_subnet_find(struct pl_req *req,
+				 const struct nlattr *attr)
+{
+	struct pl_subnet *s;
+	union pl_key key;
+	int err;
+
+	err = pl_req_name(req, attr, "subnet id", &key);
+	if (err)
+		return ERR_PTR(err);
+	s = pl_subnet_lookup(req->pn, &key);
+	if (!s)
+		return ERR_PTR(pl_fail(req, -ENOENT, attr,
+				       "subnet \"%s\" does not exist",
+				       key.name));
+	return s;
+}
+
+static u32 pl_subnet_size(const struct pl_subnet *s)
+{
+	return 1U << (32 - s->plen);
+}
+
+/* An ENI IP must be a host address of the subnet that AWS leaves free. */
+int pl_subnet_check_ip(struct pl_req *req, const struct pl_subnet *s,
+		       __be32 ip, const struct nlattr *attr)
+{
+	u32 off = ntohl(ip) - ntohl(s->prefix);
+
+	if ((ip ^ s->prefix) & inet_make_mask(s->plen))
+		return pl_fail(req, -EINVAL, attr,
+			       "%pI4 is outside subnet \"%s\" (%pI4/%u)",
+			       &ip, s->obj.key.name, &s->prefix, s->plen);
+	if (off < PL_SUBNET_RESERVED || off == pl_subnet_size(s) - 1)
+		return pl_fail(req, -EINVAL, attr,
+			       "%pI4 is reserved in subnet \"%s\" (network, first three hosts and broadcast)",
+			       &ip, s->obj.key.name);
+	return 0;
+}
+
+/* A free host address, or 0 when the subnet is full. */
+__be32 pl_subnet_pick_ip(struct pl_net *pn, struct pl_subnet *s)
+{
+	u32 size = pl_subnet_size(s), first = PL_SUBNET_RESERVED;
+	u32 n = size - first - 1, off, i;
+
+	off = clamp(s->next_pick, first, size - 2);
+	for (i = 0; i < n; i++) {
+		__be32 ip = htonl(ntohl(s->prefix) + off);
+
+		if (!pl_addr_lookup(&pn->addrs, ip)) {
+			s->next_pick = off + 1;
+			return ip;
+		}
+		if (++off == size - 1)
+			off = first;
+	}
+	return 0;
+}
+
+static int pl_subnet_fill(struct sk_buff *skb, const void *obj)
+{
+	const struct pl_subnet *s = container_of(obj, struct pl_subnet, obj);
+
+	if (nla_put_string(skb, PL_A_SUBNET_ID, s->obj.key.name) ||
+	    nla_put_in_addr(skb, PL_A_SUBNET_PREFIX, s->prefix) ||
+	    nla_put_u8(skb, PL_A_SUBNET_PREFIX_LEN, s->plen) ||
+	    nla_put_string(skb, PL_A_SUBNET_AZ, s->az->obj.key.name) ||
+	    (s->ifindex && nla_put_u32(skb, PL_A_SUBNET_IFINDEX, s->ifindex)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int pl_subnet_check_overlap(struct pl_req *req, __be32 prefix, u8 plen)
+{
+	unsigned long index;
+	struct pl_obj *obj;
+
+	xa_for_each(&req->pn->subnets.xa, index, obj) {
+		struct pl_subnet *s = container_of(obj, struct pl_subnet, obj);
+
+		if ((prefix ^ s->prefix) & inet_make_mask(min(plen, s->plen)))
+			continue;
+		return pl_fail(req, -EEXIST,
+			       req->info->attrs[PL_A_SUBNET_PREFIX],
+			       "%pI4/%u overlaps subnet \"%s\" (%pI4/%u)",
+			       &prefix, plen, obj->key.name, &s->prefix,
+			       s->plen);
+	}
+	return 0;
+}
+
+static int pl_subnet_check_dev(struct pl_req *req, const struct nlattr *attr)
+{
+	struct net_device *dev;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(req->pn->net, nla_get_u32(attr));
+	rcu_read_unlock();
+	if (!dev)
+		return pl_fail(req, -ENODEV, attr, "no interface has index %u",
+			       nla_get_u32(attr));
+	return 0;
+}
+
+/* The prefix attributes, checked. */
+static int pl_subnet_prefix(struct pl_req *req, __be32 *prefix, u8 *plen)
+{
+	const struct nlattr *a, *l;
+
+	a = pl_req_attr(req, PL_A_SUBNET_PREFIX, "prefix");
+	if (!a)
+		return -EINVAL;
+	l = pl_req_attr(req, PL_A_SUBNET_PREFIX_LEN, "prefix length");
+	if (!l)
+		return -EINVAL;
+	*prefix = nla_get_in_addr(a);
+	*plen = nla_get_u8(l);
+	if (*prefix & ~inet_make_mask(*plen))
+		return pl_fail(req, -EINVAL, a,
+			       "%pI4/%u has host bits set", prefix, *plen);
+	return pl_subnet_check_overlap(req, *prefix, *plen);
+}
+
+static int pl_subnet_add(struct pl_req *req)
+{
+	struct nlattr **attrs = req->info->attrs;
+	const struct nlattr *az_attr;
+	struct pl_net *pn = req->pn;
+	struct pl_subnet *s;
+	union pl_key key;
+	struct pl_az *az;
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	err = pl_req_key(req, PL_A_SUBNET_ID, "subnet id", &key);
+	if (err)
+		return err;
+	if (pl_subnet_lookup(pn, &key))
+		return pl_fail(req, -EEXIST, attrs[PL_A_SUBNET_ID],
+			       "subnet \"%s\" already exists", key.name);
+	err = pl_subnet_prefix(req, &prefix, &plen);
+	if (err)
+		return err;
+	az_attr = pl_req_attr(req, PL_A_SUBNET_AZ, "AZ");
+	if (!az_attr)
+		return -EINVAL;
+	az = pl_az_find(req, az_attr);
+	if (IS_ERR(az))
+		return PTR_ERR(az);
+	if (attrs[PL_A_SUBNET_IFINDEX]) {
+		err = pl_subnet_check_dev(req, attrs[PL_A_SUBNET_IFINDEX]);
+		if (err)
+			return err;
+	}
+	if (pl_table_full(&pn->subnets))
+		return pl_fail(req, -ENOSPC, NULL, "subnet limit reached (%u)",
+			       pn->subnets.max);
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return -ENOMEM;
+	s->obj.key = key;
+	s->prefix = prefix;
+	s->plen = plen;
+	s->az = az;
+	if (attrs[PL_A_SUBNET_IFINDEX])
+		s->ifindex = nla_get_u32(attrs[PL_A_SUBNET_IFINDEX]);
+	err = pl_table_insert(&pn->subnets, &s->obj);
+	if (err) {
+		kfree(s);
+		return err;
+	}
+	az->n_subnets++;
+	pl_net_changed(pn);
+	pl_nl_notify(req, PL_CMD_SUBNET_ADD_NTF, pl_subnet_fill, &s->obj);
+	return 0;
+}
+
+static struct pl_subnet *pl_subnet_req(struct pl_req *req)
+{
+	const struct nlattr *attr;
+
+	attr = pl_req_attr(req, PL_A_SUBNET_ID, "subnet id");
+	return attr ? pl_subnet_find(req, attr) : ERR_PTR(-EINVAL);
+}
+
+static void pl_subnet_free(struct pl_net *pn, struct pl_subnet *s)
+{
+	pl_table_remove(&pn->subnets, &s->obj);
+	s->az->n_subnets--;
+	kfree_rcu(s, rcu);
+}
+
+static int pl_subnet_del(struct pl_req *req)
+{
+	struct pl_subnet *s = pl_subnet_req(req);
+
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	if (s->n_enis)
+		return pl_fail(req, -EBUSY, req->info->attrs[PL_A_SUBNET_ID],
+			       "subnet \"%s\" is in use by %u endpoint(s)",
+			       s->obj.key.name, s->n_enis);
+	pl_net_changed(req->pn);
+	pl_nl_notify(req, PL_CMD_SUBNET_DEL_NTF, pl_subnet_fill, &s->obj);
+	pl_subnet_free(req->pn, s);
+	return 0;
+}
+
+static int pl_subnet_get(struct pl_req *req)
+{
+	struct pl_subnet *s = pl_subnet_req(req);
+
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	return pl_nl_reply(req, PL_CMD_SUBNET_GET, pl_subnet_fill, &s->obj);
+}
+
+void pl_subnets_flush(struct pl_net *pn)
+{
+	unsigned long index;
+	struct pl_obj *obj;
+
+	xa_for_each(&pn->subnets.xa, index, obj)
+		pl_subnet_free(pn, container_of(obj, struct pl_subnet, obj));
+}
+
+int pl_nl_subnet_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_subnet_add);
+}
+
+int pl_nl_subnet_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_subnet_del);
+}
+
+int pl_nl_subnet_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_subnet_get);
+}
+
+int pl_nl_subnet_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pl_net *pn = pl_net(sock_net(skb->sk));
+	struct pl_dump d = {
+		.table = &pn->subnets,
+		.cmd = PL_CMD_SUBNET_GET,
+		.fill = pl_subnet_fill,
+	};
+
+	return pl_nl_dump(skb, cb, &d);
+}
