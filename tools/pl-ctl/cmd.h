@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Objects and their commands, as main.c dispatches them: every object file
+ * exports one struct pl_object.
+ */
+
+#ifndef PL_CTL_CMD_H
+#define PL_CTL_CMD_H
+
+#include <stddef.h>
+
+#include "args.h"
+
+/* One command: "add", or two words such as "source add". */
+struct pl_cmd {
+	const char *name;	/* NULL: the object is the command */
+	int (*run)(struct pl_args *a);
+	const char *usage;	/* the synopsis, after "pl-ctl " */
+};
+
+struct pl_object {
+	const char *name;
+	const struct pl_cmd *cmds;	/* ends with an entry without run */
+};
+
+extern const struct pl_object pl_az;
+extern const struct pl_object pl_subnet;
+extern const struct pl_object pl_service;
+
+/* Memory allocation that exits on failure. */
+void *pl_realloc(void *p, size_t size);
+
+#endif /* PL_CTL_CMD_H */

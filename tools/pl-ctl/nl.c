@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The netlink side of pl-ctl, over libnl.
+ *
+ * One socket serves a whole run: the family is resolved once, on the
+ * first request, so that a batch of any length costs one round trip per
+ * line. Requests are built before the socket is opened (their family is
+ * filled in when sent), so that usage errors never need the module.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <linux/pl.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "compiler.h"
+#include "extack.h"
+#include "kmod.h"
+#include "nl.h"
+
+#define PL_MSG_SIZE	16384	/* largest request */
+#define PL_RECV_SIZE	65536	/* receive buffer; dumps send 32 KiB */
+#define PL_MON_RCVBUF	(4 * 1024 * 1024)
+#define PL_DUMP_TRIES	5
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static struct {
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	int family;
+} nl;
+
+/* One request in flight: where its replies go, and how it ended. */
+struct pl_xfer {
+	struct nl_msg *req;
+	struct pl_objs *objs;
+	int error;	/* the kernel's negative errno */
+	int done;
+};
+
+static void objs_add(struct pl_objs *o, const struct nlmsghdr *nlh)
+{
+	size_t size = NLMSG_ALIGN(nlh->nlmsg_len);
+
+	if (o->len + size > o->cap) {
+		o->cap = o->cap ? 2 * o->cap : PL_RECV_SIZE;
+		if (o->cap < o->len + size)
+			o->cap = o->len + size;
+		o->buf = pl_realloc(o->buf, o->cap);
+	}
+	memcpy(o->buf + o->len, nlh, nlh->nlmsg_len);
+	o->len += size;
+	o->n++;
+}
+
+/* The message after prev (the first one when prev is NULL), or NULL. */
+struct nlmsghdr *objs_next(const struct pl_objs *o, struct nlmsghdr *prev)
+{
+	size_t off = 0;
+
+	if (prev)
+		off = (char *)prev - o->buf + NLMSG_ALIGN(prev->nlmsg_len);
+	return off < o->len ? (struct nlmsghdr *)(o->buf + off) : NULL;
+}
+
+void objs_free(struct pl_objs *o)
+{
+	free(o->buf);
+	memset(o, 0, sizeof(*o));
+}
+
+static int nl_sys_err(const char *what, int err)
+{
+	fflush(stdout);
+	fprintf(stderr, "pl-ctl: %s: %s\n", what, nl_geterror(err));
+	return PL_EFAIL;
+}
+
+static struct nl_sock *nl_sock_new(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int one = 1, fd, err;
+
+	if (!sk) {
+		nl_sys_err("netlink socket", -NLE_NOMEM);
+		return NULL;
+	}
+	err = genl_connect(sk);
+	if (err) {
+		nl_sys_err("netlink socket", err);
+		nl_socket_free(sk);
+		return NULL;
+	}
+	fd = nl_socket_get_fd(sk);
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl_socket_enable_msg_peek(sk);
+	nl_socket_set_msg_buf_size(sk, PL_RECV_SIZE);
+	return sk;
+}
+
+/* Open the socket and resolve the family, once. */
+int nl_open(void)
+{
+	if (nl.sk)
+		return 0;
+	nl.cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!nl.cb)
+		return nl_sys_err("netlink", -NLE_NOMEM);
+	nl.sk = nl_sock_new();
+	if (!nl.sk)
+		return PL_EFAIL;
+	nl.family = genl_ctrl_resolve(nl.sk, PL_FAMILY_NAME);
+	if (nl.family >= 0)
+		return 0;
+	if (nl.family == -NLE_OBJ_NOTFOUND)
+		kmod_explain();
+	else
+		nl_sys_err("cannot resolve the netlink family \"pl\"",
+			   nl.family);
+	nl_socket_free(nl.sk);
+	nl.sk = NULL;
+	return PL_EFAIL;
+}
+
+/* A request for cmd; its family is filled in when it is sent. */
+struct nl_msg *nl_req(__u8 cmd, int flags)
+{
+	struct nl_msg *m = nlmsg_alloc_size(PL_MSG_SIZE);
+
+	if (!m || !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, flags, cmd,
+			       PL_FAMILY_VERSION)) {
+		fputs("pl-ctl: out of memory\n", stderr);
+		exit(PL_EFAIL);
+	}
+	return m;
+}
+
+int nl_put(struct nl_msg *m, int type, size_t len, const void *data)
+{
+	return nla_put(m, type, len, data);
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct pl_xfer *x = arg;
+
+	if (x->objs)
+		objs_add(x->objs, nlmsg_hdr(msg));
+	return NL_OK;
+}
+
+static int on_ack(struct nl_msg *msg __maybe_unused, void *arg)
+{
+	struct pl_xfer *x = arg;
+
+	x->done = 1;
+	return NL_STOP;
+}
+
+/* The end of a dump, which carries an error when the dump failed. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct pl_xfer *x = arg;
+	int err = 0;
+
+	x->done = 1;
+	if (nlmsg_datalen(nlh) >= (int)sizeof(err))
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+	if (err < 0) {
+		x->error = err;
+		extack_done(nlh, x->req);
+	}
+	return NL_STOP;
+}
+
+static int on_error(struct sockaddr_nl *nla __maybe_unused, struct nlmsgerr *e,
+		    void *arg)
+{
+	struct pl_xfer *x = arg;
+
+	x->done = 1;
+	x->error = e->error;
+	extack_err(e, x->req);
+	return NL_STOP;
+}
+
+/* Send m and read until its ack, error or end of dump. */
+static int nl_xfer(struct nl_msg *m, struct pl_objs *objs)
+{
+	struct pl_xfer x = { .req = m, .objs = objs };
+	struct nlmsghdr *nlh = nlmsg_hdr(m);
+	int err;
+
+	nlh->nlmsg_seq = NL_AUTO_SEQ;
+	nlh->nlmsg_pid = NL_AUTO_PORT;
+	if (objs) {
+		objs->len = 0;
+		objs->n = 0;
+	}
+	nl_cb_set(nl.cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &x);
+	nl_cb_set(nl.cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
+	nl_cb_set(nl.cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &x);
+	nl_cb_err(nl.cb, NL_CB_CUSTOM, on_error, &x);
+	err = nl_send_auto(nl.sk, m);
+	if (err < 0)
+		return nl_sys_err("netlink send", err);
+	while (!x.done) {
+		err = nl_recvmsgs_report(nl.sk, nl.cb);
+		if (x.error)
+			return PL_EFAIL;
+		if (err == -NLE_DUMP_INTR)
+			return err;
+		if (err < 0)
+			return nl_sys_err("netlink receive", err);
+		if (!err && !x.done) {
+			fputs("pl-ctl: netlink receive: no reply\n", stderr);
+			return PL_EFAIL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Send a request (a dump when it has NLM_F_DUMP), keep its replies in
+ * replies (when not NULL), and free it. A dump that a change interrupted
+ * is started over. Returns 0, or PL_EFAIL with the error reported.
+ */
+int nl_exec(struct nl_msg *m, struct pl_objs *replies)
+{
+	int err, tries = 0;
+
+	err = nl_open();
+	if (!err)
+		nlmsg_hdr(m)->nlmsg_type = nl.family;
+	while (!err) {
+		err = nl_xfer(m, replies);
+		if (err != -NLE_DUMP_INTR)
+			break;
+		if (++tries == PL_DUMP_TRIES) {
+			fflush(stdout);
+			fprintf(stderr,
+				"pl-ctl: the configuration kept changing during %d dumps in a row: try again\n",
+				tries);
+			err = PL_EFAIL;
+		} else {
+			err = 0;
+		}
+	}
+	nlmsg_free(m);
+	return err;
+}
+
+/* A second socket, subscribed to the "config" multicast group. */
+struct nl_sock *nl_monitor(void)
+{
+	struct nl_sock *sk;
+	int grp, err;
+
+	if (nl_open())
+		return NULL;
+	grp = genl_ctrl_resolve_grp(nl.sk, PL_FAMILY_NAME, PL_MCGRP_CONFIG);
+	if (grp < 0) {
+		nl_sys_err("cannot resolve the \"config\" multicast group", grp);
+		return NULL;
+	}
+	sk = nl_sock_new();
+	if (!sk)
+		return NULL;
+	nl_socket_disable_seq_check(sk);
+	nl_socket_set_buffer_size(sk, PL_MON_RCVBUF, 0);
+	err = nl_socket_add_membership(sk, grp);
+	if (err) {
+		nl_sys_err("cannot join the \"config\" multicast group", err);
+		nl_socket_free(sk);
+		return NULL;
+	}
+	return sk;
+}
+
+/* Parse a reply or notification; report a malformed one. */
+int nl_parse(struct nlmsghdr *nlh, struct nlattr **tb, int max,
+	     const struct nla_policy *policy)
+{
+	int err = genlmsg_parse(nlh, 0, tb, max, policy);
+
+	if (err < 0) {
+		fflush(stdout);
+		fprintf(stderr, "pl-ctl: malformed message from the kernel (command %u): %s\n",
+			((struct genlmsghdr *)nlmsg_data(nlh))->cmd,
+			nl_geterror(err));
+	}
+	return err;
+}
+
+/* Each top-level attribute of type in a message, in order. */
+struct nlattr *nl_attr_next(struct nlmsghdr *nlh, int type,
+			    struct nlattr *prev)
+{
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct nlattr *nla = genlmsg_attrdata(g, 0);
+	int rem = genlmsg_attrlen(g, 0);
+
+	if (prev) {
+		rem -= (char *)prev - (char *)nla;
+		nla = nla_next(prev, &rem);
+	}
+	for (; nla_ok(nla, rem); nla = nla_next(nla, &rem)) {
+		if (nla_type(nla) == type)
+			return nla;
+	}
+	return NULL;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the object files share with monitor, save and dns: parsing a reply
+ * or notification into attributes, and printing it as show does. A print
+ * function writes one object, as a JSON value under key (NULL in a list).
+ */
+
+#ifndef PL_CTL_OBJECTS_H
+#define PL_CTL_OBJECTS_H
+
+#include <linux/pl.h>
+#include <netlink/attr.h>
+
+struct nlmsghdr;
+
+int az_parse(struct nlmsghdr *nlh, struct nlattr **tb);
+void az_print(struct nlmsghdr *nlh, const char *key);
+
+int subnet_parse(struct nlmsghdr *nlh, struct nlattr **tb);
+void subnet_print(struct nlmsghdr *nlh, const char *key);
+const char *subnet_dev(__u32 ifindex, char *buf);
+
+int service_parse(struct nlmsghdr *nlh, struct nlattr **tb);
+void service_print(struct nlmsghdr *nlh, const char *key);
+int listener_parse(struct nlattr *nest, __u16 *port, __u16 *target);
+int source_parse(struct nlattr *nest, __u32 *addr, const char **az);
+
+#endif /* PL_CTL_OBJECTS_H */

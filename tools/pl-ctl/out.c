@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Output of objects as plain text or JSON.
+ *
+ * Plain text is iproute2-like: an object is a line of words, its first
+ * one naming it, then keyword-value pairs. Lists within an object (source
+ * addresses, ENIs, allowed prefixes) go on continuation lines indented by
+ * four spaces, or on the same line when one line is asked for (monitor).
+ */
+
+#include <arpa/inet.h>
+#include <stdio.h>
+
+#include "json.h"
+#include "out.h"
+#include "spec.h"
+
+static struct {
+	int json;
+	int oneline;
+	int words;	/* words written on the current plain line */
+} out;
+
+void out_init(int json, int pretty)
+{
+	out.json = json;
+	json_init(stdout, pretty);
+}
+
+int out_json(void)
+{
+	return out.json;
+}
+
+void out_oneline(int on)
+{
+	out.oneline = on;
+}
+
+void out_flush(void)
+{
+	fflush(stdout);
+}
+
+void out_list_begin(void)
+{
+	if (out.json)
+		json_begin_array(NULL);
+}
+
+void out_list_end(void)
+{
+	if (out.json)
+		json_end_array();
+}
+
+void out_obj_begin(const char *key)
+{
+	if (out.json)
+		json_begin_object(key);
+	else
+		out.words = 0;
+}
+
+void out_obj_end(void)
+{
+	if (out.json)
+		json_end_object();
+	else
+		putchar('\n');
+}
+
+void out_cont(void)
+{
+	if (out.json || out.oneline)
+		return;
+	fputs("\n    ", stdout);
+	out.words = 0;
+}
+
+void out_newline(void)
+{
+	if (out.json || out.oneline)
+		return;
+	putchar('\n');
+	out.words = 0;
+}
+
+void out_arr_begin(const char *key)
+{
+	if (out.json)
+		json_begin_array(key);
+}
+
+void out_arr_end(void)
+{
+	if (out.json)
+		json_end_array();
+}
+
+void out_item_begin(void)
+{
+	if (out.json)
+		json_begin_object(NULL);
+}
+
+void out_item_end(void)
+{
+	if (out.json)
+		json_end_object();
+}
+
+void out_word(const char *word)
+{
+	if (out.json || !word)
+		return;
+	if (out.words++)
+		putchar(' ');
+	fputs(word, stdout);
+}
+
+void out_str(const char *key, const char *word, const char *val)
+{
+	if (out.json) {
+		json_string(key, val);
+		return;
+	}
+	out_word(word);
+	out_word(val);
+}
+
+void out_u32(const char *key, const char *word, __u32 v)
+{
+	char buf[16];
+
+	if (out.json) {
+		json_uint(key, v);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%u", v);
+	out_str(key, word, buf);
+}
+
+/* JSON true or false; plain on or off. */
+void out_bool(const char *key, const char *word, int v)
+{
+	if (out.json)
+		json_bool(key, v);
+	else
+		out_str(key, word, v ? "on" : "off");
+}
+
+/* An enum value by name, or by number when it has none. */
+void out_enum(const char *key, const char *word, const struct pl_enum *e,
+	      unsigned int v)
+{
+	const char *name = pl_enum_name(e, v);
+
+	if (name)
+		out_str(key, word, name);
+	else
+		out_u32(key, word, v);
+}
+
+/* addr is in network byte order; buf holds INET_ADDRSTRLEN bytes. */
+const char *addr_str(__u32 addr, char *buf)
+{
+	struct in_addr in = { .s_addr = addr };
+
+	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+void out_addr(const char *key, const char *word, __u32 addr)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	out_str(key, word, addr_str(addr, buf));
+}
+
+void out_prefix(const char *key, const char *word, __u32 addr,
+		unsigned int len)
+{
+	char buf[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN + 4];
+
+	snprintf(s, sizeof(s), "%s/%u", addr_str(addr, buf), len);
+	out_str(key, word, s);
+}

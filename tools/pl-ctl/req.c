@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Requests built from arguments. A request is built whole before it is
+ * sent; on a usage error it is dropped, so that the kernel never sees a
+ * half-parsed command.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/pl.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "args.h"
+#include "nl.h"
+#include "out.h"
+#include "req.h"
+
+static const struct pl_kw *kw_find(const struct pl_kw *kws, const char *word)
+{
+	for (; kws->name; kws++) {
+		if (!strcmp(kws->name, word))
+			return kws;
+	}
+	return NULL;
+}
+
+static int kw_check_required(struct pl_args *a, const struct pl_kw *kws,
+			     unsigned long seen)
+{
+	const struct pl_kw *kw;
+	unsigned long bit;
+
+	for (kw = kws; kw->name; kw++) {
+		bit = 1UL << (kw - kws);
+		if ((kw->flags & PL_KW_REQUIRED) && !(seen & bit))
+			return usage_err(a, "missing \"%s\"", kw->name);
+	}
+	return 0;
+}
+
+/* The remaining arguments: keywords of kws, each followed by its value. */
+int req_kws(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kws)
+{
+	const struct pl_kw *kw;
+	const char *word, *val;
+	unsigned long seen = 0, bit;
+	int err;
+
+	while ((word = arg_next(a))) {
+		kw = kw_find(kws, word);
+		if (!kw)
+			return usage_err(a, "unknown argument \"%s\"", word);
+		bit = 1UL << (kw - kws);
+		if ((seen & bit) && !(kw->flags & PL_KW_MULTI))
+			return usage_err(a, "\"%s\" is given twice", word);
+		seen |= bit;
+		val = arg_next(a);
+		if (!val)
+			return usage_err(a, "missing value after \"%s\"", word);
+		err = kw->parse(a, m, kw, val);
+		if (err)
+			return err;
+	}
+	return kw_check_required(a, kws, seen);
+}
+
+int req_put(const struct pl_args *a, struct nl_msg *m, int type, int len,
+	    const void *data)
+{
+	if (nl_put(m, type, len, data))
+		return usage_err(a, "too many arguments for one request");
+	return 0;
+}
+
+int req_put_u8(const struct pl_args *a, struct nl_msg *m, int type, __u8 v)
+{
+	return req_put(a, m, type, sizeof(v), &v);
+}
+
+int req_put_str(const struct pl_args *a, struct nl_msg *m, int type,
+		const char *what, const char *s)
+{
+	return parse_string(a, what, s) ?:
+	       req_put(a, m, type, strlen(s) + 1, s);
+}
+
+/* Start a nest; the caller ends it with nla_nest_end(). */
+int req_nest(const struct pl_args *a, struct nl_msg *m, int type,
+	     struct nlattr **nest)
+{
+	*nest = nla_nest_start(m, type);
+	if (!*nest)
+		return usage_err(a, "too many arguments for one request");
+	return 0;
+}
+
+int kw_string(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
+	      const char *val)
+{
+	return req_put_str(a, m, kw->type, kw->name, val);
+}
+
+int kw_u16(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
+	   const char *val)
+{
+	__u32 v;
+	__u16 v16;
+	int err;
+
+	err = parse_uint(a, kw->name, val, 0xffff, &v);
+	if (err)
+		return err;
+	v16 = v;
+	return req_put(a, m, kw->type, sizeof(v16), &v16);
+}
+
+int kw_u32(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
+	   const char *val)
+{
+	__u32 v;
+	int err;
+
+	err = parse_uint(a, kw->name, val, 0xffffffff, &v);
+	if (err)
+		return err;
+	return req_put(a, m, kw->type, sizeof(v), &v);
+}
+
+/* kw->arg is the struct pl_enum of the value's names. */
+int kw_enum(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
+	    const char *val)
+{
+	__u8 v;
+	int err;
+
+	err = parse_enum(a, kw->name, val, kw->arg, &v);
+	if (err)
+		return err;
+	return req_put_u8(a, m, kw->type, v);
+}
+
+/* A required positional name. */
+int req_name(struct pl_args *a, struct nl_msg *m, int type, const char *what)
+{
+	const char *s;
+
+	return arg_need(a, what, &s) ?: req_put_str(a, m, type, what, s);
+}
+
+int req_addr_str(const struct pl_args *a, struct nl_msg *m, int type,
+		 const char *what, const char *s)
+{
+	__u32 addr;
+
+	return parse_addr(a, what, s, &addr) ?:
+	       req_put(a, m, type, sizeof(addr), &addr);
+}
+
+/* A required positional IPv4 address. */
+int req_addr(struct pl_args *a, struct nl_msg *m, int type, const char *what)
+{
+	const char *s;
+
+	return arg_need(a, what, &s) ?: req_addr_str(a, m, type, what, s);
+}
+
+/*
+ * A service name that filters a dump: it must exist, so that a typo is not
+ * taken for a service without objects.
+ */
+int req_service(struct pl_args *a, struct nl_msg *m, int type)
+{
+	struct nl_msg *get = nl_req(PL_CMD_SERVICE_GET, 0);
+	const char *name = arg_peek(a);
+	int err;
+
+	err = req_send(get, req_name(a, get, PL_A_SERVICE_NAME, "SERVICE"));
+	return err ?: req_put_str(a, m, type, "SERVICE", name);
+}
+
+/* Send m unless building it failed (err); free it either way. */
+int req_send(struct nl_msg *m, int err)
+{
+	if (err) {
+		nlmsg_free(m);
+		return err;
+	}
+	return nl_exec(m, NULL);
+}
+
+/* Send a get or dump request, then print every reply as a list. */
+int req_show(struct nl_msg *m, int err,
+	     void (*print)(struct nlmsghdr *nlh, const char *key))
+{
+	struct pl_objs objs = { NULL };
+	struct nlmsghdr *nlh;
+
+	if (err) {
+		nlmsg_free(m);
+		return err;
+	}
+	err = nl_exec(m, &objs);
+	if (!err) {
+		out_list_begin();
+		for (nlh = objs_next(&objs, NULL); nlh;
+		     nlh = objs_next(&objs, nlh))
+			print(nlh, NULL);
+		out_list_end();
+	}
+	objs_free(&objs);
+	return err;
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Names from Documentation/netlink/specs/pl.yaml, which the uapi header
+ * only has as numbers.
+ */
+
+#include <stddef.h>
+
+#include <linux/pl.h>
+
+#include "compiler.h"
+#include "spec.h"
+
+static const char * const az_states[] = {
+	[PL_AZ_STATE_UP] = "up",
+	[PL_AZ_STATE_DOWN] = "down",
+};
+
+static const char * const acceptances[] = {
+	[PL_ACCEPTANCE_MANUAL] = "manual",
+	[PL_ACCEPTANCE_AUTO] = "auto",
+};
+
+static const char * const endpoint_states[] = {
+	[PL_ENDPOINT_STATE_PENDING_ACCEPTANCE] = "pending-acceptance",
+	[PL_ENDPOINT_STATE_AVAILABLE] = "available",
+	[PL_ENDPOINT_STATE_REJECTED] = "rejected",
+};
+
+static const char * const backend_states[] = {
+	[PL_BACKEND_STATE_ACTIVE] = "active",
+	[PL_BACKEND_STATE_DRAIN] = "drain",
+};
+
+static const char * const on_off[] = { "off", "on" };
+
+const struct pl_enum pl_az_states = { az_states, ARRAY_SIZE(az_states) };
+const struct pl_enum pl_acceptances = { acceptances, ARRAY_SIZE(acceptances) };
+const struct pl_enum pl_on_off = { on_off, ARRAY_SIZE(on_off) };
+
+const struct pl_enum pl_endpoint_states = {
+	endpoint_states, ARRAY_SIZE(endpoint_states)
+};
+
+const struct pl_enum pl_backend_states = {
+	backend_states, ARRAY_SIZE(backend_states)
+};
+
+static const struct pl_attr az_attrs[] = {
+	[PL_A_AZ_NAME] = { "name", NULL },
+	[PL_A_AZ_ZONE_ID] = { "zone-id", NULL },
+	[PL_A_AZ_STATE] = { "state", NULL },
+};
+
+static const struct pl_set az_set = { PL_A_AZ_MAX, az_attrs };
+
+static const struct pl_attr subnet_attrs[] = {
+	[PL_A_SUBNET_ID] = { "id", NULL },
+	[PL_A_SUBNET_PREFIX] = { "prefix", NULL },
+	[PL_A_SUBNET_PREFIX_LEN] = { "prefix-len", NULL },
+	[PL_A_SUBNET_AZ] = { "az", NULL },
+	[PL_A_SUBNET_IFINDEX] = { "ifindex", NULL },
+};
+
+static const struct pl_set subnet_set = { PL_A_SUBNET_MAX, subnet_attrs };
+
+static const struct pl_attr listener_attrs[] = {
+	[PL_A_LISTENER_PORT] = { "port", NULL },
+	[PL_A_LISTENER_TARGET_PORT] = { "target-port", NULL },
+};
+
+static const struct pl_set listener_set = {
+	PL_A_LISTENER_MAX, listener_attrs
+};
+
+static const struct pl_attr source_attrs[] = {
+	[PL_A_SOURCE_ADDRESS] = { "address", NULL },
+	[PL_A_SOURCE_AZ] = { "az", NULL },
+};
+
+static const struct pl_set source_set = { PL_A_SOURCE_MAX, source_attrs };
+
+static const struct pl_attr service_attrs[] = {
+	[PL_A_SERVICE_NAME] = { "name", NULL },
+	[PL_A_SERVICE_LISTENER] = { "listener", &listener_set },
+	[PL_A_SERVICE_ACCEPTANCE] = { "acceptance", NULL },
+	[PL_A_SERVICE_CROSS_ZONE] = { "cross-zone", NULL },
+	[PL_A_SERVICE_IDLE_TIMEOUT] = { "idle-timeout", NULL },
+	[PL_A_SERVICE_SOURCE] = { "source", &source_set },
+	[PL_A_SERVICE_ENDPOINTS] = { "endpoints", NULL },
+	[PL_A_SERVICE_BACKENDS] = { "backends", NULL },
+};
+
+static const struct pl_set service_set = { PL_A_SERVICE_MAX, service_attrs };
+
+static const struct pl_attr backend_attrs[] = {
+	[PL_A_BACKEND_SERVICE] = { "service", NULL },
+	[PL_A_BACKEND_ADDRESS] = { "address", NULL },
+	[PL_A_BACKEND_AZ] = { "az", NULL },
+	[PL_A_BACKEND_PORT] = { "port", NULL },
+	[PL_A_BACKEND_WEIGHT] = { "weight", NULL },
+	[PL_A_BACKEND_STATE] = { "state", NULL },
+};
+
+static const struct pl_set backend_set = { PL_A_BACKEND_MAX, backend_attrs };
+
+static const struct pl_attr eni_attrs[] = {
+	[PL_A_ENI_SUBNET] = { "subnet", NULL },
+	[PL_A_ENI_IP] = { "ip", NULL },
+	[PL_A_ENI_AZ] = { "az", NULL },
+};
+
+static const struct pl_set eni_set = { PL_A_ENI_MAX, eni_attrs };
+
+static const struct pl_attr prefix_attrs[] = {
+	[PL_A_PREFIX_ADDRESS] = { "address", NULL },
+	[PL_A_PREFIX_LEN] = { "len", NULL },
+};
+
+static const struct pl_set prefix_set = { PL_A_PREFIX_MAX, prefix_attrs };
+
+static const struct pl_attr endpoint_attrs[] = {
+	[PL_A_ENDPOINT_ID] = { "id", NULL },
+	[PL_A_ENDPOINT_SERVICE] = { "service", NULL },
+	[PL_A_ENDPOINT_ENI] = { "eni", &eni_set },
+	[PL_A_ENDPOINT_ALLOW] = { "allow", &prefix_set },
+	[PL_A_ENDPOINT_STATE] = { "state", NULL },
+};
+
+static const struct pl_set endpoint_set = {
+	PL_A_ENDPOINT_MAX, endpoint_attrs
+};
+
+static const struct pl_attr limits_attrs[] = {
+	[PL_A_LIMITS_MAX_AZS] = { "max-azs", NULL },
+	[PL_A_LIMITS_MAX_SUBNETS] = { "max-subnets", NULL },
+	[PL_A_LIMITS_MAX_SERVICES] = { "max-services", NULL },
+	[PL_A_LIMITS_MAX_BACKENDS] = { "max-backends", NULL },
+	[PL_A_LIMITS_MAX_ENDPOINTS] = { "max-endpoints", NULL },
+	[PL_A_LIMITS_AZS] = { "azs", NULL },
+	[PL_A_LIMITS_SUBNETS] = { "subnets", NULL },
+	[PL_A_LIMITS_SERVICES] = { "services", NULL },
+	[PL_A_LIMITS_BACKENDS] = { "backends", NULL },
+	[PL_A_LIMITS_ENDPOINTS] = { "endpoints", NULL },
+};
+
+static const struct pl_set limits_set = { PL_A_LIMITS_MAX, limits_attrs };
+
+/* The attribute set of each command's request and reply. */
+static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
+	[PL_CMD_AZ_ADD ... PL_CMD_AZ_GET] = &az_set,
+	[PL_CMD_SUBNET_ADD ... PL_CMD_SUBNET_GET] = &subnet_set,
+	[PL_CMD_SERVICE_ADD ... PL_CMD_SERVICE_SOURCE_DEL] = &service_set,
+	[PL_CMD_BACKEND_ADD ... PL_CMD_BACKEND_GET] = &backend_set,
+	[PL_CMD_ENDPOINT_ADD ... PL_CMD_ENDPOINT_GET] = &endpoint_set,
+	[PL_CMD_LIMITS_GET ... PL_CMD_LIMITS_SET] = &limits_set,
+	[PL_CMD_AZ_ADD_NTF ... PL_CMD_AZ_DEL_NTF] = &az_set,
+	[PL_CMD_SUBNET_ADD_NTF ... PL_CMD_SUBNET_DEL_NTF] = &subnet_set,
+	[PL_CMD_SERVICE_ADD_NTF ... PL_CMD_SERVICE_DEL_NTF] = &service_set,
+	[PL_CMD_BACKEND_ADD_NTF ... PL_CMD_BACKEND_DEL_NTF] = &backend_set,
+	[PL_CMD_ENDPOINT_ADD_NTF ... PL_CMD_ENDPOINT_DEL_NTF] = &endpoint_set,
+	[PL_CMD_LIMITS_CHANGE_NTF] = &limits_set,
+};
+
+const struct pl_set *pl_cmd_set(int cmd)
+{
+	if (cmd < 0 || cmd > PL_CMD_MAX)
+		return NULL;
+	return cmd_sets[cmd];
+}
+
+const char *pl_attr_name(const struct pl_set *set, int type)
+{
+	if (!set || type <= 0 || type > set->max)
+		return NULL;
+	return set->attrs[type].name;
+}
+
+const struct pl_set *pl_attr_nest(const struct pl_set *set, int type)
+{
+	if (!set || type <= 0 || type > set->max)
+		return NULL;
+	return set->attrs[type].nest;
+}
+
+/* The name of an enum value, or NULL when this pl-ctl does not know it. */
+const char *pl_enum_name(const struct pl_enum *e, unsigned int v)
+{
+	return v < e->n ? e->names[v] : NULL;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Names from the YNL spec of the pl family: attribute names (to say which
+ * attribute the kernel refused) and enum names (for arguments and output).
+ */
+
+#ifndef PL_CTL_SPEC_H
+#define PL_CTL_SPEC_H
+
+struct pl_set;
+
+struct pl_attr {
+	const char *name;
+	const struct pl_set *nest;	/* the set of a nested attribute */
+};
+
+/* An attribute set, indexed by attribute type. */
+struct pl_set {
+	int max;
+	const struct pl_attr *attrs;
+};
+
+struct pl_enum {
+	const char *const *names;
+	unsigned int n;
+};
+
+extern const struct pl_enum pl_az_states;
+extern const struct pl_enum pl_acceptances;
+extern const struct pl_enum pl_endpoint_states;
+extern const struct pl_enum pl_backend_states;
+extern const struct pl_enum pl_on_off;
+
+const struct pl_set *pl_cmd_set(int cmd);
+const char *pl_attr_name(const struct pl_set *set, int type);
+const struct pl_set *pl_attr_nest(const struct pl_set *set, int type);
+const char *pl_enum_name(const struct pl_enum *e, unsigned int v);
+
+#endif /* PL_CTL_SPEC_H */

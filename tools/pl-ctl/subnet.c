@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pl-ctl subnet: IPv4 subnets in one zone, where endpoint IPs are placed.
+ *
+ *   subnet-a prefix 10.0.1.0/24 az us-east-1a dev eth1
+ *   {"id":"subnet-a","prefix":"10.0.1.0/24","az":"us-east-1a",
+ *    "ifindex":3,"dev":"eth1"}
+ */
+
+#include <net/if.h>
+#include <stdio.h>
+
+#include <linux/pl.h>
+#include <netlink/genl/genl.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "nl.h"
+#include "objects.h"
+#include "out.h"
+#include "req.h"
+
+static struct nla_policy subnet_policy[PL_A_SUBNET_MAX + 1] = {
+	[PL_A_SUBNET_ID] = { .type = NLA_STRING },
+	[PL_A_SUBNET_PREFIX] = { .type = NLA_U32 },
+	[PL_A_SUBNET_PREFIX_LEN] = { .type = NLA_U8 },
+	[PL_A_SUBNET_AZ] = { .type = NLA_STRING },
+	[PL_A_SUBNET_IFINDEX] = { .type = NLA_U32 },
+};
+
+int subnet_parse(struct nlmsghdr *nlh, struct nlattr **tb)
+{
+	if (nl_parse(nlh, tb, PL_A_SUBNET_MAX, subnet_policy))
+		return -1;
+	return tb[PL_A_SUBNET_ID] && tb[PL_A_SUBNET_PREFIX] &&
+	       tb[PL_A_SUBNET_PREFIX_LEN] && tb[PL_A_SUBNET_AZ] ? 0 : -1;
+}
+
+/* The interface's name, or "ifN" when it has none (any more). */
+const char *subnet_dev(__u32 ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+	return buf;
+}
+
+void subnet_print(struct nlmsghdr *nlh, const char *key)
+{
+	struct nlattr *tb[PL_A_SUBNET_MAX + 1];
+	char dev[IF_NAMESIZE];
+	__u32 ifindex;
+
+	if (subnet_parse(nlh, tb))
+		return;
+	out_obj_begin(key);
+	out_str("id", NULL, nla_get_string(tb[PL_A_SUBNET_ID]));
+	out_prefix("prefix", "prefix", nla_get_u32(tb[PL_A_SUBNET_PREFIX]),
+		   nla_get_u8(tb[PL_A_SUBNET_PREFIX_LEN]));
+	out_str("az", "az", nla_get_string(tb[PL_A_SUBNET_AZ]));
+	if (tb[PL_A_SUBNET_IFINDEX]) {
+		ifindex = nla_get_u32(tb[PL_A_SUBNET_IFINDEX]);
+		if (out_json())
+			out_u32("ifindex", NULL, ifindex);
+		out_str("dev", "dev", subnet_dev(ifindex, dev));
+	}
+	out_obj_end();
+}
+
+/* prefix A.B.C.D/LEN: two attributes. */
+static int kw_prefix(struct pl_args *a, struct nl_msg *m,
+		     const struct pl_kw *kw, const char *val)
+{
+	__u32 addr;
+	__u8 len;
+
+	return parse_prefix(a, kw->name, val, 1, &addr, &len) ?:
+	       req_put(a, m, PL_A_SUBNET_PREFIX, sizeof(addr), &addr) ?:
+	       req_put_u8(a, m, PL_A_SUBNET_PREFIX_LEN, len);
+}
+
+/* dev IFNAME: its index, in the namespace pl-ctl runs in. */
+static int kw_dev(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
+		  const char *val)
+{
+	__u32 ifindex = if_nametoindex(val);
+
+	if (!ifindex) {
+		fflush(stdout);
+		fprintf(stderr, "pl-ctl: interface \"%s\" does not exist\n",
+			val);
+		return PL_EFAIL;
+	}
+	return req_put(a, m, kw->type, sizeof(ifindex), &ifindex);
+}
+
+static const struct pl_kw subnet_add_kws[] = {
+	{ "prefix", kw_prefix, PL_A_SUBNET_PREFIX, NULL, PL_KW_REQUIRED },
+	{ "az", kw_string, PL_A_SUBNET_AZ, NULL, PL_KW_REQUIRED },
+	{ "dev", kw_dev, PL_A_SUBNET_IFINDEX, NULL, 0 },
+	{ }
+};
+
+static int subnet_add(struct pl_args *a)
+{
+	struct nl_msg *m = nl_req(PL_CMD_SUBNET_ADD, 0);
+
+	return req_send(m, req_name(a, m, PL_A_SUBNET_ID, "ID") ?:
+			   req_kws(a, m, subnet_add_kws));
+}
+
+static int subnet_del(struct pl_args *a)
+{
+	struct nl_msg *m = nl_req(PL_CMD_SUBNET_DEL, 0);
+
+	return req_send(m, req_name(a, m, PL_A_SUBNET_ID, "ID") ?:
+			   arg_end(a));
+}
+
+static int subnet_show(struct pl_args *a)
+{
+	struct nl_msg *m;
+
+	if (a->argc != 1) {
+		m = nl_req(PL_CMD_SUBNET_GET, NLM_F_DUMP);
+		return req_show(m, arg_end(a), subnet_print);
+	}
+	m = nl_req(PL_CMD_SUBNET_GET, 0);
+	return req_show(m, req_name(a, m, PL_A_SUBNET_ID, "ID"),
+			subnet_print);
+}
+
+static const struct pl_cmd subnet_cmds[] = {
+	{ "add", subnet_add,
+	  "subnet add ID prefix A.B.C.D/LEN az AZ [dev IFNAME]" },
+	{ "del", subnet_del, "subnet del ID" },
+	{ "show", subnet_show, "subnet show [ID]" },
+	{ }
+};
+
+const struct pl_object pl_subnet = { "subnet", subnet_cmds };
