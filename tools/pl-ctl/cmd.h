@@ -26,6 +26,9 @@ struct pl_object {
 extern const struct pl_object pl_az;
 extern const struct pl_object pl_subnet;
 extern const struct pl_object pl_service;
+extern const struct pl_object pl_backend;
+extern const struct pl_object pl_endpoint;
+extern const struct pl_object pl_limits;
 
 /* Memory allocation that exits on failure. */
 void *pl_realloc(void *p, size_t size);

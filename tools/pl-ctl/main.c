@@ -25,7 +25,8 @@
 #include "out.h"
 
 static const struct pl_object *const objects[] = {
-	&pl_az, &pl_subnet, &pl_service, NULL
+	&pl_az, &pl_subnet, &pl_service, &pl_backend, &pl_endpoint,
+	&pl_limits, NULL
 };
 
 void *pl_realloc(void *p, size_t size)
@@ -63,7 +64,7 @@ static void usage(FILE *f, int full)
 	fputs("Usage: pl-ctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 	      "       pl-ctl [OPTIONS] -b FILE\n"
 	      "       pl-ctl help | pl-ctl OBJECT help\n"
-	      "OBJECT := { az | subnet | service }\n"
+	      "OBJECT := { az | subnet | service | backend | endpoint | limits }\n"
 	      "OPTIONS := { -j[son] | -p[retty] | -n[etns] NETNS | -b[atch] FILE | -V[ersion] | -h[elp] }\n",
 	      f);
 	if (!full)

@@ -12,6 +12,7 @@
 #include <netlink/attr.h>
 
 struct nlmsghdr;
+struct pl_args;
 
 int az_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 void az_print(struct nlmsghdr *nlh, const char *key);
@@ -24,5 +25,17 @@ int service_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 void service_print(struct nlmsghdr *nlh, const char *key);
 int listener_parse(struct nlattr *nest, __u16 *port, __u16 *target);
 int source_parse(struct nlattr *nest, __u32 *addr, const char **az);
+
+int backend_parse(struct nlmsghdr *nlh, struct nlattr **tb);
+void backend_print(struct nlmsghdr *nlh, const char *key);
+
+int endpoint_parse(struct nlmsghdr *nlh, struct nlattr **tb);
+void endpoint_print(struct nlmsghdr *nlh, const char *key);
+int eni_parse(struct nlattr *nest, struct nlattr **tb);
+int prefix_parse(struct nlattr *nest, __u32 *addr, __u8 *len);
+int endpoint_dns(struct pl_args *a);
+
+int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb);
+void limits_print(struct nlmsghdr *nlh, const char *key);
 
 #endif /* PL_CTL_OBJECTS_H */

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pl-ctl endpoint: interface endpoints (the consumer side), their ENIs,
+ * allowed source prefixes, state and DNS names.
+ *
+ *   vpce-1 service svc1 state available dns vpce-1.svc1.vpce.internal
+ *       eni subnet-a ip 10.0.1.4 az us-east-1a
+ *           dns vpce-1-us-east-1a.svc1.vpce.internal   (on the same line)
+ *       allow 10.0.0.0/16
+ *   {"id":"vpce-1","service":"svc1","state":"available",
+ *    "dns":"vpce-1.svc1.vpce.internal","eni":[{"subnet":"subnet-a",
+ *    "ip":"10.0.1.4","az":"us-east-1a",
+ *    "dns":"vpce-1-us-east-1a.svc1.vpce.internal"}],"allow":["10.0.0.0/16"]}
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/pl.h>
+#include <netlink/genl/genl.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "compiler.h"
+#include "endpoint.h"
+#include "nl.h"
+#include "objects.h"
+#include "out.h"
+#include "req.h"
+#include "spec.h"
+
+static struct nla_policy endpoint_policy[PL_A_ENDPOINT_MAX + 1] = {
+	[PL_A_ENDPOINT_ID] = { .type = NLA_STRING },
+	[PL_A_ENDPOINT_SERVICE] = { .type = NLA_STRING },
+	[PL_A_ENDPOINT_ENI] = { .type = NLA_NESTED },
+	[PL_A_ENDPOINT_ALLOW] = { .type = NLA_NESTED },
+	[PL_A_ENDPOINT_STATE] = { .type = NLA_U8 },
+};
+
+static struct nla_policy eni_policy[PL_A_ENI_MAX + 1] = {
+	[PL_A_ENI_SUBNET] = { .type = NLA_STRING },
+	[PL_A_ENI_IP] = { .type = NLA_U32 },
+	[PL_A_ENI_AZ] = { .type = NLA_STRING },
+};
+
+static struct nla_policy prefix_policy[PL_A_PREFIX_MAX + 1] = {
+	[PL_A_PREFIX_ADDRESS] = { .type = NLA_U32 },
+	[PL_A_PREFIX_LEN] = { .type = NLA_U8 },
+};
+
+int endpoint_parse(struct nlmsghdr *nlh, struct nlattr **tb)
+{
+	if (nl_parse(nlh, tb, PL_A_ENDPOINT_MAX, endpoint_policy))
+		return -1;
+	return tb[PL_A_ENDPOINT_ID] && tb[PL_A_ENDPOINT_SERVICE] &&
+	       tb[PL_A_ENDPOINT_STATE] ? 0 : -1;
+}
+
+int eni_parse(struct nlattr *nest, struct nlattr **tb)
+{
+	if (nla_parse_nested(tb, PL_A_ENI_MAX, nest, eni_policy))
+		return -1;
+	return tb[PL_A_ENI_SUBNET] && tb[PL_A_ENI_IP] && tb[PL_A_ENI_AZ] ?
+	       0 : -1;
+}
+
+int prefix_parse(struct nlattr *nest, __u32 *addr, __u8 *len)
+{
+	struct nlattr *tb[PL_A_PREFIX_MAX + 1];
+
+	if (nla_parse_nested(tb, PL_A_PREFIX_MAX, nest, prefix_policy) ||
+	    !tb[PL_A_PREFIX_ADDRESS] || !tb[PL_A_PREFIX_LEN])
+		return -1;
+	*addr = nla_get_u32(tb[PL_A_PREFIX_ADDRESS]);
+	*len = nla_get_u8(tb[PL_A_PREFIX_LEN]);
+	return 0;
+}
+
+/* ID.SERVICE.vpce.internal, or ID-AZ.SERVICE.vpce.internal with an AZ. */
+const char *endpoint_dns_name(char *buf, const char *id, const char *az,
+			      const char *svc)
+{
+	snprintf(buf, PL_DNS_LEN, "%s%s%s.%s.%s", id, az ? "-" : "",
+		 az ? az : "", svc, PL_DNS_SUFFIX);
+	return buf;
+}
+
+static void endpoint_print_enis(struct nlmsghdr *nlh, const char *id,
+				const char *svc)
+{
+	struct nlattr *nla = NULL, *tb[PL_A_ENI_MAX + 1];
+	char dns[PL_DNS_LEN];
+	const char *az;
+
+	out_arr_begin("eni");
+	while ((nla = nl_attr_next(nlh, PL_A_ENDPOINT_ENI, nla))) {
+		if (eni_parse(nla, tb))
+			continue;
+		az = nla_get_string(tb[PL_A_ENI_AZ]);
+		out_item_begin();
+		out_cont();
+		out_str("subnet", "eni", nla_get_string(tb[PL_A_ENI_SUBNET]));
+		out_addr("ip", "ip", nla_get_u32(tb[PL_A_ENI_IP]));
+		out_str("az", "az", az);
+		out_str("dns", "dns", endpoint_dns_name(dns, id, az, svc));
+		out_item_end();
+	}
+	out_arr_end();
+}
+
+static void endpoint_print_allow(struct nlmsghdr *nlh)
+{
+	struct nlattr *nla = NULL;
+	__u32 addr;
+	__u8 len;
+
+	out_arr_begin("allow");
+	while ((nla = nl_attr_next(nlh, PL_A_ENDPOINT_ALLOW, nla))) {
+		if (prefix_parse(nla, &addr, &len))
+			continue;
+		out_cont();
+		out_prefix(NULL, "allow", addr, len);
+	}
+	out_arr_end();
+}
+
+void endpoint_print(struct nlmsghdr *nlh, const char *key)
+{
+	struct nlattr *tb[PL_A_ENDPOINT_MAX + 1];
+	const char *id, *svc;
+	char dns[PL_DNS_LEN];
+
+	if (endpoint_parse(nlh, tb))
+		return;
+	id = nla_get_string(tb[PL_A_ENDPOINT_ID]);
+	svc = nla_get_string(tb[PL_A_ENDPOINT_SERVICE]);
+	out_obj_begin(key);
+	out_str("id", NULL, id);
+	out_str("service", "service", svc);
+	out_enum("state", "state", &pl_endpoint_states,
+		 nla_get_u8(tb[PL_A_ENDPOINT_STATE]));
+	out_str("dns", "dns", endpoint_dns_name(dns, id, NULL, svc));
+	endpoint_print_enis(nlh, id, svc);
+	endpoint_print_allow(nlh);
+	out_obj_end();
+}
+
+/* subnet SUBNET [ip ADDRESS]: one ENI nest. */
+static int kw_eni(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
+		  const char *val)
+{
+	struct nlattr *nest;
+	const char *ip;
+	int err;
+
+	err = req_nest(a, m, kw->type, &nest);
+	if (err)
+		return err;
+	err = req_put_str(a, m, PL_A_ENI_SUBNET, "subnet", val);
+	if (!err && arg_peek(a) && !strcmp(arg_peek(a), "ip")) {
+		arg_next(a);
+		ip = arg_next(a);
+		err = ip ? req_addr_str(a, m, PL_A_ENI_IP, "ip", ip) :
+		      usage_err(a, "missing value after \"ip\"");
+	}
+	nla_nest_end(m, nest);
+	return err;
+}
+
+static int kw_ip(struct pl_args *a, struct nl_msg *m __maybe_unused,
+		 const struct pl_kw *kw __maybe_unused,
+		 const char *val __maybe_unused)
+{
+	return usage_err(a, "\"ip\" must follow \"subnet SUBNET\"");
+}
+
+/* allow PREFIX: one prefix nest; A.B.C.D alone is a /32. */
+static int kw_allow(struct pl_args *a, struct nl_msg *m,
+		    const struct pl_kw *kw, const char *val)
+{
+	struct nlattr *nest;
+	__u32 addr;
+	__u8 len;
+	int err;
+
+	err = parse_prefix(a, "allow prefix", val, 0, &addr, &len) ?:
+	      req_nest(a, m, kw->type, &nest);
+	if (err)
+		return err;
+	err = req_put(a, m, PL_A_PREFIX_ADDRESS, sizeof(addr), &addr) ?:
+	      req_put_u8(a, m, PL_A_PREFIX_LEN, len);
+	nla_nest_end(m, nest);
+	return err;
+}
+
+static const struct pl_kw endpoint_add_kws[] = {
+	{ "service", kw_string, PL_A_ENDPOINT_SERVICE, NULL, PL_KW_REQUIRED },
+	{ "subnet", kw_eni, PL_A_ENDPOINT_ENI, NULL,
+	  PL_KW_REQUIRED | PL_KW_MULTI },
+	{ "ip", kw_ip, 0, NULL, PL_KW_MULTI },
+	{ "allow", kw_allow, PL_A_ENDPOINT_ALLOW, NULL, PL_KW_MULTI },
+	{ }
+};
+
+static int endpoint_add(struct pl_args *a)
+{
+	struct nl_msg *m = nl_req(PL_CMD_ENDPOINT_ADD, 0);
+
+	return req_send(m, req_name(a, m, PL_A_ENDPOINT_ID, "ID") ?:
+			   req_kws(a, m, endpoint_add_kws));
+}
+
+static int endpoint_set_state(struct pl_args *a, __u8 state)
+{
+	struct nl_msg *m = nl_req(PL_CMD_ENDPOINT_SET, 0);
+
+	return req_send(m, req_name(a, m, PL_A_ENDPOINT_ID, "ID") ?:
+			   arg_end(a) ?:
+			   req_put_u8(a, m, PL_A_ENDPOINT_STATE, state));
+}
+
+static int endpoint_accept(struct pl_args *a)
+{
+	return endpoint_set_state(a, PL_ENDPOINT_STATE_AVAILABLE);
+}
+
+static int endpoint_reject(struct pl_args *a)
+{
+	return endpoint_set_state(a, PL_ENDPOINT_STATE_REJECTED);
+}
+
+static int endpoint_allow_edit(struct pl_args *a, __u8 cmd)
+{
+	static const struct pl_kw kw = { "allow", kw_allow,
+					 PL_A_ENDPOINT_ALLOW, NULL, 0 };
+	struct nl_msg *m = nl_req(cmd, 0);
+	const char *prefix;
+
+	return req_send(m, req_name(a, m, PL_A_ENDPOINT_ID, "ID") ?:
+			   arg_need(a, "PREFIX", &prefix) ?: arg_end(a) ?:
+			   kw_allow(a, m, &kw, prefix));
+}
+
+static int endpoint_allow_add(struct pl_args *a)
+{
+	return endpoint_allow_edit(a, PL_CMD_ENDPOINT_ALLOW_ADD);
+}
+
+static int endpoint_allow_del(struct pl_args *a)
+{
+	return endpoint_allow_edit(a, PL_CMD_ENDPOINT_ALLOW_DEL);
+}
+
+static int endpoint_del(struct pl_args *a)
+{
+	struct nl_msg *m = nl_req(PL_CMD_ENDPOINT_DEL, 0);
+
+	return req_send(m, req_name(a, m, PL_A_ENDPOINT_ID, "ID") ?:
+			   arg_end(a));
+}
+
+/* A get of one endpoint, or a dump of all, or of one service's. */
+struct nl_msg *endpoint_get(struct pl_args *a, int *err)
+{
+	struct nl_msg *m;
+
+	if (a->argc == 1) {
+		m = nl_req(PL_CMD_ENDPOINT_GET, 0);
+		*err = req_name(a, m, PL_A_ENDPOINT_ID, "ID");
+		return m;
+	}
+	m = nl_req(PL_CMD_ENDPOINT_GET, NLM_F_DUMP);
+	if (a->argc && !strcmp(a->argv[0], "service")) {
+		arg_next(a);
+		*err = req_service(a, m, PL_A_ENDPOINT_SERVICE) ?: arg_end(a);
+	} else {
+		*err = arg_end(a);
+	}
+	return m;
+}
+
+static int endpoint_show(struct pl_args *a)
+{
+	struct nl_msg *m;
+	int err;
+
+	m = endpoint_get(a, &err);
+	return req_show(m, err, endpoint_print);
+}
+
+static const struct pl_cmd endpoint_cmds[] = {
+	{ "add", endpoint_add,
+	  "endpoint add ID service NAME subnet SUBNET [ip ADDRESS] [subnet SUBNET [ip ADDRESS]]... [allow PREFIX]...",
+	},
+	{ "accept", endpoint_accept, "endpoint accept ID" },
+	{ "reject", endpoint_reject, "endpoint reject ID" },
+	{ "allow add", endpoint_allow_add, "endpoint allow add ID PREFIX" },
+	{ "allow del", endpoint_allow_del, "endpoint allow del ID PREFIX" },
+	{ "del", endpoint_del, "endpoint del ID" },
+	{ "show", endpoint_show, "endpoint show [ID | service NAME]" },
+	{ "dns", endpoint_dns, "endpoint dns [ID | service NAME]" },
+	{ }
+};
+
+const struct pl_object pl_endpoint = { "endpoint", endpoint_cmds };

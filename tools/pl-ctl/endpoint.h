@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Endpoints as dns.c sees them: their DNS names, and the request that
+ * gets one endpoint or all of them.
+ */
+
+#ifndef PL_CTL_ENDPOINT_H
+#define PL_CTL_ENDPOINT_H
+
+#define PL_DNS_SUFFIX	"vpce.internal"
+#define PL_DNS_LEN	256
+
+struct nl_msg;
+struct pl_args;
+
+const char *endpoint_dns_name(char *buf, const char *id, const char *az,
+			      const char *svc);
+struct nl_msg *endpoint_get(struct pl_args *a, int *err);
+
+#endif /* PL_CTL_ENDPOINT_H */
