@@ -29,6 +29,8 @@ extern const struct pl_object pl_service;
 extern const struct pl_object pl_backend;
 extern const struct pl_object pl_endpoint;
 extern const struct pl_object pl_limits;
+extern const struct pl_object pl_monitor;
+extern const struct pl_object pl_save;
 
 /* Memory allocation that exits on failure. */
 void *pl_realloc(void *p, size_t size);

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pl-ctl monitor: print every change announced on the "config" multicast
+ * group, one line each, as the action followed by the object as show
+ * prints it (on one line):
+ *
+ *   az add us-east-1a id use1-az1 state up
+ *   backend set svc1 10.0.0.1 az us-east-1a weight 0 state drain
+ *   {"action":"set","object":"backend","backend":{"service":"svc1",...}}
+ *
+ * A deletion shows the object's last state. SIGINT and SIGTERM end it.
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <linux/pl.h>
+#include <netlink/genl/genl.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "compiler.h"
+#include "nl.h"
+#include "objects.h"
+#include "out.h"
+
+struct mon_event {
+	__u8 cmd;
+	const char *object;
+	const char *action;
+	void (*print)(struct nlmsghdr *nlh, const char *key);
+};
+
+static const struct mon_event mon_events[] = {
+	{ PL_CMD_AZ_ADD_NTF, "az", "add", az_print },
+	{ PL_CMD_AZ_CHANGE_NTF, "az", "set", az_print },
+	{ PL_CMD_AZ_DEL_NTF, "az", "del", az_print },
+	{ PL_CMD_SUBNET_ADD_NTF, "subnet", "add", subnet_print },
+	{ PL_CMD_SUBNET_DEL_NTF, "subnet", "del", subnet_print },
+	{ PL_CMD_SERVICE_ADD_NTF, "service", "add", service_print },
+	{ PL_CMD_SERVICE_CHANGE_NTF, "service", "set", service_print },
+	{ PL_CMD_SERVICE_DEL_NTF, "service", "del", service_print },
+	{ PL_CMD_BACKEND_ADD_NTF, "backend", "add", backend_print },
+	{ PL_CMD_BACKEND_CHANGE_NTF, "backend", "set", backend_print },
+	{ PL_CMD_BACKEND_DEL_NTF, "backend", "del", backend_print },
+	{ PL_CMD_ENDPOINT_ADD_NTF, "endpoint", "add", endpoint_print },
+	{ PL_CMD_ENDPOINT_CHANGE_NTF, "endpoint", "set", endpoint_print },
+	{ PL_CMD_ENDPOINT_DEL_NTF, "endpoint", "del", endpoint_print },
+	{ PL_CMD_LIMITS_CHANGE_NTF, "limits", "set", limits_print },
+};
+
+static const struct mon_event *mon_find(__u8 cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mon_events); i++) {
+		if (mon_events[i].cmd == cmd)
+			return &mon_events[i];
+	}
+	return NULL;
+}
+
+static int mon_event(struct nl_msg *msg, void *arg __maybe_unused)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	const struct mon_event *ev;
+
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return NL_SKIP;
+	ev = mon_find(((struct genlmsghdr *)nlmsg_data(nlh))->cmd);
+	if (!ev)
+		return NL_SKIP;
+	if (out_json()) {
+		out_obj_begin(NULL);
+		out_str("action", NULL, ev->action);
+		out_str("object", NULL, ev->object);
+		ev->print(nlh, ev->object);
+		out_obj_end();
+	} else {
+		printf("%s %s ", ev->object, ev->action);
+		ev->print(nlh, NULL);
+	}
+	out_flush();
+	return NL_OK;
+}
+
+/* Notifications are not replies: their sequence numbers are not ours. */
+static int mon_seq_ok(struct nl_msg *msg __maybe_unused,
+		      void *arg __maybe_unused)
+{
+	return NL_OK;
+}
+
+/* Take the signal, so that it does not strike when unblocked. */
+static void mon_signal(int sfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) < 0)
+		perror("pl-ctl: signalfd");
+}
+
+/* Read events until a signal comes; returns 0, or PL_EFAIL. */
+static int mon_loop(struct nl_sock *sk, struct nl_cb *cb, int sfd)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = nl_socket_get_fd(sk), .events = POLLIN },
+		{ .fd = sfd, .events = POLLIN },
+	};
+	int err;
+
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("pl-ctl: poll");
+			return PL_EFAIL;
+		}
+		if (pfd[1].revents) {
+			mon_signal(sfd);
+			return 0;
+		}
+		if (!pfd[0].revents)
+			continue;
+		err = nl_recvmsgs(sk, cb);
+		if (err == -NLE_NOMEM) {
+			fputs("pl-ctl: monitor: events were lost (receive buffer overrun)\n",
+			      stderr);
+		} else if (err < 0) {
+			fprintf(stderr, "pl-ctl: monitor: %s\n",
+				nl_geterror(err));
+			return PL_EFAIL;
+		}
+	}
+}
+
+static int monitor_run(struct pl_args *a)
+{
+	sigset_t mask, old;
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	int sfd, err;
+
+	err = arg_end(a);
+	if (err)
+		return err;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	sk = nl_monitor();
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	err = PL_EFAIL;
+	if (sfd >= 0 && sk && cb) {
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, mon_event, NULL);
+		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, mon_seq_ok, NULL);
+		nl_socket_set_nonblocking(sk);
+		out_oneline(1);
+		err = mon_loop(sk, cb, sfd);
+		out_oneline(0);
+	} else if (sfd < 0) {
+		perror("pl-ctl: signalfd");
+	}
+	if (cb)
+		nl_cb_put(cb);
+	if (sk)
+		nl_socket_free(sk);
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return err;
+}
+
+static const struct pl_cmd monitor_cmds[] = {
+	{ NULL, monitor_run, "monitor" },
+	{ }
+};
+
+const struct pl_object pl_monitor = { "monitor", monitor_cmds };
