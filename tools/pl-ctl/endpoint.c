@@ -270,12 +270,12 @@ struct nl_msg *endpoint_get(struct pl_args *a, int *err)
 		return m;
 	}
 	m = nl_req(PL_CMD_ENDPOINT_GET, NLM_F_DUMP);
-	if (a->argc && !strcmp(a->argv[0], "service")) {
-		arg_next(a);
-		*err = req_service(a, m, PL_A_ENDPOINT_SERVICE) ?: arg_end(a);
-	} else {
+	if (!a->argc)
+		*err = 0;
+	else if (!strcmp(arg_next(a), "service"))
+		*err = req_service(a, m, PL_A_ENDPOINT_SERVICE);
+	else
 		*err = arg_end(a);
-	}
 	return m;
 }
 

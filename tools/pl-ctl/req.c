@@ -167,15 +167,18 @@ int req_addr(struct pl_args *a, struct nl_msg *m, int type, const char *what)
 }
 
 /*
- * A service name that filters a dump: it must exist, so that a typo is not
- * taken for a service without objects.
+ * A service name, the last argument, that filters a dump: it must exist,
+ * so that a typo is not taken for a service without objects.
  */
 int req_service(struct pl_args *a, struct nl_msg *m, int type)
 {
-	struct nl_msg *get = nl_req(PL_CMD_SERVICE_GET, 0);
 	const char *name = arg_peek(a);
+	struct nl_msg *get;
 	int err;
 
+	if (a->argc > 1)
+		return usage_err(a, "unexpected argument \"%s\"", a->argv[1]);
+	get = nl_req(PL_CMD_SERVICE_GET, 0);
 	err = req_send(get, req_name(a, get, PL_A_SERVICE_NAME, "SERVICE"));
 	return err ?: req_put_str(a, m, type, "SERVICE", name);
 }
