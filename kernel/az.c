@@ -7,7 +7,10 @@
 #include <linux/slab.h>
 
 #include "az.h"
+#include "backend.h"
+#include "lb.h"
 #include "netlink.h"
+#include "service.h"
 
 static struct pl_az *pl_az_lookup(struct pl_net *pn, const union pl_key *key)
 {
@@ -121,6 +124,28 @@ static struct pl_az *pl_az_req(struct pl_req *req)
 	return attr ? pl_az_find(req, attr) : ERR_PTR(-EINVAL);
 }
 
+/* Services with backends in the zone need new snapshots. */
+static void pl_az_services_changed(struct pl_net *pn, struct pl_az *az)
+{
+	unsigned long index;
+	struct pl_obj *obj;
+
+	if (!az->n_backends)
+		return;
+	xa_for_each(&pn->services.xa, index, obj) {
+		struct pl_service *svc;
+		struct pl_backend *b;
+
+		svc = container_of(obj, struct pl_service, obj);
+		list_for_each_entry(b, &svc->backends, list) {
+			if (b->az == az) {
+				pl_lb_changed(pn, svc);
+				break;
+			}
+		}
+	}
+}
+
 static int pl_az_set(struct pl_req *req)
 {
 	const struct nlattr *state;
@@ -135,6 +160,7 @@ static int pl_az_set(struct pl_req *req)
 	if (az->state == nla_get_u8(state))
 		return 0;
 	WRITE_ONCE(az->state, nla_get_u8(state));
+	pl_az_services_changed(req->pn, az);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_AZ_CHANGE_NTF, pl_az_fill, &az->obj);
 	return 0;

@@ -9,6 +9,8 @@
 #include "az.h"
 #include "backend.h"
 #include "compat.h"
+#include "flow.h"
+#include "lb.h"
 #include "netlink.h"
 #include "service.h"
 
@@ -115,6 +117,11 @@ static struct pl_backend *pl_backend_new(struct pl_req *req,
 	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b)
 		return ERR_PTR(-ENOMEM);
+	b->stats = pl_counters_alloc();
+	if (!b->stats) {
+		kfree(b);
+		return ERR_PTR(-ENOMEM);
+	}
 	pl_key_pair(&b->obj.key, svc->obj.id, addr);
 	b->svc = svc;
 	b->az = az;
@@ -147,12 +154,14 @@ static int pl_backend_add(struct pl_req *req)
 		return PTR_ERR(b);
 	err = pl_table_insert(&req->pn->backends, &b->obj);
 	if (err) {
+		pl_counters_free(b->stats);
 		kfree(b);
 		return err;
 	}
-	list_add_tail_rcu(&b->list, &svc->backends);
+	list_add_tail(&b->list, &svc->backends);
 	svc->n_backends++;
 	b->az->n_backends++;
+	pl_lb_changed(req->pn, svc);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_BACKEND_ADD_NTF, pl_backend_fill, &b->obj);
 	return 0;
@@ -166,18 +175,35 @@ static int pl_backend_set(struct pl_req *req)
 		return PTR_ERR(b);
 	if (!pl_backend_settings(req, b))
 		return 0;
+	pl_lb_changed(req->pn, b->svc);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_BACKEND_CHANGE_NTF, pl_backend_fill, &b->obj);
 	return 0;
 }
 
+static bool pl_flow_of_backend(const struct pl_flow *f, const void *b)
+{
+	return f->backend == b;
+}
+
+/*
+ * Mark the backend dead first, so that a flow created meanwhile dies at
+ * birth (pl_flow_orphan()); reset its flows (a RST to each end); and let
+ * the next snapshot of its service drop it, which frees it.
+ */
 static void pl_backend_free(struct pl_net *pn, struct pl_backend *b)
 {
+	struct pl_service *svc = b->svc;
+
+	WRITE_ONCE(b->dead, 1);
+	smp_mb();	/* pairs with pl_flow_orphan(): mark, then look */
+	if (atomic_read(&b->nflows))
+		pl_flows_kill_if(pn, pl_flow_of_backend, b, true);
 	pl_table_remove(&pn->backends, &b->obj);
-	list_del_rcu(&b->list);
-	b->svc->n_backends--;
+	list_move_tail(&b->list, &svc->dead_backends);
+	svc->n_backends--;
 	b->az->n_backends--;
-	kfree_rcu(b, rcu);
+	pl_lb_changed(pn, svc);
 }
 
 static int pl_backend_del(struct pl_req *req)
@@ -198,6 +224,7 @@ static int pl_backend_get(struct pl_req *req)
 
 	if (IS_ERR(b))
 		return PTR_ERR(b);
+	pl_lb_sync(req->pn);
 	return pl_nl_reply(req, PL_CMD_BACKEND_GET, pl_backend_fill, &b->obj);
 }
 
@@ -252,6 +279,7 @@ int pl_nl_backend_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		.fill = pl_backend_fill,
 		.match = svc ? pl_backend_match : NULL,
 		.arg = svc ? nla_data(svc) : NULL,
+		.prepare = pl_lb_sync,
 	};
 
 	return pl_nl_dump(skb, cb, &d);

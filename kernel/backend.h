@@ -6,6 +6,7 @@
 
 #include <linux/list.h>
 
+#include "stats.h"
 #include "table.h"
 
 struct pl_req;
@@ -21,7 +22,11 @@ struct pl_backend {
 	u16 port;			/* 0: each listener's target port */
 	u16 weight;			/* READ_ONCE() */
 	u8 state;			/* enum pl_backend_state; READ_ONCE() */
-	struct list_head list;		/* in svc->backends, in order added */
+	u8 dead;			/* deleted; READ_ONCE() */
+	atomic_t nflows;
+	struct pl_counters __percpu *stats;
+	/* In svc->backends in the order added; once dead, svc->dead_backends. */
+	struct list_head list;
 	struct rcu_head rcu;
 };
 

@@ -8,6 +8,9 @@
 #define _PL_COMPAT_H
 
 #include <net/genetlink.h>
+#ifdef PL_KERNEL_HAS_NET_GSO_H
+#include <net/gso.h>		/* skb_gso_validate_network_len() */
+#endif
 
 /* Kbuild defines PL_KERNEL_HAS_* for what the target kernel offers. */
 #ifndef PL_KERNEL_HAS_SPLIT_OPS

@@ -11,6 +11,8 @@
 #include "az.h"
 #include "compat.h"
 #include "endpoint.h"
+#include "flow.h"
+#include "hook.h"
 #include "netlink.h"
 #include "service.h"
 #include "subnet.h"
@@ -277,9 +279,24 @@ static struct pl_allow *pl_endpoint_allow_req(struct pl_req *req)
 	return allow;
 }
 
+/* Free an endpoint no packet can reach any more. */
+static void pl_endpoint_destroy(struct pl_endpoint *ep)
+{
+	u8 i;
+
+	for (i = 0; i < ep->n_enis; i++)
+		pl_counters_free(ep->enis[i].stats);
+	kfree(ep);
+}
+
+static void pl_endpoint_free_rcu(struct rcu_head *head)
+{
+	pl_endpoint_destroy(container_of(head, struct pl_endpoint, rcu));
+}
+
 static struct pl_endpoint *pl_endpoint_alloc(struct pl_req *req)
 {
-	int n = pl_req_count(req, PL_A_ENDPOINT_ENI);
+	int n = pl_req_count(req, PL_A_ENDPOINT_ENI), i;
 	struct pl_endpoint *ep;
 
 	if (!n) {
@@ -299,6 +316,13 @@ static struct pl_endpoint *pl_endpoint_alloc(struct pl_req *req)
 	if (!ep)
 		return ERR_PTR(-ENOMEM);
 	ep->n_enis = n;
+	for (i = 0; i < n; i++) {
+		ep->enis[i].stats = pl_counters_alloc();
+		if (!ep->enis[i].stats) {
+			pl_endpoint_destroy(ep);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
 	return ep;
 }
 
@@ -308,11 +332,11 @@ static void pl_endpoint_link(struct pl_endpoint *ep)
 	u8 i;
 
 	svc->n_endpoints++;
+	list_add_tail(&ep->svc_node, &svc->endpoints);
 	for (i = 0; i < ep->n_enis; i++)
 		ep->enis[i].subnet->n_enis++;
-	ep->state = svc->acceptance == PL_ACCEPTANCE_AUTO ?
-		    PL_ENDPOINT_STATE_AVAILABLE :
-		    PL_ENDPOINT_STATE_PENDING_ACCEPTANCE;
+	if (svc->acceptance == PL_ACCEPTANCE_AUTO)
+		WRITE_ONCE(ep->state, PL_ENDPOINT_STATE_AVAILABLE);
 }
 
 /* Everything but the table entry and the addresses is checked first. */
@@ -335,6 +359,8 @@ static struct pl_endpoint *pl_endpoint_build(struct pl_req *req,
 	if (IS_ERR(ep))
 		return ep;
 	ep->obj.key = *key;
+	ep->svc = svc;
+	ep->state = PL_ENDPOINT_STATE_PENDING_ACCEPTANCE;
 	err = pl_endpoint_enis(req, ep);
 	if (err)
 		goto err_free;
@@ -344,12 +370,19 @@ static struct pl_endpoint *pl_endpoint_build(struct pl_req *req,
 		goto err_free;
 	}
 	RCU_INIT_POINTER(ep->allow, allow);
-	ep->svc = svc;
 	return ep;
 
 err_free:
-	kfree(ep);
+	pl_endpoint_destroy(ep);
 	return ERR_PTR(err);
+}
+
+static void pl_endpoint_unplace(struct pl_net *pn, struct pl_endpoint *ep)
+{
+	u8 i;
+
+	for (i = 0; i < ep->n_enis; i++)
+		pl_addr_remove(&pn->addrs, &ep->enis[i].addr);
 }
 
 static int pl_endpoint_add(struct pl_req *req)
@@ -365,6 +398,9 @@ static int pl_endpoint_add(struct pl_req *req)
 	if (pl_endpoint_lookup(pn, &key))
 		return pl_fail(req, -EEXIST, req->info->attrs[PL_A_ENDPOINT_ID],
 			       "endpoint \"%s\" already exists", key.name);
+	err = pl_hooks_enable(pn);
+	if (err)
+		return err;
 	ep = pl_endpoint_build(req, &key);
 	if (IS_ERR(ep))
 		return PTR_ERR(ep);
@@ -382,12 +418,53 @@ static int pl_endpoint_add(struct pl_req *req)
 	return 0;
 
 err_unplace:
-	while (ep->n_enis--)
-		pl_addr_remove(&pn->addrs, &ep->enis[ep->n_enis].addr);
+	pl_endpoint_unplace(pn, ep);
+	synchronize_rcu();	/* packets may have found the ENIs */
 err_free:
 	kfree(pl_endpoint_allow(ep));
-	kfree(ep);
+	pl_endpoint_destroy(ep);
 	return err;
+}
+
+static bool pl_flow_of_endpoint(const struct pl_flow *f, const void *ep)
+{
+	return f->eni->ep == ep;
+}
+
+/*
+ * The endpoint stops carrying traffic: its state is set first, so that a
+ * flow created meanwhile dies at birth (pl_flow_orphan()); then its flows go.
+ */
+static void pl_endpoint_stop(struct pl_net *pn, struct pl_endpoint *ep,
+			     u8 state)
+{
+	u8 i;
+
+	WRITE_ONCE(ep->state, state);
+	smp_mb();	/* pairs with pl_flow_orphan(): mark, then look */
+	for (i = 0; i < ep->n_enis; i++) {
+		if (atomic_read(&ep->enis[i].nflows)) {
+			pl_flows_kill_if(pn, pl_flow_of_endpoint, ep, false);
+			return;
+		}
+	}
+}
+
+/* Does the endpoint's security group let saddr in? Called under RCU. */
+bool pl_endpoint_allows(const struct pl_endpoint *ep, __be32 saddr)
+{
+	const struct pl_allow *allow = rcu_dereference(ep->allow);
+	u32 i;
+
+	if (!allow)
+		return true;
+	for (i = 0; i < allow->n; i++) {
+		const struct pl_prefix *p = &allow->prefixes[i];
+
+		if (!((saddr ^ p->addr) & inet_make_mask(p->len)))
+			return true;
+	}
+	return false;
 }
 
 static struct pl_endpoint *pl_endpoint_req(struct pl_req *req)
@@ -440,7 +517,10 @@ static int pl_endpoint_set(struct pl_req *req)
 		return pl_fail(req, -EINVAL, attr,
 			       "endpoint \"%s\" was rejected: delete it and create it again",
 			       ep->obj.key.name);
-	WRITE_ONCE(ep->state, state);
+	if (state == PL_ENDPOINT_STATE_REJECTED)
+		pl_endpoint_stop(req->pn, ep, state);
+	else
+		WRITE_ONCE(ep->state, state);
 	pl_endpoint_changed(req, ep);
 	return 0;
 }
@@ -519,15 +599,17 @@ static void pl_endpoint_free(struct pl_net *pn, struct pl_endpoint *ep)
 	struct pl_allow *allow = pl_endpoint_allow(ep);
 	u8 i;
 
+	pl_endpoint_stop(pn, ep, PL_ENDPOINT_STATE_REJECTED);
 	for (i = 0; i < ep->n_enis; i++) {
 		pl_addr_remove(&pn->addrs, &ep->enis[i].addr);
 		ep->enis[i].subnet->n_enis--;
 	}
 	pl_table_remove(&pn->endpoints, &ep->obj);
+	list_del(&ep->svc_node);
 	ep->svc->n_endpoints--;
 	if (allow)
 		kfree_rcu(allow, rcu);
-	kfree_rcu(ep, rcu);
+	call_rcu(&ep->rcu, pl_endpoint_free_rcu);
 }
 
 static int pl_endpoint_del(struct pl_req *req)

@@ -5,6 +5,7 @@
 #define _PL_ENDPOINT_H
 
 #include "addr.h"
+#include "stats.h"
 #include "table.h"
 
 struct pl_req;
@@ -20,6 +21,8 @@ struct pl_eni {
 	struct pl_addr addr;		/* in the namespace's address table */
 	struct pl_endpoint *ep;
 	struct pl_subnet *subnet;
+	atomic_t nflows;
+	struct pl_counters __percpu *stats;
 };
 
 struct pl_prefix {
@@ -37,6 +40,7 @@ struct pl_allow {
 struct pl_endpoint {
 	struct pl_obj obj;		/* key: the id */
 	struct pl_service *svc;
+	struct list_head svc_node;	/* in svc->endpoints */
 	u8 state;			/* enum pl_endpoint_state; READ_ONCE() */
 	struct pl_allow __rcu *allow;	/* NULL: every source */
 	struct rcu_head rcu;
@@ -44,6 +48,7 @@ struct pl_endpoint {
 	struct pl_eni enis[] __counted_by(n_enis);
 };
 
+bool pl_endpoint_allows(const struct pl_endpoint *ep, __be32 saddr);
 int pl_addr_check_free(struct pl_req *req, __be32 ip,
 		       const struct nlattr *attr);
 void pl_endpoints_flush(struct pl_net *pn);

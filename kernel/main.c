@@ -5,6 +5,8 @@
 
 #include <linux/module.h>
 
+#include "flow.h"
+#include "maglev.h"
 #include "netlink.h"
 #include "net.h"
 
@@ -12,9 +14,15 @@ static int __init pl_init(void)
 {
 	int err;
 
-	err = pl_net_init();
+	err = pl_maglev_selftest();
 	if (err)
 		return err;
+	err = pl_flow_cache_init();
+	if (err)
+		return err;
+	err = pl_net_init();
+	if (err)
+		goto err_cache;
 	err = pl_nl_init();
 	if (err)
 		goto err_net;
@@ -23,6 +31,9 @@ static int __init pl_init(void)
 
 err_net:
 	pl_net_exit();
+err_cache:
+	rcu_barrier();
+	pl_flow_cache_exit();
 	return err;
 }
 
@@ -31,6 +42,7 @@ static void __exit pl_exit(void)
 	pl_nl_exit();
 	pl_net_exit();
 	rcu_barrier();
+	pl_flow_cache_exit();
 }
 
 module_init(pl_init);

@@ -7,6 +7,8 @@
 #include "az.h"
 #include "backend.h"
 #include "endpoint.h"
+#include "hook.h"
+#include "lb.h"
 #include "netlink.h"
 #include "service.h"
 #include "subnet.h"
@@ -40,8 +42,21 @@ static int __net_init pl_net_init_net(struct net *net)
 	err = pl_addrs_init(&pn->addrs);
 	if (err)
 		goto err_endpoints;
+	err = pl_flows_init(pn);
+	if (err)
+		goto err_addrs;
+	pn->stats = pl_counters_alloc();
+	if (!pn->stats) {
+		err = -ENOMEM;
+		goto err_flows;
+	}
+	pl_lb_init(pn);
 	return 0;
 
+err_flows:
+	pl_flows_exit(pn);
+err_addrs:
+	pl_addrs_destroy(&pn->addrs);
 err_endpoints:
 	pl_table_destroy(&pn->endpoints);
 err_backends:
@@ -59,12 +74,16 @@ static void __net_exit pl_net_exit_net(struct net *net)
 {
 	struct pl_net *pn = pl_net(net);
 
+	pl_hooks_disable(pn);
 	mutex_lock(&pn->lock);
+	pl_flows_exit(pn);
 	pl_endpoints_flush(pn);
 	pl_services_flush(pn);
 	pl_subnets_flush(pn);
 	pl_azs_flush(pn);
 	mutex_unlock(&pn->lock);
+	pl_lb_exit(pn);
+	pl_counters_free(pn->stats);
 	pl_addrs_destroy(&pn->addrs);
 	pl_table_destroy(&pn->endpoints);
 	pl_table_destroy(&pn->backends);
@@ -100,11 +119,13 @@ static int pl_limits_fill(struct sk_buff *skb, const void *p)
 	    nla_put_u32(skb, PL_A_LIMITS_MAX_SERVICES, pn->services.max) ||
 	    nla_put_u32(skb, PL_A_LIMITS_MAX_BACKENDS, pn->backends.max) ||
 	    nla_put_u32(skb, PL_A_LIMITS_MAX_ENDPOINTS, pn->endpoints.max) ||
+	    nla_put_u32(skb, PL_A_LIMITS_MAX_FLOWS, READ_ONCE(pn->flows.max)) ||
 	    nla_put_u32(skb, PL_A_LIMITS_AZS, pn->azs.count) ||
 	    nla_put_u32(skb, PL_A_LIMITS_SUBNETS, pn->subnets.count) ||
 	    nla_put_u32(skb, PL_A_LIMITS_SERVICES, pn->services.count) ||
 	    nla_put_u32(skb, PL_A_LIMITS_BACKENDS, pn->backends.count) ||
-	    nla_put_u32(skb, PL_A_LIMITS_ENDPOINTS, pn->endpoints.count))
+	    nla_put_u32(skb, PL_A_LIMITS_ENDPOINTS, pn->endpoints.count) ||
+	    nla_put_u32(skb, PL_A_LIMITS_FLOWS, atomic_read(&pn->flows.count)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -132,7 +153,10 @@ static struct pl_table *pl_limit_table(struct pl_net *pn, int type)
 	return NULL;
 }
 
-/* Check every limit given first, then apply them all. */
+/*
+ * Check every limit given first, then apply them all. max-flows may go
+ * below the flows open now: they stay, and new ones wait for room.
+ */
 static int pl_limits_set(struct pl_req *req)
 {
 	struct nlattr **attrs = req->info->attrs;
@@ -153,6 +177,12 @@ static int pl_limits_set(struct pl_req *req)
 		if (!t || !attrs[type] || t->max == nla_get_u32(attrs[type]))
 			continue;
 		t->max = nla_get_u32(attrs[type]);
+		changed = true;
+	}
+	if (attrs[PL_A_LIMITS_MAX_FLOWS] &&
+	    nla_get_u32(attrs[PL_A_LIMITS_MAX_FLOWS]) != req->pn->flows.max) {
+		WRITE_ONCE(req->pn->flows.max,
+			   nla_get_u32(attrs[PL_A_LIMITS_MAX_FLOWS]));
 		changed = true;
 	}
 	if (changed) {

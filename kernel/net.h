@@ -13,6 +13,8 @@
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
+#include "flow.h"
+#include "stats.h"
 #include "table.h"
 
 #define PL_DEFAULT_MAX_SUBNETS		10000
@@ -35,6 +37,11 @@ struct pl_net {
 	struct pl_table endpoints;
 	struct rhashtable addrs;	/* struct pl_addr */
 	DECLARE_BITMAP(az_indexes, PL_MAX_AZS);
+	struct pl_flows flows;
+	struct pl_counters __percpu *stats;
+	struct list_head lb_dirty;	/* services to rebuild */
+	struct delayed_work lb_work;
+	bool hooks;			/* the packet hooks are in */
 };
 
 extern unsigned int pl_net_id;

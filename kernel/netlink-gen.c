@@ -188,12 +188,30 @@ static const struct nla_policy pl_endpoint_get_dump_nl_policy[PL_A_ENDPOINT_SERV
 };
 
 /* PL_CMD_LIMITS_SET - do */
-static const struct nla_policy pl_limits_set_nl_policy[PL_A_LIMITS_MAX_ENDPOINTS + 1] = {
+static const struct nla_policy pl_limits_set_nl_policy[PL_A_LIMITS_MAX_FLOWS + 1] = {
 	[PL_A_LIMITS_MAX_AZS] = NLA_POLICY_RANGE(NLA_U32, 1, PL_MAX_AZS),
 	[PL_A_LIMITS_MAX_SUBNETS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PL_A_LIMITS_MAX_SERVICES] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PL_A_LIMITS_MAX_BACKENDS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PL_A_LIMITS_MAX_ENDPOINTS] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PL_A_LIMITS_MAX_FLOWS] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* PL_CMD_FLOW_GET - dump */
+static const struct nla_policy pl_flow_get_nl_policy[PL_A_FLOW_BACKEND + 1] = {
+	[PL_A_FLOW_ENDPOINT] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_FLOW_BACKEND] = { .type = NLA_U32, },
+};
+
+/* PL_CMD_FLOW_FLUSH - do */
+static const struct nla_policy pl_flow_flush_nl_policy[PL_A_FLOW_ENDPOINT + 1] = {
+	[PL_A_FLOW_ENDPOINT] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+};
+
+/* PL_CMD_STATS_GET - dump */
+static const struct nla_policy pl_stats_get_nl_policy[PL_A_STATS_SERVICE + 1] = {
+	[PL_A_STATS_ENDPOINT] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_STATS_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 };
 
 /* Ops table for pl */
@@ -397,13 +415,37 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.cmd		= PL_CMD_LIMITS_SET,
 		.doit		= pl_nl_limits_set_doit,
 		.policy		= pl_limits_set_nl_policy,
-		.maxattr	= PL_A_LIMITS_MAX_ENDPOINTS,
+		.maxattr	= PL_A_LIMITS_MAX_FLOWS,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_FLOW_GET,
+		.start		= pl_nl_flow_get_dump_start,
+		.dumpit		= pl_nl_flow_get_dumpit,
+		.done		= pl_nl_flow_get_dump_done,
+		.policy		= pl_flow_get_nl_policy,
+		.maxattr	= PL_A_FLOW_BACKEND,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= PL_CMD_FLOW_FLUSH,
+		.doit		= pl_nl_flow_flush_doit,
+		.policy		= pl_flow_flush_nl_policy,
+		.maxattr	= PL_A_FLOW_ENDPOINT,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_STATS_GET,
+		.dumpit		= pl_nl_stats_get_dumpit,
+		.policy		= pl_stats_get_nl_policy,
+		.maxattr	= PL_A_STATS_SERVICE,
+		.flags		= GENL_CMD_CAP_DUMP,
 	},
 };
 
 static const struct genl_multicast_group pl_nl_mcgrps[] = {
 	[PL_NLGRP_CONFIG] = { "config", },
+	[PL_NLGRP_FLOWS] = { "flows", },
 };
 
 struct genl_family pl_nl_family __ro_after_init = {

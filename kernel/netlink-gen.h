@@ -17,6 +17,9 @@ extern const struct nla_policy pl_listener_nl_policy[PL_A_LISTENER_TARGET_PORT +
 extern const struct nla_policy pl_prefix_nl_policy[PL_A_PREFIX_LEN + 1];
 extern const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_AZ + 1];
 
+int pl_nl_flow_get_dump_start(struct netlink_callback *cb);
+int pl_nl_flow_get_dump_done(struct netlink_callback *cb);
+
 int pl_nl_az_add_doit(struct sk_buff *skb, struct genl_info *info);
 int pl_nl_az_set_doit(struct sk_buff *skb, struct genl_info *info);
 int pl_nl_az_del_doit(struct sk_buff *skb, struct genl_info *info);
@@ -47,9 +50,13 @@ int pl_nl_endpoint_get_doit(struct sk_buff *skb, struct genl_info *info);
 int pl_nl_endpoint_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int pl_nl_limits_get_doit(struct sk_buff *skb, struct genl_info *info);
 int pl_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int pl_nl_flow_flush_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 enum {
 	PL_NLGRP_CONFIG,
+	PL_NLGRP_FLOWS,
 };
 
 extern struct genl_family pl_nl_family;

@@ -10,6 +10,8 @@
 #include "az.h"
 #include "backend.h"
 #include "endpoint.h"
+#include "hook.h"
+#include "lb.h"
 #include "netlink.h"
 #include "service.h"
 
@@ -37,6 +39,37 @@ struct pl_service *pl_service_find(struct pl_req *req,
 				       "service \"%s\" does not exist",
 				       key.name));
 	return svc;
+}
+
+/* The listener of a port, or NULL. Called under RCU. */
+const struct pl_listener *
+pl_service_listener(const struct pl_service *svc, __be16 port)
+{
+	u16 p = ntohs(port), i;
+
+	for (i = 0; i < svc->n_listeners; i++) {
+		if (svc->listeners[i].port == p)
+			return &svc->listeners[i];
+	}
+	return NULL;
+}
+
+/*
+ * The address flows of a zone leave from: that zone's source address, else
+ * any. 0 when the service has none. Called under RCU.
+ */
+__be32 pl_service_source(const struct pl_service *svc, const struct pl_az *az)
+{
+	const struct pl_source *src;
+	__be32 any = 0;
+
+	list_for_each_entry_rcu(src, &svc->sources, list) {
+		if (src->az == az)
+			return src->addr.addr;
+		if (!any)
+			any = src->addr.addr;
+	}
+	return any;
 }
 
 static int pl_service_fill_listeners(struct sk_buff *skb,
@@ -188,6 +221,9 @@ static struct pl_service *pl_service_alloc(struct pl_req *req, int n)
 	svc->idle_timeout = PL_DEFAULT_IDLE_TIMEOUT;
 	INIT_LIST_HEAD(&svc->sources);
 	INIT_LIST_HEAD(&svc->backends);
+	INIT_LIST_HEAD(&svc->dead_backends);
+	INIT_LIST_HEAD(&svc->endpoints);
+	INIT_LIST_HEAD(&svc->lb_dirty);
 	return svc;
 }
 
@@ -283,6 +319,7 @@ static int pl_service_del(struct pl_req *req)
 			       "service \"%s\" is in use by %u endpoint(s)",
 			       svc->obj.key.name, svc->n_endpoints);
 	pl_backends_flush_service(req->pn, svc, req);
+	pl_lb_service_gone(req->pn, svc);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_SERVICE_DEL_NTF, pl_service_fill, &svc->obj);
 	pl_service_free(req->pn, svc);
@@ -295,6 +332,7 @@ static int pl_service_get(struct pl_req *req)
 
 	if (IS_ERR(svc))
 		return PTR_ERR(svc);
+	pl_lb_sync(req->pn);
 	return pl_nl_reply(req, PL_CMD_SERVICE_GET, pl_service_fill,
 			   &svc->obj);
 }
@@ -357,6 +395,9 @@ static int pl_source_add(struct pl_req *req)
 	if (err)
 		return err;
 
+	err = pl_hooks_enable(req->pn);
+	if (err)
+		return err;
 	src = kzalloc(sizeof(*src), GFP_KERNEL_ACCOUNT);
 	if (!src)
 		return -ENOMEM;
@@ -415,6 +456,7 @@ void pl_services_flush(struct pl_net *pn)
 
 		svc = container_of(obj, struct pl_service, obj);
 		pl_backends_flush_service(pn, svc, NULL);
+		pl_lb_service_gone(pn, svc);
 		pl_service_free(pn, svc);
 	}
 }
@@ -456,6 +498,7 @@ int pl_nl_service_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		.table = &pn->services,
 		.cmd = PL_CMD_SERVICE_GET,
 		.fill = pl_service_fill,
+		.prepare = pl_lb_sync,
 	};
 
 	return pl_nl_dump(skb, cb, &d);

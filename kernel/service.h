@@ -12,6 +12,7 @@
 struct pl_req;
 struct pl_net;
 struct pl_az;
+struct pl_lb;
 struct nlattr;
 
 #define PL_DEFAULT_IDLE_TIMEOUT 350
@@ -37,13 +38,20 @@ struct pl_service {
 	u32 idle_timeout;		/* seconds; READ_ONCE() */
 	u32 n_endpoints;
 	u32 n_backends;
-	struct list_head sources;
+	struct list_head sources;	/* RCU */
 	struct list_head backends;	/* struct pl_backend, in order added */
+	struct list_head dead_backends;	/* deleted, still in the snapshot */
+	struct list_head endpoints;	/* struct pl_endpoint */
+	struct pl_lb __rcu *lb;		/* see lb.c */
+	struct list_head lb_dirty;	/* in pn->lb_dirty, to rebuild */
 	struct rcu_head rcu;
 	u16 n_listeners;
 	struct pl_listener listeners[] __counted_by(n_listeners);
 };
 
+const struct pl_listener *
+pl_service_listener(const struct pl_service *svc, __be16 port);
+__be32 pl_service_source(const struct pl_service *svc, const struct pl_az *az);
 struct pl_service *pl_service_find(struct pl_req *req,
 				   const struct nlattr *attr);
 void pl_services_flush(struct pl_net *pn);

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The router answers ARP for every ENI IP on the interface that faces the
+ * ENI's subnet (its dev, or the one its connected route goes out of), and
+ * for every source address toward the hosts that ask for it (on the
+ * interface the route back to the asker goes out of). Nobody adds an
+ * address or a route by hand.
+ */
+
+#include <linux/if_arp.h>
+#include <net/arp.h>
+#include <net/route.h>
+
+#include "addr.h"
+#include "arp.h"
+#include "endpoint.h"
+#include "net.h"
+#include "subnet.h"
+
+/* The interface the route to addr goes out of, or 0. */
+static int pl_route_ifindex(struct net *net, __be32 addr)
+{
+	struct flowi4 fl4 = { .daddr = addr };
+	struct rtable *rt;
+	int ifindex;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return 0;
+	ifindex = rt->rt_type == RTN_UNICAST ? rt->dst.dev->ifindex : 0;
+	ip_rt_put(rt);
+	return ifindex;
+}
+
+static bool pl_arp_ours(struct net *net, const struct pl_addr *a,
+			const struct net_device *dev, __be32 sip, __be32 tip)
+{
+	const struct pl_eni *eni;
+
+	if (a->kind == PL_ADDR_SOURCE)
+		return sip && pl_route_ifindex(net, sip) == dev->ifindex;
+	eni = container_of(a, struct pl_eni, addr);
+	if (eni->subnet->ifindex)
+		return eni->subnet->ifindex == dev->ifindex;
+	return pl_route_ifindex(net, tip) == dev->ifindex;
+}
+
+unsigned int pl_arp_in(void *priv, struct sk_buff *skb,
+		       const struct nf_hook_state *state)
+{
+	struct net_device *dev = state->in;
+	struct pl_net *pn = pl_net(state->net);
+	const struct arphdr *arp;
+	const u8 *sha, *p;
+	struct pl_addr *a;
+	__be32 sip, tip;
+
+	if (!atomic_read(&pn->addrs.nelems) || dev->type != ARPHRD_ETHER ||
+	    !pskb_may_pull(skb, arp_hdr_len(dev)))
+		return NF_ACCEPT;
+	arp = arp_hdr(skb);
+	if (arp->ar_op != htons(ARPOP_REQUEST) ||
+	    arp->ar_hrd != htons(ARPHRD_ETHER) ||
+	    arp->ar_pro != htons(ETH_P_IP) ||
+	    arp->ar_hln != ETH_ALEN || arp->ar_pln != sizeof(__be32))
+		return NF_ACCEPT;
+	p = (const u8 *)(arp + 1);
+	sha = p;
+	memcpy(&sip, p + ETH_ALEN, sizeof(sip));
+	memcpy(&tip, p + 2 * ETH_ALEN + sizeof(sip), sizeof(tip));
+	a = pl_addr_lookup(&pn->addrs, tip);
+	if (!a || !pl_arp_ours(state->net, a, dev, sip, tip))
+		return NF_ACCEPT;
+	arp_send(ARPOP_REPLY, ETH_P_ARP, sip, dev, tip, sha, dev->dev_addr,
+		 sha);
+	return NF_DROP;
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flows over netlink: the flow-get dump, flow-flush, and the flows
+ * multicast group that announces flows created and destroyed.
+ */
+
+#include <linux/slab.h>
+
+#include "backend.h"
+#include "compat.h"
+#include "endpoint.h"
+#include "flow.h"
+#include "netlink.h"
+#include "service.h"
+
+static int pl_tuple_put(struct sk_buff *skb, int type,
+			const struct pl_tuple *t)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest || nla_put_in_addr(skb, PL_A_TUPLE_SADDR, t->saddr) ||
+	    nla_put_in_addr(skb, PL_A_TUPLE_DADDR, t->daddr) ||
+	    nla_put_u16(skb, PL_A_TUPLE_SPORT, ntohs(t->sport)) ||
+	    nla_put_u16(skb, PL_A_TUPLE_DPORT, ntohs(t->dport)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static u64 pl_ms_since(u32 then)
+{
+	return jiffies_to_msecs((u32)jiffies - then);
+}
+
+static int pl_flow_fill(struct sk_buff *skb, const struct pl_flow *f)
+{
+	const struct pl_endpoint *ep = f->eni->ep;
+
+	if (nla_put_string(skb, PL_A_FLOW_ENDPOINT, ep->obj.key.name) ||
+	    nla_put_string(skb, PL_A_FLOW_SERVICE, ep->svc->obj.key.name) ||
+	    nla_put_in_addr(skb, PL_A_FLOW_BACKEND, f->backend->addr) ||
+	    pl_tuple_put(skb, PL_A_FLOW_ORIG, &f->nodes[PL_DIR_ORIG].tuple) ||
+	    pl_tuple_put(skb, PL_A_FLOW_REPLY, &f->nodes[PL_DIR_REPLY].tuple) ||
+	    nla_put_u8(skb, PL_A_FLOW_STATE, READ_ONCE(f->state)) ||
+	    nla_put_u64_64bit(skb, PL_A_FLOW_AGE, pl_ms_since(f->created),
+			      PL_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, PL_A_FLOW_IDLE,
+			      pl_ms_since(READ_ONCE(f->last_seen)),
+			      PL_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, PL_A_FLOW_PACKETS_ORIG,
+			      f->packets[PL_DIR_ORIG], PL_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, PL_A_FLOW_BYTES_ORIG,
+			      f->bytes[PL_DIR_ORIG], PL_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, PL_A_FLOW_PACKETS_REPLY,
+			      f->packets[PL_DIR_REPLY], PL_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, PL_A_FLOW_BYTES_REPLY,
+			      f->bytes[PL_DIR_REPLY], PL_A_FLOW_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Announce a flow born or dead, if anybody listens. Any context. */
+void pl_flow_notify(struct pl_net *pn, const struct pl_flow *f, u8 cmd)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&pl_nl_family, pn->net, PL_NLGRP_FLOWS))
+		return;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!skb)
+		goto err;
+	hdr = genlmsg_put(skb, 0, 0, &pl_nl_family, 0, cmd);
+	if (!hdr || pl_flow_fill(skb, f)) {
+		nlmsg_free(skb);
+		goto err;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&pl_nl_family, pn->net, skb, 0, PL_NLGRP_FLOWS,
+				GFP_ATOMIC);
+	return;
+err:
+	genl_set_err(&pl_nl_family, pn->net, 0, PL_NLGRP_FLOWS, -ENOBUFS);
+}
+
+struct pl_flow_dump {
+	struct rhashtable_iter iter;
+	const struct pl_endpoint *ep;	/* compared, never followed */
+	__be32 backend;
+	bool filter_ep;
+};
+
+static struct pl_flow_dump *pl_flow_dump_of(struct netlink_callback *cb)
+{
+	return *(struct pl_flow_dump **)cb->ctx;
+}
+
+/* An endpoint filter that names no endpoint matches nothing. */
+static void pl_flow_dump_filter(struct pl_net *pn, struct pl_flow_dump *d,
+				struct nlattr **attrs)
+{
+	const struct nlattr *ep = attrs[PL_A_FLOW_ENDPOINT];
+	union pl_key key;
+	struct pl_obj *obj;
+
+	if (attrs[PL_A_FLOW_BACKEND])
+		d->backend = nla_get_in_addr(attrs[PL_A_FLOW_BACKEND]);
+	if (!ep)
+		return;
+	d->filter_ep = true;
+	pl_key_name(&key, nla_data(ep));
+	mutex_lock(&pn->lock);
+	obj = pl_table_lookup(&pn->endpoints, &key);
+	d->ep = obj ? container_of(obj, struct pl_endpoint, obj) : NULL;
+	mutex_unlock(&pn->lock);
+}
+
+int pl_nl_flow_get_dump_start(struct netlink_callback *cb)
+{
+	struct pl_net *pn = pl_net(sock_net(cb->skb->sk));
+	struct pl_flow_dump *d;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	pl_flow_dump_filter(pn, d, pl_dump_attrs(cb));
+	rhashtable_walk_enter(&pn->flows.table, &d->iter);
+	*(struct pl_flow_dump **)cb->ctx = d;
+	return 0;
+}
+
+int pl_nl_flow_get_dump_done(struct netlink_callback *cb)
+{
+	struct pl_flow_dump *d = pl_flow_dump_of(cb);
+
+	if (d) {
+		rhashtable_walk_exit(&d->iter);
+		kfree(d);
+	}
+	return 0;
+}
+
+static bool pl_flow_dump_match(const struct pl_flow_dump *d,
+			       const struct pl_flow *f)
+{
+	if (READ_ONCE(f->dead))
+		return false;
+	if (d->filter_ep && f->eni->ep != d->ep)
+		return false;
+	return !d->backend || f->backend->addr == d->backend;
+}
+
+static int pl_flow_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			    const struct pl_flow *f)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &pl_nl_family, NLM_F_MULTI, PL_CMD_FLOW_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (pl_flow_fill(skb, f)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Flows come and go during a dump: it is not a snapshot. */
+int pl_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pl_flow_dump *d = pl_flow_dump_of(cb);
+	struct pl_flow_node *n;
+	int err = 0;
+
+	rhashtable_walk_start(&d->iter);
+	while ((n = rhashtable_walk_peek(&d->iter))) {
+		if (IS_ERR(n)) {
+			if (PTR_ERR(n) == -EAGAIN) {
+				rhashtable_walk_next(&d->iter);
+				continue;
+			}
+			err = PTR_ERR(n);
+			break;
+		}
+		if (n->dir == PL_DIR_ORIG &&
+		    pl_flow_dump_match(d, pl_flow_of(n))) {
+			err = pl_flow_dump_one(skb, cb, pl_flow_of(n));
+			if (err)
+				break;
+		}
+		rhashtable_walk_next(&d->iter);
+	}
+	rhashtable_walk_stop(&d->iter);
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+static bool pl_flow_match_ep(const struct pl_flow *f, const void *ep)
+{
+	return f->eni->ep == ep;
+}
+
+static int pl_flow_flush(struct pl_req *req)
+{
+	const struct nlattr *attr = req->info->attrs[PL_A_FLOW_ENDPOINT];
+	struct pl_obj *obj = NULL;
+	union pl_key key;
+	int err;
+
+	if (attr) {
+		err = pl_req_name(req, attr, "endpoint id", &key);
+		if (err)
+			return err;
+		obj = pl_table_lookup(&req->pn->endpoints, &key);
+		if (!obj)
+			return pl_fail(req, -ENOENT, attr,
+				       "endpoint \"%s\" does not exist",
+				       key.name);
+	}
+	pl_flows_kill_if(req->pn, obj ? pl_flow_match_ep : NULL,
+			 obj ? container_of(obj, struct pl_endpoint, obj) : NULL,
+			 false);
+	return 0;
+}
+
+int pl_nl_flow_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_flow_flush);
+}

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path. A netfilter hook early in PREROUTING (after the raw
+ * table, before conntrack) catches IPv4 packets to pl's addresses:
+ *
+ *   to an ENI             client -> ENI:listener, translated to
+ *                         source:port -> backend:port
+ *   to a source address   backend:port -> source:port, translated to
+ *                         ENI:listener -> client
+ *
+ * It routes the packet to its new destination itself (with the original
+ * source, so that reverse-path filtering sees the real sender), answers
+ * TTL and MTU problems to the real sender, then rewrites the packet and
+ * lets the stack forward it. Anything else sent to those addresses is
+ * dropped and counted. Runs under RCU, in softirq.
+ */
+
+#include <linux/icmp.h>
+#include <linux/netfilter_arp.h>
+#include <linux/netfilter_ipv4.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/tcp.h>
+
+#include "arp.h"
+#include "az.h"
+#include "backend.h"
+#include "compat.h"
+#include "endpoint.h"
+#include "flow.h"
+#include "hook.h"
+#include "lb.h"
+#include "net.h"
+#include "rst.h"
+#include "service.h"
+#include "stats.h"
+#include "subnet.h"
+#include "xlate.h"
+
+#define PL_PASS (-1)		/* no drop reason: go on */
+
+static unsigned int pl_drop(struct pl_net *pn, struct pl_eni *eni, int why)
+{
+	pl_count_drop(pn, eni, why);
+	return NF_DROP;
+}
+
+static struct tcphdr *pl_tcp(const struct sk_buff *skb)
+{
+	return (struct tcphdr *)(skb_network_header(skb) + ip_hdrlen(skb));
+}
+
+/* As ip_forward() decides whether a packet is too big for the next hop. */
+static bool pl_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb->len <= mtu || !(ip_hdr(skb)->frag_off & htons(IP_DF)))
+		return false;
+	if (IPCB(skb)->frag_max_size > mtu)
+		return true;
+	if (skb->ignore_df)
+		return false;
+	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
+		return false;
+	return true;
+}
+
+/*
+ * Route the packet, still as the sender sent it, to its translated
+ * destination. TTL and MTU errors go to the sender about its own packet,
+ * which is what it can match to a socket.
+ */
+static int pl_route(struct sk_buff *skb, __be32 daddr)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct rtable *rt;
+	unsigned int mtu;
+
+	skb_dst_drop(skb);
+	if (ip_route_input_noref(skb, daddr, iph->saddr, iph->tos, skb->dev))
+		return PL_DROP_NO_ROUTE;
+	rt = skb_rtable(skb);
+	if (rt->rt_type == RTN_LOCAL)
+		return PL_PASS;
+	if (rt->rt_type != RTN_UNICAST)
+		return PL_DROP_NO_ROUTE;
+	if (iph->ttl <= 1) {
+		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+		return PL_DROP_TTL_EXCEEDED;
+	}
+	mtu = dst_mtu(&rt->dst);
+	if (pl_exceeds_mtu(skb, mtu)) {
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+		return PL_DROP_TOO_BIG;
+	}
+	return PL_PASS;
+}
+
+/* Send a packet of the flow on, as the other direction's tuple reversed. */
+static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
+			       struct pl_flow *f, enum pl_dir dir)
+{
+	const struct pl_tuple *o = &f->nodes[!dir].tuple;
+	struct pl_tuple to = {
+		.saddr = o->daddr, .daddr = o->saddr,
+		.sport = o->dport, .dport = o->sport,
+	};
+	struct pl_eni *eni = dir == PL_DIR_ORIG ? f->eni : NULL;
+	unsigned int hdrs;
+	struct tcphdr *th;
+	int why;
+
+	why = pl_route(skb, to.daddr);
+	if (why != PL_PASS)
+		return pl_drop(pn, eni, why);
+	if (skb_ensure_writable(skb, ip_hdrlen(skb) + sizeof(*th)))
+		return pl_drop(pn, eni, PL_DROP_NO_MEMORY);
+	th = pl_tcp(skb);
+	hdrs = ip_hdrlen(skb) + th->doff * 4;
+	pl_flow_track(f, dir, th, skb->len, skb->len - hdrs);
+	if (th->rst && dir == PL_DIR_ORIG)
+		this_cpu_inc(f->eni->stats->rst_rx);
+	else if (th->rst)
+		this_cpu_inc(f->backend->stats->rst_rx);
+	pl_count_packet(f->eni->stats, skb->len);
+	pl_count_packet(f->backend->stats, skb->len);
+	pl_xlate_tcp(skb, &to);
+	pl_untrack(skb);
+	return NF_ACCEPT;
+}
+
+/* The flow a lookup found, unless it is gone or should be replaced. */
+static struct pl_flow *pl_flow_live(struct pl_net *pn, struct pl_flow_node *n,
+				    const struct tcphdr *th)
+{
+	struct pl_flow *f = pl_flow_of(n);
+	u8 state;
+
+	if (READ_ONCE(f->dead))
+		return NULL;
+	state = READ_ONCE(f->state);
+	if (pl_flow_expired(f, jiffies) ||
+	    (n->dir == PL_DIR_ORIG && th->syn && !th->ack &&
+	     state >= PL_FLOW_STATE_CLOSING)) {
+		pl_flow_kill(pn, f);
+		return NULL;
+	}
+	return f;
+}
+
+/* May this packet open a flow? PL_PASS, with its listener, or why not. */
+static int pl_eni_admit(const struct pl_eni *eni, const struct sk_buff *skb,
+			const struct tcphdr *th,
+			const struct pl_listener **listener)
+{
+	const struct pl_endpoint *ep = eni->ep;
+
+	if (READ_ONCE(ep->state) != PL_ENDPOINT_STATE_AVAILABLE)
+		return PL_DROP_NOT_AVAILABLE;
+	if (!pl_endpoint_allows(ep, ip_hdr(skb)->saddr))
+		return PL_DROP_NOT_ALLOWED;
+	*listener = pl_service_listener(ep->svc, th->dest);
+	if (!*listener)
+		return PL_DROP_NOT_LISTENER;
+	if (!th->syn || th->ack)
+		return PL_DROP_NO_FLOW;
+	return PL_PASS;
+}
+
+static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
+				   const struct pl_tuple *t,
+				   const struct pl_listener *l, int *why)
+{
+	struct pl_service *svc = eni->ep->svc;
+	struct pl_az *az = eni->subnet->az;
+	struct pl_flow_node *n;
+	struct pl_tuple reply;
+	struct pl_backend *b;
+	struct pl_flow *f;
+	bool fallback;
+
+	b = pl_lb_pick(svc, az->index, jhash(t, sizeof(*t), pn->flows.seed),
+		       &fallback);
+	if (!b) {
+		*why = PL_DROP_NO_BACKEND;
+		return NULL;
+	}
+	reply.saddr = b->addr;
+	reply.daddr = pl_service_source(svc, az);
+	reply.sport = htons(b->port ?: l->target_port);
+	reply.dport = 0;
+	if (!reply.daddr) {
+		*why = PL_DROP_NO_SOURCE;
+		return NULL;
+	}
+	f = pl_flow_create(pn, t, eni, b, &reply, why);
+	if (!f && *why == -EEXIST) {
+		n = pl_flow_lookup(pn, t);
+		f = n ? pl_flow_of(n) : NULL;
+		*why = PL_DROP_NO_MEMORY;
+	}
+	if (f && fallback)
+		this_cpu_inc(eni->stats->zone_fallbacks);
+	return f;
+}
+
+/* A TCP packet from a client to an ENI. */
+static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
+			       struct pl_eni *eni)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = pl_tcp(skb);
+	struct pl_tuple t = {
+		.saddr = iph->saddr, .daddr = iph->daddr,
+		.sport = th->source, .dport = th->dest,
+	};
+	const struct pl_listener *l;
+	struct pl_flow_node *n;
+	struct pl_flow *f = NULL;
+	int why;
+
+	n = pl_flow_lookup(pn, &t);
+	if (n)
+		f = pl_flow_live(pn, n, th);
+	if (!f) {
+		why = pl_eni_admit(eni, skb, th, &l);
+		if (why == PL_PASS)
+			f = pl_eni_flow(pn, eni, &t, l, &why);
+		if (!f) {
+			if ((why == PL_DROP_NO_FLOW || why == PL_DROP_NO_BACKEND ||
+			     why == PL_DROP_NO_SOURCE) && !th->rst)
+				pl_rst_answer(pn->net, skb);
+			return pl_drop(pn, eni, why);
+		}
+	}
+	return pl_forward(pn, skb, f, PL_DIR_ORIG);
+}
+
+/* A TCP packet from a backend to a source address. */
+static unsigned int pl_source_rcv(struct pl_net *pn, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = pl_tcp(skb);
+	struct pl_tuple t = {
+		.saddr = iph->saddr, .daddr = iph->daddr,
+		.sport = th->source, .dport = th->dest,
+	};
+	struct pl_flow_node *n;
+	struct pl_flow *f = NULL;
+
+	n = pl_flow_lookup(pn, &t);
+	if (n)
+		f = pl_flow_live(pn, n, th);
+	if (!f) {
+		if (!th->rst)
+			pl_rst_answer(pn->net, skb);
+		return pl_drop(pn, NULL, PL_DROP_UNKNOWN_REPLY);
+	}
+	return pl_forward(pn, skb, f, PL_DIR_REPLY);
+}
+
+/*
+ * An ICMP error about a packet pl sent for a flow goes to the flow's other
+ * end, about the packet that end sent: this is what makes path MTU
+ * discovery work through an endpoint. Every other ICMP message is dropped.
+ */
+static unsigned int pl_icmp_rcv(struct pl_net *pn, struct sk_buff *skb,
+				struct pl_eni *eni)
+{
+	unsigned int off = ip_hdrlen(skb) + sizeof(struct icmphdr);
+	enum pl_dir dir = eni ? PL_DIR_ORIG : PL_DIR_REPLY;
+	const struct pl_tuple *o;
+	struct pl_flow_node *n;
+	struct pl_tuple key;
+	struct icmphdr *icmph;
+	struct iphdr *in;
+	__be16 *ports;
+	int why;
+
+	if (!pskb_may_pull(skb, off + sizeof(*in)))
+		return pl_drop(pn, eni, PL_DROP_MALFORMED);
+	icmph = (void *)ip_hdr(skb) + ip_hdrlen(skb);
+	if (icmph->type != ICMP_DEST_UNREACH && icmph->type != ICMP_TIME_EXCEEDED)
+		return pl_drop(pn, eni, PL_DROP_NOT_TCP);
+	in = (struct iphdr *)(icmph + 1);
+	if (in->version != 4 || in->ihl < 5 || in->protocol != IPPROTO_TCP ||
+	    !pskb_may_pull(skb, off + in->ihl * 4 + 8))
+		return pl_drop(pn, eni, PL_DROP_MALFORMED);
+	in = (struct iphdr *)(skb_network_header(skb) + off);
+	ports = (__be16 *)((void *)in + in->ihl * 4);
+	key = (struct pl_tuple){ .saddr = in->daddr, .daddr = in->saddr,
+				 .sport = ports[1], .dport = ports[0] };
+	n = pl_flow_lookup(pn, &key);
+	if (!n || n->dir != dir || READ_ONCE(pl_flow_of(n)->dead))
+		return pl_drop(pn, eni, PL_DROP_UNKNOWN_REPLY);
+	o = &pl_flow_of(n)->nodes[!dir].tuple;
+	why = pl_route(skb, o->saddr);
+	if (why != PL_PASS)
+		return pl_drop(pn, eni, why);
+	if (pl_xlate_icmp(skb, o, o->daddr, o->saddr))
+		return pl_drop(pn, eni, PL_DROP_NO_MEMORY);
+	pl_untrack(skb);
+	return NF_ACCEPT;
+}
+
+/* Well-formed TCP with flags that make sense, headers in the linear part. */
+static bool pl_tcp_valid(struct sk_buff *skb)
+{
+	unsigned int off = ip_hdrlen(skb);
+	const struct tcphdr *th;
+
+	if (!pskb_may_pull(skb, off + sizeof(*th)))
+		return false;
+	th = pl_tcp(skb);
+	if (th->doff < sizeof(*th) / 4 || !pskb_may_pull(skb, off + th->doff * 4))
+		return false;
+	th = pl_tcp(skb);
+	if (th->syn && (th->fin || th->rst))
+		return false;
+	return th->syn || th->rst || th->ack;
+}
+
+static unsigned int pl_rcv(struct pl_net *pn, struct sk_buff *skb,
+			   struct pl_addr *a)
+{
+	struct pl_eni *eni = NULL;
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (a->kind == PL_ADDR_ENI)
+		eni = container_of(a, struct pl_eni, addr);
+	if (ip_is_fragment(iph))
+		return pl_drop(pn, eni, PL_DROP_FRAGMENT);
+	if (iph->ihl > 5)
+		return pl_drop(pn, eni, PL_DROP_IP_OPTIONS);
+	if (iph->protocol == IPPROTO_ICMP)
+		return pl_icmp_rcv(pn, skb, eni);
+	if (iph->protocol != IPPROTO_TCP)
+		return pl_drop(pn, eni, PL_DROP_NOT_TCP);
+	if (!pl_tcp_valid(skb))
+		return pl_drop(pn, eni, PL_DROP_MALFORMED);
+	return eni ? pl_eni_rcv(pn, skb, eni) : pl_source_rcv(pn, skb);
+}
+
+static unsigned int pl_ip_in(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	struct pl_net *pn = pl_net(state->net);
+	struct pl_addr *a;
+
+	if (!atomic_read(&pn->addrs.nelems))
+		return NF_ACCEPT;
+	a = pl_addr_lookup(&pn->addrs, ip_hdr(skb)->daddr);
+	return a ? pl_rcv(pn, skb, a) : NF_ACCEPT;
+}
+
+static const struct nf_hook_ops pl_hook_ops[] = {
+	{
+		.hook = pl_ip_in,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_RAW + 10,
+	},
+	{
+		.hook = pl_arp_in,
+		.pf = NFPROTO_ARP,
+		.hooknum = NF_ARP_IN,
+		.priority = 0,
+	},
+};
+
+/* Hooks go in when the namespace gets its first address. */
+int pl_hooks_enable(struct pl_net *pn)
+{
+	int err;
+
+	if (pn->hooks)
+		return 0;
+	err = nf_register_net_hooks(pn->net, pl_hook_ops,
+				    ARRAY_SIZE(pl_hook_ops));
+	if (!err)
+		pn->hooks = true;
+	return err;
+}
+
+void pl_hooks_disable(struct pl_net *pn)
+{
+	if (pn->hooks)
+		nf_unregister_net_hooks(pn->net, pl_hook_ops,
+					ARRAY_SIZE(pl_hook_ops));
+	pn->hooks = false;
+}

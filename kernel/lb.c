@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Load-balancing snapshots: built under the configuration lock, published
+ * with rcu_assign_pointer(), read by the packet path under RCU.
+ */
+
+#include <linux/jhash.h>
+#include <linux/slab.h>
+
+#include "az.h"
+#include "backend.h"
+#include "lb.h"
+#include "maglev.h"
+#include "net.h"
+#include "service.h"
+
+#define PL_LB_ALL	PL_MAX_AZS	/* the table of every zone */
+#define PL_LB_TABLES	(PL_MAX_AZS + 1)
+#define PL_LB_PROBES	64		/* slots tried past an unusable one */
+
+struct pl_lb {
+	struct rcu_head rcu;
+	u32 size[PL_LB_TABLES];		/* 0: no usable backend there */
+	u16 *table[PL_LB_TABLES];
+	u16 n;
+	struct pl_backend *backends[] __counted_by(n);
+};
+
+bool pl_backend_usable(const struct pl_backend *b)
+{
+	return !READ_ONCE(b->dead) &&
+	       READ_ONCE(b->state) == PL_BACKEND_STATE_ACTIVE &&
+	       READ_ONCE(b->weight) &&
+	       READ_ONCE(b->az->state) == PL_AZ_STATE_UP;
+}
+
+static struct pl_backend *pl_lb_pick_table(const struct pl_lb *lb,
+					   unsigned int t, u32 hash)
+{
+	u32 m = lb->size[t], slot, i;
+	const u16 *table = lb->table[t];
+
+	if (!m)
+		return NULL;
+	slot = hash % m;
+	for (i = 0; i < PL_LB_PROBES && i < m; i++) {
+		struct pl_backend *b = lb->backends[table[slot]];
+
+		if (pl_backend_usable(b))
+			return b;
+		if (++slot == m)
+			slot = 0;
+	}
+	return NULL;
+}
+
+/*
+ * The backend for a new flow: from the ENI's zone unless the service
+ * spreads across zones, else (or when that zone has none) from any zone.
+ * Called under RCU.
+ */
+struct pl_backend *pl_lb_pick(struct pl_service *svc, u8 az, u32 hash,
+			      bool *fallback)
+{
+	const struct pl_lb *lb = rcu_dereference(svc->lb);
+	struct pl_backend *b;
+
+	*fallback = false;
+	if (!lb)
+		return NULL;
+	if (!READ_ONCE(svc->cross_zone)) {
+		b = pl_lb_pick_table(lb, az, hash);
+		if (b)
+			return b;
+		*fallback = true;
+	}
+	return pl_lb_pick_table(lb, PL_LB_ALL, hash);
+}
+
+/* Usable backends, and how many there are in each zone. */
+static u16 pl_lb_collect(struct pl_service *svc, struct pl_backend **out,
+			 u32 *per_az)
+{
+	struct pl_backend *b;
+	u16 n = 0;
+
+	list_for_each_entry(b, &svc->backends, list) {
+		if (!pl_backend_usable(b))
+			continue;
+		if (out)
+			out[n] = b;
+		if (per_az)
+			per_az[b->az->index]++;
+		if (++n == U16_MAX - 1)
+			break;
+	}
+	return n;
+}
+
+static void pl_lb_fill(struct pl_net *pn, struct pl_lb *lb, unsigned int t,
+		       struct pl_maglev_perm *perms, u16 *map)
+{
+	u32 m = lb->size[t], seed = pn->flows.seed, i;
+	u16 n = 0;
+
+	for (i = 0; i < lb->n; i++) {
+		struct pl_backend *b = lb->backends[i];
+
+		if (t != PL_LB_ALL && b->az->index != t)
+			continue;
+		pl_maglev_perm(&perms[n], jhash_1word((__force u32)b->addr, seed),
+			       jhash_1word((__force u32)b->addr, ~seed), m,
+			       b->weight);
+		map[n++] = i;
+	}
+	pl_maglev_fill(lb->table[t], m, perms, n);
+	for (i = 0; i < m; i++)
+		lb->table[t][i] = map[lb->table[t][i]];
+}
+
+static struct pl_lb *pl_lb_alloc(struct pl_service *svc, u16 n,
+				 const u32 *per_az)
+{
+	size_t size = struct_size_t(struct pl_lb, backends, n);
+	struct pl_lb *lb;
+	unsigned int t;
+	u16 *entries;
+
+	for (t = 0; t < PL_LB_TABLES; t++) {
+		u32 count = t == PL_LB_ALL ? n : per_az[t];
+
+		if (count)
+			size += pl_maglev_size(count) * sizeof(u16);
+	}
+	lb = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!lb)
+		return NULL;
+	lb->n = n;
+	entries = (u16 *)&lb->backends[n];
+	for (t = 0; t < PL_LB_TABLES; t++) {
+		u32 count = t == PL_LB_ALL ? n : per_az[t];
+
+		if (!count)
+			continue;
+		lb->size[t] = pl_maglev_size(count);
+		lb->table[t] = entries;
+		entries += lb->size[t];
+	}
+	return lb;
+}
+
+static struct pl_lb *pl_lb_build(struct pl_net *pn, struct pl_service *svc)
+{
+	u32 per_az[PL_MAX_AZS] = {};
+	struct pl_maglev_perm *perms;
+	struct pl_lb *lb;
+	unsigned int t;
+	u16 n, *map;
+
+	n = pl_lb_collect(svc, NULL, per_az);
+	lb = pl_lb_alloc(svc, n, per_az);
+	if (!lb)
+		return NULL;
+	pl_lb_collect(svc, lb->backends, NULL);
+	perms = kvmalloc_array(n ?: 1, sizeof(*perms) + sizeof(*map),
+			       GFP_KERNEL);
+	if (!perms) {
+		kvfree(lb);
+		return NULL;
+	}
+	map = (u16 *)&perms[n ?: 1];
+	for (t = 0; t < PL_LB_TABLES; t++) {
+		if (lb->size[t])
+			pl_lb_fill(pn, lb, t, perms, map);
+	}
+	kvfree(perms);
+	return lb;
+}
+
+static void pl_backend_free_rcu(struct rcu_head *head)
+{
+	struct pl_backend *b = container_of(head, struct pl_backend, rcu);
+
+	free_percpu(b->stats);
+	kfree(b);
+}
+
+/* Backends removed from the service, freed once no snapshot holds them. */
+static void pl_lb_free_dead(struct pl_service *svc)
+{
+	struct pl_backend *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, &svc->dead_backends, list) {
+		list_del(&b->list);
+		call_rcu(&b->rcu, pl_backend_free_rcu);
+	}
+}
+
+static int pl_lb_rebuild(struct pl_net *pn, struct pl_service *svc)
+{
+	struct pl_lb *new, *old;
+
+	new = pl_lb_build(pn, svc);
+	if (!new)
+		return -ENOMEM;
+	old = rcu_replace_pointer(svc->lb, new, lockdep_is_held(&pn->lock));
+	if (old)
+		kvfree_rcu(old, rcu);
+	pl_lb_free_dead(svc);
+	return 0;
+}
+
+/* Rebuild every service marked dirty; the caller holds the lock. */
+void pl_lb_sync(struct pl_net *pn)
+{
+	struct pl_service *svc;
+
+	lockdep_assert_held(&pn->lock);
+	while ((svc = list_first_entry_or_null(&pn->lb_dirty,
+					       struct pl_service, lb_dirty))) {
+		if (pl_lb_rebuild(pn, svc)) {
+			/* Keep the old snapshot; try again a little later. */
+			queue_delayed_work(system_unbound_wq, &pn->lb_work, HZ);
+			return;
+		}
+		list_del_init(&svc->lb_dirty);
+		if (need_resched()) {
+			mutex_unlock(&pn->lock);
+			cond_resched();
+			mutex_lock(&pn->lock);
+		}
+	}
+}
+
+static void pl_lb_work(struct work_struct *work)
+{
+	struct pl_net *pn = container_of(to_delayed_work(work), struct pl_net,
+					 lb_work);
+
+	mutex_lock(&pn->lock);
+	pl_lb_sync(pn);
+	mutex_unlock(&pn->lock);
+}
+
+/* The service's backends changed: rebuild its snapshot soon. */
+void pl_lb_changed(struct pl_net *pn, struct pl_service *svc)
+{
+	lockdep_assert_held(&pn->lock);
+	if (list_empty(&svc->lb_dirty))
+		list_add_tail(&svc->lb_dirty, &pn->lb_dirty);
+	mod_delayed_work(system_unbound_wq, &pn->lb_work, 0);
+}
+
+/* The service is being deleted, its backends are dead already. */
+void pl_lb_service_gone(struct pl_net *pn, struct pl_service *svc)
+{
+	struct pl_lb *old;
+
+	list_del_init(&svc->lb_dirty);
+	old = rcu_replace_pointer(svc->lb, NULL, lockdep_is_held(&pn->lock));
+	if (old)
+		kvfree_rcu(old, rcu);
+	pl_lb_free_dead(svc);
+}
+
+void pl_lb_init(struct pl_net *pn)
+{
+	INIT_LIST_HEAD(&pn->lb_dirty);
+	INIT_DELAYED_WORK(&pn->lb_work, pl_lb_work);
+}
+
+void pl_lb_exit(struct pl_net *pn)
+{
+	cancel_delayed_work_sync(&pn->lb_work);
+}

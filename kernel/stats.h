@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Traffic counters, kept per CPU: per namespace, per ENI and per backend.
+ */
+
+#ifndef _PL_STATS_H
+#define _PL_STATS_H
+
+#include <linux/percpu.h>
+#include <uapi/linux/pl.h>
+
+/* Why a packet was dropped (or answered instead of forwarded). */
+enum pl_drop {
+	PL_DROP_NOT_TCP,
+	PL_DROP_NOT_LISTENER,
+	PL_DROP_NOT_AVAILABLE,
+	PL_DROP_NOT_ALLOWED,
+	PL_DROP_NO_FLOW,
+	PL_DROP_FLOW_LIMIT,
+	PL_DROP_NO_BACKEND,
+	PL_DROP_NO_SOURCE,
+	PL_DROP_NO_PORT,
+	PL_DROP_NO_ROUTE,
+	PL_DROP_MALFORMED,
+	PL_DROP_FRAGMENT,
+	PL_DROP_IP_OPTIONS,
+	PL_DROP_TTL_EXCEEDED,
+	PL_DROP_TOO_BIG,
+	PL_DROP_UNKNOWN_REPLY,
+	PL_DROP_NO_MEMORY,
+	PL_DROP_MAX
+};
+
+/* The netlink attribute of each reason is its index plus one. */
+static_assert((int)PL_DROP_MAX == (int)PL_A_DROPS_NO_MEMORY);
+
+struct pl_counters {
+	u64 new_conns;
+	u64 bytes;
+	u64 packets;
+	u64 rst_rx;
+	u64 zone_fallbacks;
+	u64 drops[PL_DROP_MAX];
+};
+
+struct pl_net;
+struct pl_eni;
+struct sk_buff;
+struct netlink_callback;
+
+static inline void pl_count_packet(struct pl_counters __percpu *c,
+				   unsigned int len)
+{
+	this_cpu_inc(c->packets);
+	this_cpu_add(c->bytes, len);
+}
+
+void pl_count_drop(struct pl_net *pn, struct pl_eni *eni, enum pl_drop why);
+struct pl_counters __percpu *pl_counters_alloc(void);
+void pl_counters_free(struct pl_counters __percpu *c);
+
+#endif /* _PL_STATS_H */
