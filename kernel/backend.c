@@ -279,6 +279,7 @@ int pl_nl_backend_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		.fill = pl_backend_fill,
 		.match = svc ? pl_backend_match : NULL,
 		.arg = svc ? nla_data(svc) : NULL,
+		.service = svc,
 		.prepare = pl_lb_sync,
 	};
 

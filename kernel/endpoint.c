@@ -691,6 +691,7 @@ int pl_nl_endpoint_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		.fill = pl_endpoint_fill,
 		.match = svc ? pl_endpoint_match : NULL,
 		.arg = svc ? nla_data(svc) : NULL,
+		.service = svc,
 	};
 
 	return pl_nl_dump(skb, cb, &d);

@@ -75,7 +75,7 @@ const struct nlattr *pl_nest_attr(struct pl_req *req,
 				  const char *what)
 {
 	if (NL_REQ_ATTR_CHECK(req->info->extack, nest, tb, type)) {
-		pl_fail(req, -EINVAL, nest, "missing %s", what);
+		pl_fail(req, -EINVAL, NULL, "missing %s", what);
 		return NULL;
 	}
 	return tb[type];
@@ -207,6 +207,25 @@ static int pl_nl_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
+/* Before the first part: check the service filter, bring state up to date. */
+static int pl_nl_dump_start(struct pl_net *pn, struct netlink_callback *cb,
+			    const struct pl_dump *d)
+{
+	union pl_key key;
+
+	if (d->service) {
+		pl_key_name(&key, nla_data(d->service));
+		if (!pl_table_lookup(&pn->services, &key)) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, d->service,
+					    "service does not exist");
+			return -ENOENT;
+		}
+	}
+	if (d->prepare)
+		d->prepare(pn);
+	return 0;
+}
+
 struct pl_dump_ctx {
 	u32 next_id;
 	bool done;
@@ -230,8 +249,13 @@ int pl_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	if (ctx->done)
 		return 0;
 	mutex_lock(&pn->lock);
-	if (!id && d->prepare)
-		d->prepare(pn);
+	if (!id) {
+		err = pl_nl_dump_start(pn, cb, d);
+		if (err) {
+			mutex_unlock(&pn->lock);
+			return err;
+		}
+	}
 	cb->seq = pn->gen;
 	while ((obj = pl_table_next(d->table, &id))) {
 		if (!d->match || d->match(obj, d->arg)) {

@@ -68,6 +68,7 @@ struct pl_dump {
 	pl_fill_t fill;
 	bool (*match)(const struct pl_obj *obj, const void *arg);
 	const void *arg;
+	const struct nlattr *service;	/* a filter: must name a service */
 	void (*prepare)(struct pl_net *pn);	/* before the first part */
 };
 
