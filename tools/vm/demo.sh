@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The demo, inside the VM (see tools/demo). The router r joins a consumer
+# VPC (two subnets in two zones) to a provider (backends in both zones):
+#
+#   c1 10.0.1.10 --+              +-- b1 192.168.1.11 (AZ a)
+#   (AZ a subnet)  +-- br-a   r  -+-- br-p 192.168.1.0/24
+#   c2 10.0.2.10 --+-- br-b       +-- b2 192.168.1.12 (AZ b)
+#   (AZ b subnet)
+#
+# Each backend runs a small web server that says who it is and whom it
+# sees; clients reach the service through the endpoint's DNS names.
+
+set -e
+top=$(cd "$(dirname "$0")/../.." && pwd)
+PATH=$top/tools/pl-ctl:$PATH
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+show() { echo "\$ $*"; "$@"; }
+r() { ip netns exec r "$@"; }
+
+step "load pl.ko"
+insmod "$top/build/$(uname -r)/pl.ko"
+modprobe veth
+for ns in r c1 c2 b1 b2; do
+	ip netns add $ns
+	ip -n $ns link set lo up
+done
+ip -n r link add br-a type bridge
+ip -n r link add br-b type bridge
+ip -n r link add br-p type bridge
+ip -n r addr add 10.0.1.1/24 dev br-a
+ip -n r addr add 10.0.2.1/24 dev br-b
+ip -n r addr add 192.168.1.1/24 dev br-p
+link() {	# link NS ADDR GW BRIDGE
+	ip link add eth0 netns "$1" type veth peer name "v-$1" netns r
+	ip -n r link set "v-$1" master "$4" up
+	ip -n "$1" addr add "$2" dev eth0
+	ip -n "$1" link set eth0 up
+	ip -n "$1" route add default via "$3"
+}
+link c1 10.0.1.10/24 10.0.1.1 br-a
+link c2 10.0.2.10/24 10.0.2.1 br-b
+link b1 192.168.1.11/24 192.168.1.1 br-p
+link b2 192.168.1.12/24 192.168.1.1 br-p
+for b in br-a br-b br-p; do ip -n r link set $b up; done
+r sysctl -qw net.ipv4.ip_forward=1
+for b in b1 b2; do
+	ip netns exec $b python3 -c '
+import http.server, socket, sys
+name = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = ("hello from %s: you are %s\n" % (name, self.client_address[0])).encode()
+        self.send_response(200); self.send_header("Content-Length", str(len(body)))
+        self.end_headers(); self.wfile.write(body)
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("", 8080), H).serve_forever()
+' $b &
+done
+
+step "the provider publishes a service"
+show r pl-ctl az add us-east-1a id use1-az1
+show r pl-ctl az add us-east-1b id use1-az2
+show r pl-ctl service add web port 80:8080 acceptance manual
+show r pl-ctl service source add web 192.168.1.100 az us-east-1a
+show r pl-ctl service source add web 192.168.1.101 az us-east-1b
+show r pl-ctl backend add web 192.168.1.11 az us-east-1a
+show r pl-ctl backend add web 192.168.1.12 az us-east-1b
+
+step "the consumer creates an endpoint in its two subnets"
+show r pl-ctl subnet add subnet-a prefix 10.0.1.0/24 az us-east-1a
+show r pl-ctl subnet add subnet-b prefix 10.0.2.0/24 az us-east-1b
+show r pl-ctl endpoint add vpce-1 service web subnet subnet-a subnet subnet-b
+show r pl-ctl endpoint show
+step "the provider accepts it"
+show r pl-ctl endpoint accept vpce-1
+show r pl-ctl endpoint show
+
+step "the whole configuration, as a batch file"
+show r pl-ctl save
+
+step "clients resolve the endpoint's names (from pl-ctl endpoint dns)"
+r pl-ctl endpoint dns vpce-1 | tee /tmp/pl-hosts
+cat /etc/hosts /tmp/pl-hosts >/tmp/hosts
+unshare --mount sh -c '
+	mount --bind /tmp/hosts /etc/hosts
+	for c in c1 c2; do
+		for name in vpce-1.web.vpce.internal vpce-1-us-east-1a.web.vpce.internal vpce-1-us-east-1b.web.vpce.internal; do
+			printf "%s  curl http://%s/  ->  " $c $name
+			ip netns exec $c curl -s --max-time 10 http://$name/
+		done
+	done'
+sleep 1
+step "flows and counters"
+show r pl-ctl flow show || true
+show r pl-ctl stats show || true
+step "done"
