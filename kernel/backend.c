@@ -220,11 +220,12 @@ static int pl_backend_del(struct pl_req *req)
 
 static int pl_backend_get(struct pl_req *req)
 {
-	struct pl_backend *b = pl_backend_req(req);
+	struct pl_backend *b;
 
+	pl_lb_sync(req->pn);	/* may drop the lock: before the lookup */
+	b = pl_backend_req(req);
 	if (IS_ERR(b))
 		return PTR_ERR(b);
-	pl_lb_sync(req->pn);
 	return pl_nl_reply(req, PL_CMD_BACKEND_GET, pl_backend_fill, &b->obj);
 }
 

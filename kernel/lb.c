@@ -210,7 +210,10 @@ static int pl_lb_rebuild(struct pl_net *pn, struct pl_service *svc)
 	return 0;
 }
 
-/* Rebuild every service marked dirty; the caller holds the lock. */
+/*
+ * Rebuild every service marked dirty. The caller holds the lock, which this
+ * may drop and take again: it must not hold pointers to objects across it.
+ */
 void pl_lb_sync(struct pl_net *pn)
 {
 	struct pl_service *svc;

@@ -328,11 +328,12 @@ static int pl_service_del(struct pl_req *req)
 
 static int pl_service_get(struct pl_req *req)
 {
-	struct pl_service *svc = pl_service_req(req);
+	struct pl_service *svc;
 
+	pl_lb_sync(req->pn);	/* may drop the lock: before the lookup */
+	svc = pl_service_req(req);
 	if (IS_ERR(svc))
 		return PTR_ERR(svc);
-	pl_lb_sync(req->pn);
 	return pl_nl_reply(req, PL_CMD_SERVICE_GET, pl_service_fill,
 			   &svc->obj);
 }
