@@ -7,7 +7,8 @@
  *   services 1 max 10000
  *   backends 4 max 200000
  *   endpoints 1 max 100000
- *   {"max-azs":32,...,"max-endpoints":100000,"azs":2,...,"endpoints":1}
+ *   flows 12 max 262144
+ *   {"max-azs":32,...,"max-flows":262144,"azs":2,...,"flows":12}
  */
 
 #include <linux/pl.h>
@@ -21,10 +22,11 @@
 #include "req.h"
 #include "spec.h"
 
-#define PL_LIMITS	5	/* max-X, then X in use, for each X */
+/* max-X for each X, then each X in use, in the same order. */
+#define PL_LIMITS	(PL_A_LIMITS_AZS - PL_A_LIMITS_MAX_AZS)
 
 static struct nla_policy limits_policy[PL_A_LIMITS_MAX + 1] = {
-	[PL_A_LIMITS_MAX_AZS ... PL_A_LIMITS_ENDPOINTS] = { .type = NLA_U32 },
+	[PL_A_LIMITS_MAX_AZS ... PL_A_LIMITS_FLOWS] = { .type = NLA_U32 },
 };
 
 int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb)
@@ -33,7 +35,7 @@ int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb)
 
 	if (nl_parse(nlh, tb, PL_A_LIMITS_MAX, limits_policy))
 		return -1;
-	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_ENDPOINTS; i++) {
+	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_FLOWS; i++) {
 		if (!tb[i])
 			return -1;
 	}
@@ -49,7 +51,7 @@ void limits_print(struct nlmsghdr *nlh, const char *key)
 	if (limits_parse(nlh, tb))
 		return;
 	out_obj_begin(key);
-	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_MAX_ENDPOINTS; i++) {
+	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_MAX_FLOWS; i++) {
 		if (out_json()) {
 			out_u32(pl_attr_name(set, i), NULL, nla_get_u32(tb[i]));
 			continue;
@@ -60,7 +62,7 @@ void limits_print(struct nlmsghdr *nlh, const char *key)
 		out_u32(NULL, pl_attr_name(set, used), nla_get_u32(tb[used]));
 		out_u32(NULL, "max", nla_get_u32(tb[i]));
 	}
-	for (i = PL_A_LIMITS_AZS; out_json() && i <= PL_A_LIMITS_ENDPOINTS; i++)
+	for (i = PL_A_LIMITS_AZS; out_json() && i <= PL_A_LIMITS_FLOWS; i++)
 		out_u32(pl_attr_name(set, i), NULL, nla_get_u32(tb[i]));
 	out_obj_end();
 }
@@ -90,6 +92,7 @@ static const struct pl_kw limits_set_kws[] = {
 	{ "max-services", kw_u32, PL_A_LIMITS_MAX_SERVICES, NULL, 0 },
 	{ "max-backends", kw_u32, PL_A_LIMITS_MAX_BACKENDS, NULL, 0 },
 	{ "max-endpoints", kw_u32, PL_A_LIMITS_MAX_ENDPOINTS, NULL, 0 },
+	{ "max-flows", kw_u32, PL_A_LIMITS_MAX_FLOWS, NULL, 0 },
 	{ }
 };
 
@@ -105,7 +108,7 @@ static int limits_set(struct pl_args *a)
 static const struct pl_cmd limits_cmds[] = {
 	{ "show", limits_show, "limits show" },
 	{ "set", limits_set,
-	  "limits set [max-azs N] [max-subnets N] [max-services N] [max-backends N] [max-endpoints N]",
+	  "limits set [max-azs N] [max-subnets N] [max-services N] [max-backends N] [max-endpoints N] [max-flows N]",
 	},
 	{ }
 };

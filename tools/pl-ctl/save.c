@@ -58,7 +58,7 @@ static void save_limits(struct pl_objs *o)
 	if (!nlh || limits_parse(nlh, tb))
 		return;
 	fputs("limits set", stdout);
-	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_MAX_ENDPOINTS; i++)
+	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_MAX_FLOWS; i++)
 		printf(" %s %u", pl_attr_name(set, i), nla_get_u32(tb[i]));
 	putchar('\n');
 }

@@ -137,11 +137,13 @@ static const struct pl_attr limits_attrs[] = {
 	[PL_A_LIMITS_MAX_SERVICES] = { "max-services", NULL },
 	[PL_A_LIMITS_MAX_BACKENDS] = { "max-backends", NULL },
 	[PL_A_LIMITS_MAX_ENDPOINTS] = { "max-endpoints", NULL },
+	[PL_A_LIMITS_MAX_FLOWS] = { "max-flows", NULL },
 	[PL_A_LIMITS_AZS] = { "azs", NULL },
 	[PL_A_LIMITS_SUBNETS] = { "subnets", NULL },
 	[PL_A_LIMITS_SERVICES] = { "services", NULL },
 	[PL_A_LIMITS_BACKENDS] = { "backends", NULL },
 	[PL_A_LIMITS_ENDPOINTS] = { "endpoints", NULL },
+	[PL_A_LIMITS_FLOWS] = { "flows", NULL },
 };
 
 static const struct pl_set limits_set = { PL_A_LIMITS_MAX, limits_attrs };
