@@ -4,6 +4,7 @@
  *
  *   Error: MESSAGE (attribute "NAME", BOUND)
  *   Error: MESSAGE (missing attribute "NAME")
+ *   Error: Operation not permitted (it needs CAP_NET_ADMIN)
  *
  * MESSAGE is the kernel's extack message, or strerror() without one. The
  * attribute the kernel blames is found at its offset in our request, and
@@ -11,6 +12,7 @@
  * policy's range or length limit when the kernel sent it.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -164,6 +166,9 @@ static void report(int error, struct nlattr *tlv, int len, struct nl_msg *req)
 		nla_strlcpy(msg, tb[NLMSGERR_ATTR_MSG], sizeof(msg));
 	fflush(stdout);
 	fprintf(stderr, "Error: %s", msg[0] ? msg : strerror(-error));
+	/* pl refuses nothing with EPERM itself: it is the lack of privilege. */
+	if (!msg[0] && error == -EPERM)
+		fputs(" (it needs CAP_NET_ADMIN)", stderr);
 	if (tb[NLMSGERR_ATTR_OFFS]) {
 		if (attr_at(req, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]), path,
 			    &nest))
