@@ -29,6 +29,7 @@ extern const struct pl_object pl_service;
 extern const struct pl_object pl_backend;
 extern const struct pl_object pl_endpoint;
 extern const struct pl_object pl_limits;
+extern const struct pl_object pl_flow;
 extern const struct pl_object pl_monitor;
 extern const struct pl_object pl_save;
 

@@ -44,6 +44,8 @@ static struct {
 struct pl_xfer {
 	struct nl_msg *req;
 	struct pl_objs *objs;
+	void (*each)(struct nlmsghdr *nlh, void *arg);	/* or each reply */
+	void *arg;
 	int error;	/* the kernel's negative errno */
 	int done;
 };
@@ -157,6 +159,8 @@ static int on_valid(struct nl_msg *msg, void *arg)
 
 	if (x->objs)
 		objs_add(x->objs, nlmsg_hdr(msg));
+	else if (x->each)
+		x->each(nlmsg_hdr(msg), x->arg);
 	return NL_OK;
 }
 
@@ -196,11 +200,11 @@ static int on_error(struct sockaddr_nl *nla __maybe_unused, struct nlmsgerr *e,
 	return NL_STOP;
 }
 
-/* Send m and read until its ack, error or end of dump. */
-static int nl_xfer(struct nl_msg *m, struct pl_objs *objs)
+/* Send x->req and read until its ack, error or end of dump. */
+static int nl_xfer(struct pl_xfer *x)
 {
-	struct pl_xfer x = { .req = m, .objs = objs };
-	struct nlmsghdr *nlh = nlmsg_hdr(m);
+	struct nlmsghdr *nlh = nlmsg_hdr(x->req);
+	struct pl_objs *objs = x->objs;
 	int err;
 
 	nlh->nlmsg_seq = NL_AUTO_SEQ;
@@ -209,22 +213,22 @@ static int nl_xfer(struct nl_msg *m, struct pl_objs *objs)
 		objs->len = 0;
 		objs->n = 0;
 	}
-	nl_cb_set(nl.cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &x);
-	nl_cb_set(nl.cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
-	nl_cb_set(nl.cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &x);
-	nl_cb_err(nl.cb, NL_CB_CUSTOM, on_error, &x);
-	err = nl_send_auto(nl.sk, m);
+	nl_cb_set(nl.cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, x);
+	nl_cb_set(nl.cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, x);
+	nl_cb_set(nl.cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, x);
+	nl_cb_err(nl.cb, NL_CB_CUSTOM, on_error, x);
+	err = nl_send_auto(nl.sk, x->req);
 	if (err < 0)
 		return nl_sys_err("netlink send", err);
-	while (!x.done) {
+	while (!x->done) {
 		err = nl_recvmsgs_report(nl.sk, nl.cb);
-		if (x.error)
+		if (x->error)
 			return PL_EFAIL;
 		if (err == -NLE_DUMP_INTR)
 			return err;
 		if (err < 0)
 			return nl_sys_err("netlink receive", err);
-		if (!err && !x.done) {
+		if (!err && !x->done) {
 			fputs("pl-ctl: netlink receive: no reply\n", stderr);
 			return PL_EFAIL;
 		}
@@ -239,13 +243,15 @@ static int nl_xfer(struct nl_msg *m, struct pl_objs *objs)
  */
 int nl_exec(struct nl_msg *m, struct pl_objs *replies)
 {
+	struct pl_xfer x;
 	int err, tries = 0;
 
 	err = nl_open();
 	if (!err)
 		nlmsg_hdr(m)->nlmsg_type = nl.family;
 	while (!err) {
-		err = nl_xfer(m, replies);
+		x = (struct pl_xfer){ .req = m, .objs = replies };
+		err = nl_xfer(&x);
 		if (err != -NLE_DUMP_INTR)
 			break;
 		if (++tries == PL_DUMP_TRIES) {
@@ -257,6 +263,32 @@ int nl_exec(struct nl_msg *m, struct pl_objs *replies)
 		} else {
 			err = 0;
 		}
+	}
+	nlmsg_free(m);
+	return err;
+}
+
+/*
+ * Send a dump request and hand each reply to each() as it arrives, keeping
+ * none: for dumps that are not snapshots (flows), which the kernel does
+ * not flag as interrupted, and which can be large. Frees m. Returns 0, or
+ * PL_EFAIL with the error reported.
+ */
+int nl_dump_each(struct nl_msg *m,
+		 void (*each)(struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	struct pl_xfer x = { .req = m, .each = each, .arg = arg };
+	int err;
+
+	err = nl_open();
+	if (!err) {
+		nlmsg_hdr(m)->nlmsg_type = nl.family;
+		err = nl_xfer(&x);
+	}
+	if (err == -NLE_DUMP_INTR) {
+		fflush(stdout);
+		fputs("pl-ctl: the dump was interrupted: try again\n", stderr);
+		err = PL_EFAIL;
 	}
 	nlmsg_free(m);
 	return err;

@@ -2,8 +2,9 @@
 /*
  * The netlink side: one socket and one family resolution for a whole run
  * (batch included), requests acknowledged or refused with the kernel's
- * message, dumps buffered whole and retried when interrupted, and a
- * socket subscribed to the "config" group for monitor.
+ * message, dumps buffered whole and retried when interrupted (or handed
+ * over as they arrive, for those that are not snapshots), and a socket
+ * subscribed to the "config" group for monitor.
  */
 
 #ifndef PL_CTL_NL_H
@@ -29,6 +30,8 @@ int nl_open(void);
 struct nl_msg *nl_req(__u8 cmd, int flags);
 int nl_put(struct nl_msg *m, int type, size_t len, const void *data);
 int nl_exec(struct nl_msg *m, struct pl_objs *replies);
+int nl_dump_each(struct nl_msg *m,
+		 void (*each)(struct nlmsghdr *nlh, void *arg), void *arg);
 struct nl_sock *nl_monitor(void);
 struct nlattr *nl_attr_next(struct nlmsghdr *nlh, int type,
 			    struct nlattr *prev);

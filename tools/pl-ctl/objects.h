@@ -38,4 +38,6 @@ int endpoint_dns(struct pl_args *a);
 int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 void limits_print(struct nlmsghdr *nlh, const char *key);
 
+void flow_print(struct nlmsghdr *nlh, const char *key);
+
 #endif /* PL_CTL_OBJECTS_H */

@@ -86,6 +86,18 @@ void out_newline(void)
 	out.words = 0;
 }
 
+void out_nest_begin(const char *key)
+{
+	if (out.json)
+		json_begin_object(key);
+}
+
+void out_nest_end(void)
+{
+	if (out.json)
+		json_end_object();
+}
+
 void out_arr_begin(const char *key)
 {
 	if (out.json)
@@ -138,6 +150,18 @@ void out_u32(const char *key, const char *word, __u32 v)
 		return;
 	}
 	snprintf(buf, sizeof(buf), "%u", v);
+	out_str(key, word, buf);
+}
+
+void out_u64(const char *key, const char *word, __u64 v)
+{
+	char buf[24];
+
+	if (out.json) {
+		json_uint(key, v);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
 	out_str(key, word, buf);
 }
 

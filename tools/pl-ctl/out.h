@@ -33,6 +33,10 @@ void out_obj_end(void);
 void out_cont(void);
 void out_newline(void);
 
+/* A JSON object within an object; nothing in plain text. */
+void out_nest_begin(const char *key);
+void out_nest_end(void);
+
 /* A JSON array of values or objects within an object. */
 void out_arr_begin(const char *key);
 void out_arr_end(void);
@@ -42,6 +46,7 @@ void out_item_end(void);
 void out_word(const char *word);
 void out_str(const char *key, const char *word, const char *val);
 void out_u32(const char *key, const char *word, __u32 v);
+void out_u64(const char *key, const char *word, __u64 v);
 void out_bool(const char *key, const char *word, int v);
 void out_enum(const char *key, const char *word, const struct pl_enum *e,
 	      unsigned int v);

@@ -10,6 +10,7 @@
 
 #include <linux/pl.h>
 #include <netlink/attr.h>
+#include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
 #include "args.h"
@@ -141,6 +142,13 @@ int kw_enum(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
 	return req_put_u8(a, m, kw->type, v);
 }
 
+/* An IPv4 address. */
+int kw_addr(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
+	    const char *val)
+{
+	return req_addr_str(a, m, kw->type, kw->name, val);
+}
+
 /* A required positional name. */
 int req_name(struct pl_args *a, struct nl_msg *m, int type, const char *what)
 {
@@ -183,6 +191,31 @@ int req_service(struct pl_args *a, struct nl_msg *m, int type)
 	return err ?: req_put_str(a, m, type, "SERVICE", name);
 }
 
+/* The top-level attribute of type that m holds, or NULL. */
+struct nlattr *req_attr(struct nl_msg *m, int type)
+{
+	return nlmsg_find_attr(nlmsg_hdr(m), GENL_HDRLEN, type);
+}
+
+/*
+ * A name that filters a dump (the attribute type of m, if m has it) must
+ * name an object that exists, so that a typo is not taken for an object
+ * without flows or counters: get it (cmd, with the name as name_type),
+ * and let the kernel say when it does not exist.
+ */
+int req_exists(const struct pl_args *a, struct nl_msg *m, int type, __u8 cmd,
+	       int name_type)
+{
+	struct nlattr *name = req_attr(m, type);
+	struct nl_msg *get;
+
+	if (!name)
+		return 0;
+	get = nl_req(cmd, 0);
+	return req_send(get, req_put(a, get, name_type, nla_len(name),
+				     nla_data(name)));
+}
+
 /* Send m unless building it failed (err); free it either way. */
 int req_send(struct nl_msg *m, int err)
 {
@@ -213,5 +246,41 @@ int req_show(struct nl_msg *m, int err,
 		out_list_end();
 	}
 	objs_free(&objs);
+	return err;
+}
+
+struct req_stream {
+	void (*print)(struct nlmsghdr *nlh, const char *key);
+	unsigned int n;
+};
+
+static void req_stream_one(struct nlmsghdr *nlh, void *arg)
+{
+	struct req_stream *st = arg;
+
+	if (!st->n++)
+		out_list_begin();
+	st->print(nlh, NULL);
+}
+
+/*
+ * Send a dump request, and print each reply as it arrives, as a list: for
+ * dumps that are no snapshots, and may be large (flows). The list is ended
+ * even when the dump fails part way, after its error.
+ */
+int req_stream(struct nl_msg *m, int err,
+	       void (*print)(struct nlmsghdr *nlh, const char *key))
+{
+	struct req_stream st = { .print = print };
+
+	if (err) {
+		nlmsg_free(m);
+		return err;
+	}
+	err = nl_dump_each(m, req_stream_one, &st);
+	if (!err && !st.n)
+		out_list_begin();
+	if (!err || st.n)
+		out_list_end();
 	return err;
 }

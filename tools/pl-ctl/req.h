@@ -37,6 +37,8 @@ int kw_u32(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
 	   const char *val);
 int kw_enum(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
 	    const char *val);
+int kw_addr(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
+	    const char *val);
 
 int req_name(struct pl_args *a, struct nl_msg *m, int type,
 	     const char *what);
@@ -54,10 +56,15 @@ int req_nest(const struct pl_args *a, struct nl_msg *m, int type,
 	     struct nlattr **nest);
 
 int req_service(struct pl_args *a, struct nl_msg *m, int type);
+struct nlattr *req_attr(struct nl_msg *m, int type);
+int req_exists(const struct pl_args *a, struct nl_msg *m, int type, __u8 cmd,
+	       int name_type);
 
 int req_send(struct nl_msg *m, int err);
 
 int req_show(struct nl_msg *m, int err,
 	     void (*print)(struct nlmsghdr *nlh, const char *key));
+int req_stream(struct nl_msg *m, int err,
+	       void (*print)(struct nlmsghdr *nlh, const char *key));
 
 #endif /* PL_CTL_REQ_H */

@@ -34,6 +34,15 @@ static const char * const backend_states[] = {
 
 static const char * const on_off[] = { "off", "on" };
 
+static const char * const flow_states[] = {
+	[PL_FLOW_STATE_SYN_SENT] = "syn-sent",
+	[PL_FLOW_STATE_SYN_RECV] = "syn-recv",
+	[PL_FLOW_STATE_ESTABLISHED] = "established",
+	[PL_FLOW_STATE_FIN_WAIT] = "fin-wait",
+	[PL_FLOW_STATE_CLOSING] = "closing",
+	[PL_FLOW_STATE_CLOSED] = "closed",
+};
+
 const struct pl_enum pl_az_states = { az_states, ARRAY_SIZE(az_states) };
 const struct pl_enum pl_acceptances = { acceptances, ARRAY_SIZE(acceptances) };
 const struct pl_enum pl_on_off = { on_off, ARRAY_SIZE(on_off) };
@@ -45,6 +54,8 @@ const struct pl_enum pl_endpoint_states = {
 const struct pl_enum pl_backend_states = {
 	backend_states, ARRAY_SIZE(backend_states)
 };
+
+const struct pl_enum pl_flow_states = { flow_states, ARRAY_SIZE(flow_states) };
 
 static const struct pl_attr az_attrs[] = {
 	[PL_A_AZ_NAME] = { "name", NULL },
@@ -148,6 +159,33 @@ static const struct pl_attr limits_attrs[] = {
 
 static const struct pl_set limits_set = { PL_A_LIMITS_MAX, limits_attrs };
 
+static const struct pl_attr tuple_attrs[] = {
+	[PL_A_TUPLE_SADDR] = { "saddr", NULL },
+	[PL_A_TUPLE_DADDR] = { "daddr", NULL },
+	[PL_A_TUPLE_SPORT] = { "sport", NULL },
+	[PL_A_TUPLE_DPORT] = { "dport", NULL },
+};
+
+static const struct pl_set tuple_set = { PL_A_TUPLE_MAX, tuple_attrs };
+
+static const struct pl_attr flow_attrs[] = {
+	[PL_A_FLOW_ENDPOINT] = { "endpoint", NULL },
+	[PL_A_FLOW_SERVICE] = { "service", NULL },
+	[PL_A_FLOW_BACKEND] = { "backend", NULL },
+	[PL_A_FLOW_ORIG] = { "orig", &tuple_set },
+	[PL_A_FLOW_REPLY] = { "reply", &tuple_set },
+	[PL_A_FLOW_STATE] = { "state", NULL },
+	[PL_A_FLOW_AGE] = { "age", NULL },
+	[PL_A_FLOW_IDLE] = { "idle", NULL },
+	[PL_A_FLOW_PACKETS_ORIG] = { "packets-orig", NULL },
+	[PL_A_FLOW_BYTES_ORIG] = { "bytes-orig", NULL },
+	[PL_A_FLOW_PACKETS_REPLY] = { "packets-reply", NULL },
+	[PL_A_FLOW_BYTES_REPLY] = { "bytes-reply", NULL },
+	[PL_A_FLOW_PAD] = { "pad", NULL },
+};
+
+static const struct pl_set flow_set = { PL_A_FLOW_MAX, flow_attrs };
+
 /* The attribute set of each command's request and reply. */
 static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_AZ_ADD ... PL_CMD_AZ_GET] = &az_set,
@@ -162,6 +200,8 @@ static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_BACKEND_ADD_NTF ... PL_CMD_BACKEND_DEL_NTF] = &backend_set,
 	[PL_CMD_ENDPOINT_ADD_NTF ... PL_CMD_ENDPOINT_DEL_NTF] = &endpoint_set,
 	[PL_CMD_LIMITS_CHANGE_NTF] = &limits_set,
+	[PL_CMD_FLOW_GET ... PL_CMD_FLOW_FLUSH] = &flow_set,
+	[PL_CMD_FLOW_ADD_NTF ... PL_CMD_FLOW_DEL_NTF] = &flow_set,
 };
 
 const struct pl_set *pl_cmd_set(int cmd)
