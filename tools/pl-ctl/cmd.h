@@ -30,6 +30,7 @@ extern const struct pl_object pl_backend;
 extern const struct pl_object pl_endpoint;
 extern const struct pl_object pl_limits;
 extern const struct pl_object pl_flow;
+extern const struct pl_object pl_stats;
 extern const struct pl_object pl_monitor;
 extern const struct pl_object pl_save;
 

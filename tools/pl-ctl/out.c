@@ -86,6 +86,13 @@ void out_newline(void)
 	out.words = 0;
 }
 
+void out_indent(unsigned int n)
+{
+	if (out.json || out.oneline || out.words)
+		return;
+	printf("%*s", n, "");
+}
+
 void out_nest_begin(const char *key)
 {
 	if (out.json)

@@ -33,6 +33,9 @@ void out_obj_end(void);
 void out_cont(void);
 void out_newline(void);
 
+/* Spaces that start a plain line, for objects listed under another. */
+void out_indent(unsigned int n);
+
 /* A JSON object within an object; nothing in plain text. */
 void out_nest_begin(const char *key);
 void out_nest_end(void);

@@ -43,6 +43,14 @@ static const char * const flow_states[] = {
 	[PL_FLOW_STATE_CLOSED] = "closed",
 };
 
+static const char * const stats_scopes[] = {
+	[PL_STATS_SCOPE_NAMESPACE] = "namespace",
+	[PL_STATS_SCOPE_ENDPOINT] = "endpoint",
+	[PL_STATS_SCOPE_ENI] = "eni",
+	[PL_STATS_SCOPE_SERVICE] = "service",
+	[PL_STATS_SCOPE_BACKEND] = "backend",
+};
+
 const struct pl_enum pl_az_states = { az_states, ARRAY_SIZE(az_states) };
 const struct pl_enum pl_acceptances = { acceptances, ARRAY_SIZE(acceptances) };
 const struct pl_enum pl_on_off = { on_off, ARRAY_SIZE(on_off) };
@@ -56,6 +64,10 @@ const struct pl_enum pl_backend_states = {
 };
 
 const struct pl_enum pl_flow_states = { flow_states, ARRAY_SIZE(flow_states) };
+
+const struct pl_enum pl_stats_scopes = {
+	stats_scopes, ARRAY_SIZE(stats_scopes)
+};
 
 static const struct pl_attr az_attrs[] = {
 	[PL_A_AZ_NAME] = { "name", NULL },
@@ -159,6 +171,56 @@ static const struct pl_attr limits_attrs[] = {
 
 static const struct pl_set limits_set = { PL_A_LIMITS_MAX, limits_attrs };
 
+static const struct pl_attr drops_attrs[] = {
+	[PL_A_DROPS_NOT_TCP] = { "not-tcp", NULL },
+	[PL_A_DROPS_NOT_LISTENER] = { "not-listener", NULL },
+	[PL_A_DROPS_NOT_AVAILABLE] = { "not-available", NULL },
+	[PL_A_DROPS_NOT_ALLOWED] = { "not-allowed", NULL },
+	[PL_A_DROPS_NO_FLOW] = { "no-flow", NULL },
+	[PL_A_DROPS_FLOW_LIMIT] = { "flow-limit", NULL },
+	[PL_A_DROPS_NO_BACKEND] = { "no-backend", NULL },
+	[PL_A_DROPS_NO_SOURCE] = { "no-source", NULL },
+	[PL_A_DROPS_NO_PORT] = { "no-port", NULL },
+	[PL_A_DROPS_NO_ROUTE] = { "no-route", NULL },
+	[PL_A_DROPS_MALFORMED] = { "malformed", NULL },
+	[PL_A_DROPS_FRAGMENT] = { "fragment", NULL },
+	[PL_A_DROPS_IP_OPTIONS] = { "ip-options", NULL },
+	[PL_A_DROPS_TTL_EXCEEDED] = { "ttl-exceeded", NULL },
+	[PL_A_DROPS_TOO_BIG] = { "too-big", NULL },
+	[PL_A_DROPS_UNKNOWN_REPLY] = { "unknown-reply", NULL },
+	[PL_A_DROPS_NO_MEMORY] = { "no-memory", NULL },
+	[PL_A_DROPS_PAD] = { "pad", NULL },
+};
+
+static const struct pl_set drops_set = { PL_A_DROPS_MAX, drops_attrs };
+
+static const struct pl_attr counters_attrs[] = {
+	[PL_A_COUNTERS_ACTIVE_CONNECTIONS] = { "active-connections", NULL },
+	[PL_A_COUNTERS_NEW_CONNECTIONS] = { "new-connections", NULL },
+	[PL_A_COUNTERS_BYTES] = { "bytes", NULL },
+	[PL_A_COUNTERS_PACKETS] = { "packets", NULL },
+	[PL_A_COUNTERS_DROPPED] = { "dropped", NULL },
+	[PL_A_COUNTERS_RST_RECEIVED] = { "rst-received", NULL },
+	[PL_A_COUNTERS_ZONE_FALLBACKS] = { "zone-fallbacks", NULL },
+	[PL_A_COUNTERS_DROPS] = { "drops", &drops_set },
+	[PL_A_COUNTERS_PAD] = { "pad", NULL },
+};
+
+static const struct pl_set counters_set = {
+	PL_A_COUNTERS_MAX, counters_attrs
+};
+
+static const struct pl_attr stats_attrs[] = {
+	[PL_A_STATS_SCOPE] = { "scope", NULL },
+	[PL_A_STATS_ENDPOINT] = { "endpoint", NULL },
+	[PL_A_STATS_SERVICE] = { "service", NULL },
+	[PL_A_STATS_ADDRESS] = { "address", NULL },
+	[PL_A_STATS_AZ] = { "az", NULL },
+	[PL_A_STATS_COUNTERS] = { "counters", &counters_set },
+};
+
+static const struct pl_set stats_set = { PL_A_STATS_MAX, stats_attrs };
+
 static const struct pl_attr tuple_attrs[] = {
 	[PL_A_TUPLE_SADDR] = { "saddr", NULL },
 	[PL_A_TUPLE_DADDR] = { "daddr", NULL },
@@ -201,6 +263,7 @@ static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_ENDPOINT_ADD_NTF ... PL_CMD_ENDPOINT_DEL_NTF] = &endpoint_set,
 	[PL_CMD_LIMITS_CHANGE_NTF] = &limits_set,
 	[PL_CMD_FLOW_GET ... PL_CMD_FLOW_FLUSH] = &flow_set,
+	[PL_CMD_STATS_GET] = &stats_set,
 	[PL_CMD_FLOW_ADD_NTF ... PL_CMD_FLOW_DEL_NTF] = &flow_set,
 };
 
