@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pl-ctl monitor: print every change announced on the "config" multicast
- * group, one line each, as the action followed by the object as show
- * prints it (on one line):
+ * group, or every flow created and destroyed as announced on the "flows"
+ * group (which takes CAP_NET_ADMIN), or both, one line each, as the
+ * object, the action, then the object as show prints it (on one line):
  *
  *   az add us-east-1a id use1-az1 state up
  *   backend set svc1 10.0.0.1 az us-east-1a weight 0 state drain
+ *   flow add tcp syn-sent orig 10.0.1.10:45722 -> 10.0.1.50:80 ...
  *   {"action":"set","object":"backend","backend":{"service":"svc1",...}}
  *
  * A deletion shows the object's last state. SIGINT and SIGTERM end it.
@@ -27,6 +29,15 @@
 #include "nl.h"
 #include "objects.h"
 #include "out.h"
+#include "spec.h"
+
+/* What to monitor, and the groups each takes. */
+enum { MON_CONFIG, MON_FLOWS, MON_ALL };
+
+static const char *const mon_names[] = { "config", "flows", "all" };
+static const struct pl_enum mon_what = { mon_names, ARRAY_SIZE(mon_names) };
+
+static const char *const mon_groups[] = { PL_MCGRP_CONFIG, PL_MCGRP_FLOWS };
 
 struct mon_event {
 	__u8 cmd;
@@ -51,6 +62,8 @@ static const struct mon_event mon_events[] = {
 	{ PL_CMD_ENDPOINT_CHANGE_NTF, "endpoint", "set", endpoint_print },
 	{ PL_CMD_ENDPOINT_DEL_NTF, "endpoint", "del", endpoint_print },
 	{ PL_CMD_LIMITS_CHANGE_NTF, "limits", "set", limits_print },
+	{ PL_CMD_FLOW_ADD_NTF, "flow", "add", flow_print },
+	{ PL_CMD_FLOW_DEL_NTF, "flow", "del", flow_print },
 };
 
 static const struct mon_event *mon_find(__u8 cmd)
@@ -140,12 +153,15 @@ static int mon_loop(struct nl_sock *sk, struct nl_cb *cb, int sfd)
 
 static int monitor_run(struct pl_args *a)
 {
+	const char *word = arg_next(a);
+	__u8 what = MON_CONFIG;
 	sigset_t mask, old;
 	struct nl_sock *sk;
 	struct nl_cb *cb;
 	int sfd, err;
 
-	err = arg_end(a);
+	err = (word ? parse_enum(a, "what to monitor", word, &mon_what,
+				 &what) : 0) ?: arg_end(a);
 	if (err)
 		return err;
 	sigemptyset(&mask);
@@ -153,7 +169,10 @@ static int monitor_run(struct pl_args *a)
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	sk = nl_monitor();
+	if (what == MON_ALL)
+		sk = nl_monitor(mon_groups, ARRAY_SIZE(mon_groups));
+	else
+		sk = nl_monitor(&mon_groups[what], 1);
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	err = PL_EFAIL;
 	if (sfd >= 0 && sk && cb) {
@@ -177,7 +196,7 @@ static int monitor_run(struct pl_args *a)
 }
 
 static const struct pl_cmd monitor_cmds[] = {
-	{ NULL, monitor_run, "monitor" },
+	{ NULL, monitor_run, "monitor [config | flows | all]" },
 	{ }
 };
 

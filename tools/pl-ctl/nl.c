@@ -294,29 +294,52 @@ int nl_dump_each(struct nl_msg *m,
 	return err;
 }
 
-/* A second socket, subscribed to the "config" multicast group. */
-struct nl_sock *nl_monitor(void)
+/* Join one multicast group; only CAP_NET_ADMIN may join some. */
+static int nl_join(struct nl_sock *sk, const char *name)
+{
+	char what[64];
+	int grp, err;
+
+	grp = genl_ctrl_resolve_grp(nl.sk, PL_FAMILY_NAME, name);
+	if (grp < 0) {
+		snprintf(what, sizeof(what),
+			 "cannot resolve the \"%s\" multicast group", name);
+		return nl_sys_err(what, grp);
+	}
+	err = nl_socket_add_membership(sk, grp);
+	if (err == -NLE_PERM) {
+		fflush(stdout);
+		fprintf(stderr,
+			"pl-ctl: cannot join the \"%s\" multicast group: %s (it needs CAP_NET_ADMIN)\n",
+			name, nl_geterror(err));
+		return PL_EFAIL;
+	}
+	if (err) {
+		snprintf(what, sizeof(what),
+			 "cannot join the \"%s\" multicast group", name);
+		return nl_sys_err(what, err);
+	}
+	return 0;
+}
+
+/* A second socket, subscribed to the n multicast groups named. */
+struct nl_sock *nl_monitor(const char *const *groups, unsigned int n)
 {
 	struct nl_sock *sk;
-	int grp, err;
+	unsigned int i;
 
 	if (nl_open())
 		return NULL;
-	grp = genl_ctrl_resolve_grp(nl.sk, PL_FAMILY_NAME, PL_MCGRP_CONFIG);
-	if (grp < 0) {
-		nl_sys_err("cannot resolve the \"config\" multicast group", grp);
-		return NULL;
-	}
 	sk = nl_sock_new();
 	if (!sk)
 		return NULL;
 	nl_socket_disable_seq_check(sk);
 	nl_socket_set_buffer_size(sk, PL_MON_RCVBUF, 0);
-	err = nl_socket_add_membership(sk, grp);
-	if (err) {
-		nl_sys_err("cannot join the \"config\" multicast group", err);
-		nl_socket_free(sk);
-		return NULL;
+	for (i = 0; i < n; i++) {
+		if (nl_join(sk, groups[i])) {
+			nl_socket_free(sk);
+			return NULL;
+		}
 	}
 	return sk;
 }

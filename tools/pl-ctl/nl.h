@@ -4,7 +4,7 @@
  * (batch included), requests acknowledged or refused with the kernel's
  * message, dumps buffered whole and retried when interrupted (or handed
  * over as they arrive, for those that are not snapshots), and a socket
- * subscribed to the "config" group for monitor.
+ * subscribed to multicast groups for monitor.
  */
 
 #ifndef PL_CTL_NL_H
@@ -32,7 +32,7 @@ int nl_put(struct nl_msg *m, int type, size_t len, const void *data);
 int nl_exec(struct nl_msg *m, struct pl_objs *replies);
 int nl_dump_each(struct nl_msg *m,
 		 void (*each)(struct nlmsghdr *nlh, void *arg), void *arg);
-struct nl_sock *nl_monitor(void);
+struct nl_sock *nl_monitor(const char *const *groups, unsigned int n);
 struct nlattr *nl_attr_next(struct nlmsghdr *nlh, int type,
 			    struct nlattr *prev);
 int nl_parse(struct nlmsghdr *nlh, struct nlattr **tb, int max,
