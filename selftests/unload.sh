@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Module unload, and namespace deletion, with configuration present: every
+# kind of object (AZs, subnets, a service with a source address and
+# backends, an endpoint with ENIs and allowed prefixes, changed limits) in
+# several network namespaces.
+#
+#   +-------------+  +-------------+  +-------------+  +-------------+
+#   | init netns  |  | $ns1        |  | $ns2        |  | $ns3        |
+#   |  config     |  |  config     |  |  config     |  |  config     |
+#   |             |  |  (alive at  |  |  (deleted   |  |  (deleted,  |
+#   |             |  |   rmmod)    |  |   just      |  |   module    |
+#   |             |  |             |  |   before    |  |   loaded)   |
+#   |             |  |             |  |   rmmod)    |  |             |
+#   +-------------+  +-------------+  +-------------+  +-------------+
+#
+# rmmod must succeed and leave nothing behind: after insmod again, every
+# namespace is empty, with default limits. The kernel log must stay clean
+# throughout.
+
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+ktap_print_header
+pl_require_root
+ktap_set_plan 4
+
+pl_unload || ktap_exit_fail_msg "pl is loaded and cannot be unloaded"
+pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
+pl_defer pl_unload
+ns1="" ns2="" ns3=""
+pl_ns ns1 ns2 ns3 || ktap_exit_fail_msg "cannot create network namespaces"
+
+# helper_in NS ARGS: pl_helper in NS ("" for the initial namespace).
+helper_in()
+{
+	local ns=$1
+	shift
+	if [ -n "$ns" ]; then
+		pl_helper_ns "$ns" "$@"
+	else
+		pl_helper "$@"
+	fi
+}
+
+# What is in use, and the limit that populate changes.
+USAGE=(azs subnets services backends endpoints max-services)
+POPULATED="azs=2 subnets=2 services=1 backends=2 endpoints=1 max-services=50"
+EMPTY="azs=0 subnets=0 services=0 backends=0 endpoints=0 max-services=10000"
+
+configure_all()
+{
+	local ns
+	for ns in "$@"; do
+		check_ok "configure ${ns:-the initial namespace}" -- helper_in "$ns" populate || return 1
+		check_eq "objects and limits in ${ns:-the initial namespace}" \
+			"$POPULATED" "$(helper_in "$ns" usage "${USAGE[@]}")" || return 1
+	done
+}
+
+test_netns_delete()
+{
+	pl_kmsg_mark
+	configure_all "$ns3" || return 1
+	check_ok "delete $ns3" -- cleanup_ns "$ns3" || return 1
+	# Its cleanup runs in a work item: give it time before looking.
+	sleep 2
+	check_kmsg_clean "after deleting a namespace with configuration"
+}
+
+test_rmmod()
+{
+	pl_kmsg_mark
+	configure_all "" "$ns1" "$ns2" || return 1
+	check_ok "delete $ns2" -- cleanup_ns "$ns2" || return 1
+	check_ok "rmmod pl" -- rmmod pl || return 1
+	check_eq "pl is unloaded" no "$(pl_loaded && echo yes || echo no)"
+	check_kmsg_clean "after rmmod with configuration"
+}
+
+test_reload_empty()
+{
+	local ns
+	check_ok "insmod pl again" -- pl_load || return 1
+	for ns in "" "$ns1"; do
+		check_eq "objects and limits in ${ns:-the initial namespace} after insmod" \
+			"$EMPTY" "$(helper_in "$ns" usage "${USAGE[@]}")"
+		check_eq "what each dump returns in ${ns:-the initial namespace}" \
+			"az=0 subnet=0 service=0 backend=0 endpoint=0" "$(helper_in "$ns" count)"
+	done
+}
+
+test_rmmod_again()
+{
+	pl_kmsg_mark
+	check_ok "rmmod pl" -- rmmod pl || return 1
+	check_kmsg_clean "after rmmod"
+}
+
+pl_subtest "unload: namespace deletion with configuration" test_netns_delete
+pl_subtest "unload: rmmod with configuration in several namespaces" test_rmmod
+pl_subtest "unload: no configuration survives rmmod" test_reload_empty
+pl_subtest "unload: rmmod again" test_rmmod_again
+ktap_finished
