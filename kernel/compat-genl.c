@@ -88,9 +88,10 @@ static int pl_compat_merge(struct genl_ops *op, const struct pl_split_ops *s)
 
 static int pl_compat_fold(struct genl_ops *op, const struct pl_split_ops *s)
 {
+	/* One genl_ops serves both: it needs the permissions of either. */
+	op->flags |= s->flags & ~PL_CMD_CAPS;
 	if (s->flags & GENL_CMD_CAP_DO) {
 		op->doit = s->doit;
-		op->flags |= s->flags & ~PL_CMD_CAPS;
 	} else {
 		op->start = s->start;
 		op->dumpit = s->dumpit;

@@ -85,7 +85,7 @@ err:
 
 struct pl_flow_dump {
 	struct rhashtable_iter iter;
-	const struct pl_endpoint *ep;	/* compared, never followed */
+	u32 ep_id;			/* endpoint filter; ids are cyclic */
 	__be32 backend;
 	bool filter_ep;
 };
@@ -111,7 +111,7 @@ static void pl_flow_dump_filter(struct pl_net *pn, struct pl_flow_dump *d,
 	pl_key_name(&key, nla_data(ep));
 	mutex_lock(&pn->lock);
 	obj = pl_table_lookup(&pn->endpoints, &key);
-	d->ep = obj ? container_of(obj, struct pl_endpoint, obj) : NULL;
+	d->ep_id = obj ? obj->id : 0;	/* 0 is no object's id */
 	mutex_unlock(&pn->lock);
 }
 
@@ -145,7 +145,7 @@ static bool pl_flow_dump_match(const struct pl_flow_dump *d,
 {
 	if (READ_ONCE(f->dead))
 		return false;
-	if (d->filter_ep && f->eni->ep != d->ep)
+	if (d->filter_ep && f->eni->ep->obj.id != d->ep_id)
 		return false;
 	return !d->backend || f->backend->addr == d->backend;
 }

@@ -253,6 +253,7 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 		*why = PL_DROP_NOT_AVAILABLE;
 		return NULL;
 	}
+	this_cpu_inc(pn->stats->new_conns);
 	this_cpu_inc(eni->stats->new_conns);
 	this_cpu_inc(b->stats->new_conns);
 	pl_flow_notify(pn, f, PL_CMD_FLOW_ADD_NTF);

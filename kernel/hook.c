@@ -96,6 +96,23 @@ static int pl_route(struct sk_buff *skb, __be32 daddr)
 	return PL_PASS;
 }
 
+/* Count a packet of a flow: in its namespace, ENI and backend. */
+static void pl_count_flow(struct pl_net *pn, struct pl_flow *f,
+			  enum pl_dir dir, const struct tcphdr *th,
+			  unsigned int len)
+{
+	pl_count_packet(pn->stats, len);
+	pl_count_packet(f->eni->stats, len);
+	pl_count_packet(f->backend->stats, len);
+	if (!th->rst)
+		return;
+	this_cpu_inc(pn->stats->rst_rx);
+	if (dir == PL_DIR_ORIG)
+		this_cpu_inc(f->eni->stats->rst_rx);
+	else
+		this_cpu_inc(f->backend->stats->rst_rx);
+}
+
 /* Send a packet of the flow on, as the other direction's tuple reversed. */
 static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 			       struct pl_flow *f, enum pl_dir dir)
@@ -118,12 +135,7 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 	th = pl_tcp(skb);
 	hdrs = ip_hdrlen(skb) + th->doff * 4;
 	pl_flow_track(f, dir, th, skb->len, skb->len - hdrs);
-	if (th->rst && dir == PL_DIR_ORIG)
-		this_cpu_inc(f->eni->stats->rst_rx);
-	else if (th->rst)
-		this_cpu_inc(f->backend->stats->rst_rx);
-	pl_count_packet(f->eni->stats, skb->len);
-	pl_count_packet(f->backend->stats, skb->len);
+	pl_count_flow(pn, f, dir, th, skb->len);
 	pl_xlate_tcp(skb, &to);
 	pl_untrack(skb);
 	return NF_ACCEPT;
@@ -199,8 +211,11 @@ static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
 		f = n ? pl_flow_of(n) : NULL;
 		*why = PL_DROP_NO_MEMORY;
 	}
-	if (f && fallback)
+	if (f && fallback) {
+		this_cpu_inc(pn->stats->zone_fallbacks);
 		this_cpu_inc(eni->stats->zone_fallbacks);
+		this_cpu_inc(f->backend->stats->zone_fallbacks);
+	}
 	return f;
 }
 

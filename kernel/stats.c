@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Counters: kept per CPU where the packets are, summed when asked for.
- * The stats-get dump gives the namespace's drops, then each endpoint and
- * its ENIs, then each service, then each backend.
+ * The namespace counts everything that crossed it, so its counters never
+ * go back when an object goes. The stats-get dump gives the namespace,
+ * then each endpoint and its ENIs, then each service, then each backend.
  */
 
 #include <linux/percpu.h>
@@ -152,18 +153,7 @@ static int pl_stats_namespace(struct sk_buff *skb, struct netlink_callback *cb,
 			      struct pl_net *pn)
 {
 	struct pl_sum sum = {};
-	unsigned long index;
-	struct pl_obj *obj;
-	u8 i;
 
-	xa_for_each(&pn->endpoints.xa, index, obj) {
-		struct pl_endpoint *ep;
-
-		ep = container_of(obj, struct pl_endpoint, obj);
-		for (i = 0; i < ep->n_enis; i++)
-			pl_sum_eni(&sum, &ep->enis[i], true);
-	}
-	memset(sum.c.drops, 0, sizeof(sum.c.drops));
 	pl_sum_add(&sum, pn->stats, true);
 	sum.active = atomic_read(&pn->flows.count);
 	return pl_stats_put(skb, cb, PL_STATS_SCOPE_NAMESPACE, NULL, NULL,

@@ -82,7 +82,8 @@ enum pl_flow_state {
 
 /**
  * enum pl_stats_scope - What a set of counters belongs to.
- * @PL_STATS_SCOPE_NAMESPACE: The whole network namespace.
+ * @PL_STATS_SCOPE_NAMESPACE: The whole network namespace: everything that
+ *   crossed it, also through objects deleted since.
  * @PL_STATS_SCOPE_ENDPOINT: One endpoint (the sum of its ENIs).
  * @PL_STATS_SCOPE_ENI: One network interface of an endpoint.
  * @PL_STATS_SCOPE_SERVICE: One service (the sum of its backends).
