@@ -68,3 +68,9 @@ regen:
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C tools/pl-ctl clean
+
+# make bench [QUICK=1]: pl against plain forwarding, IPVS and nftables, in
+# a VM (tools/bench/run); QUICK=1 is a shortened check of a few minutes.
+.PHONY: bench
+bench:
+	@QUICK=$(QUICK) tools/bench/run

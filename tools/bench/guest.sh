@@ -1,0 +1,464 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The benchmark, inside the VM (see tools/bench/run). Four copies of one
+# topology, one per configuration of the router r, live side by side so
+# that every measurement can be interleaved across them:
+#
+#   c-CFG                       r-CFG                        b-CFG
+#   10.0.1.10 eth0 ---- eth-c 10.0.1.1   eth-b 192.168.1.1 ---- eth0 192.168.1.2
+#   (plgen's clients:           (CFG: plain, pl, ipvs, nft)    192.168.2.1-64 on lo
+#    10.1.0.0/16, owned                                        (the backends),
+#    by nobody)                                                listener on :80, iperf3
+#
+# plain   r routes; the clients send to the backends themselves
+# pl      an endpoint (ENI 10.0.1.5:80) in front of the 64 backends
+# ipvs    virtual service 10.0.1.5:80, NAT (masquerade), mh scheduler
+# nft     DNAT 10.0.1.5:80 by jhash to the 64 backends, SNAT to r, conntrack
+#
+# Results go to stdout as "BENCH key json" lines; the host turns them
+# into tables and charts.
+
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+PATH=$top/tools/pl-ctl:$PATH
+plgen=$top/build/bench/plgen
+quick=${QUICK:-0}
+CFGS="plain pl ipvs nft"
+NBACK=64
+work=/tmp/bench
+mkdir -p $work
+
+if [ "$quick" = 1 ]; then
+	ROUNDS=9; SLICE=100; SIZES="1000 10000"; IPERF_SECS=2; IPERF_REPS=1
+	CP_EP=300; CP_BE=1500; CP_SVC=30; PROFILE=0; SETTLE=1
+else
+	ROUNDS=${BENCH_ROUNDS:-31}; SLICE=${BENCH_SLICE:-200}
+	SIZES=${BENCH_SIZES:-"1000 100000 1000000"}; IPERF_SECS=5; IPERF_REPS=3
+	CP_EP=10000; CP_BE=50000; CP_SVC=1000; PROFILE=1; SETTLE=2
+fi
+MAXFLOWS=4194304
+
+log() { printf 'bench: [%4ds] %s\n' $SECONDS "$*" >&2; }
+emit() { echo "BENCH $1 $2"; }	# a result: key, JSON value
+die() { log "error: $*"; exit 1; }
+
+ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
+
+# --- the four topologies ------------------------------------------------------
+
+backends_nft_map() {
+	local k sep=""
+	for k in $(seq 0 $((NBACK - 1))); do
+		printf '%s%d : 192.168.2.%d' "$sep" $k $((k + 1))
+		sep=", "
+	done
+}
+
+# Counters at the backend's door: SYNs go on to the listener (handshake
+# mode) or are dropped (syn mode), everything else to port 80 is dropped.
+backend_mode() {	# CFG handshake|syn
+	local verdict=accept
+	[ "$2" = syn ] && verdict=drop
+	ns b-$1 nft -f - <<EOF
+flush chain netdev bench in
+add rule netdev bench in tcp dport 80 tcp flags & (syn | ack) == syn counter name syn $verdict
+add rule netdev bench in tcp dport 80 counter name data drop
+EOF
+}
+
+counter() {	# CFG NAME: packets so far
+	ns b-$1 nft list counter netdev bench "$2" | awk '/packets/ { print $2 }'
+}
+
+setup_topo() {
+	local cfg=$1 c=c-$1 r=r-$1 b=b-$1
+	# Few processes: each one costs tens of milliseconds under TCG.
+	ip -b - <<EOF || die "cannot build the $cfg topology"
+netns add $c
+netns add $r
+netns add $b
+link add eth0 netns $c type veth peer name eth-c netns $r
+link add eth0 netns $b type veth peer name eth-b netns $r
+EOF
+	ip -n $c -b - <<EOF
+link set lo up
+addr add 10.0.1.10/24 dev eth0
+link set eth0 up
+route add default via 10.0.1.1
+EOF
+	ip -n $r -b - <<EOF
+link set lo up
+addr add 10.0.1.1/24 dev eth-c
+addr add 192.168.1.1/24 dev eth-b
+link set eth-c up
+link set eth-b up
+route add 10.1.0.0/16 via 10.0.1.10
+route add 192.168.2.0/24 via 192.168.1.2
+EOF
+	ip -n $b -b - <<EOF
+link set lo up
+addr add 192.168.1.2/24 dev eth0
+link set eth0 up
+route add default via 192.168.1.1
+route add local 192.168.2.0/24 dev lo
+EOF
+	echo 1 | ns $r tee /proc/sys/net/ipv4/ip_forward >/dev/null
+	# The made-up clients' packets stop at the client's door, seen by
+	# plgen's packet socket first.
+	ns $c tc -b - <<EOF
+qdisc add dev eth0 clsact
+filter add dev eth0 ingress protocol ip pref 1 flower dst_ip 10.1.0.0/16 action drop
+EOF
+	# Every SYN gets a SYN-ACK (a cookie) and no request is kept: the
+	# final ACKs never reach the backend's TCP.
+	ns $b sh -c 'echo 2 >/proc/sys/net/ipv4/tcp_syncookies
+		iperf3 -s -p 80 -D >/dev/null 2>&1
+		iperf3 -s -D >/dev/null 2>&1'
+	ns $b nft -f - <<EOF
+table netdev bench {
+	counter syn { }
+	counter data { }
+	chain in {
+		type filter hook ingress device "eth0" priority 0;
+		tcp dport 80 tcp flags & (syn | ack) == syn counter name syn drop
+		tcp dport 80 counter name data drop
+	}
+}
+EOF
+	ip -n $r -o link show eth-c | sed 's/.*link\/ether \([^ ]*\).*/\1/' >$work/rmac-$cfg
+	case $cfg in
+	plain) ;;
+	pl) setup_pl $r ;;
+	ipvs) setup_ipvs $r ;;
+	nft) setup_nft $r ;;
+	esac
+}
+
+pl_set_max_flows() {	# NS N
+	ns $1 pl-ctl limits set max-flows $2 2>/dev/null && return 0
+	local ksrc
+	ksrc=$("$top/tools/ksrc" 2>/dev/null) || die "no pl-ctl max-flows, no YNL"
+	ns $1 /usr/bin/python3 "$ksrc/tools/net/ynl/cli.py" \
+		--spec "$top/Documentation/netlink/specs/pl.yaml" --no-schema \
+		--do limits-set --json "{\"max-flows\": $2}" >/dev/null
+}
+
+setup_pl() {
+	local r=$1 k
+	{
+		echo "az add us-east-1a id use1-az1"
+		echo "subnet add subnet-a prefix 10.0.1.0/24 az us-east-1a"
+		echo "service add svc port 80 port 5201 acceptance auto idle-timeout 6000"
+		echo "service source add svc 192.168.1.100 az us-east-1a"
+		for k in $(seq 1 $NBACK); do
+			echo "backend add svc 192.168.2.$k az us-east-1a"
+		done
+		echo "endpoint add vpce-1 service svc subnet subnet-a ip 10.0.1.5"
+	} >$work/pl.batch
+	ns $r pl-ctl -b $work/pl.batch || die "pl configuration failed"
+	pl_set_max_flows $r $MAXFLOWS || die "cannot raise max-flows"
+	ns $r pl-ctl service show svc >/dev/null	# waits for Maglev tables
+}
+
+setup_ipvs() {
+	local r=$1 k p
+	ip -n $r addr add 10.0.1.5/32 dev eth-c
+	for p in 80 5201; do
+		echo "-A -t 10.0.1.5:$p -s mh"
+		for k in $(seq 1 $NBACK); do
+			echo "-a -t 10.0.1.5:$p -r 192.168.2.$k:$p -m"
+		done
+	done | ns $r ipvsadm -R || die "ipvsadm -R failed"
+	# Established flows idle for up to 6000 s, as pl's idle-timeout.
+	ns $r ipvsadm --set 6000 120 300
+}
+
+setup_nft() {
+	local r=$1
+	ip -n $r addr add 10.0.1.5/32 dev eth-c
+	ns $r nft -f - <<EOF
+table ip nat {
+	chain pre {
+		type nat hook prerouting priority dstnat;
+		ip daddr 10.0.1.5 tcp dport { 80, 5201 } dnat to jhash ip saddr . tcp sport mod $NBACK map { $(backends_nft_map) }
+	}
+	chain post {
+		type nat hook postrouting priority srcnat;
+		ip daddr 192.168.2.0/24 snat to 192.168.1.1
+	}
+}
+EOF
+}
+
+teardown_topo() {
+	local n
+	for n in c-$1 r-$1 b-$1; do
+		ip netns pids $n 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del $n 2>/dev/null
+	done
+}
+
+# plgen's --target for CFG: the router's MAC, the service's address.
+target() {	# CFG
+	local dst=10.0.1.5 ndst=1
+	[ "$1" = plain ] && dst=192.168.2.1 ndst=$NBACK
+	echo "--target $1,c-$1,b-$1,$(cat $work/rmac-$1),$dst,$ndst,$work/isn-$1"
+}
+
+targets() {
+	local cfg
+	for cfg in $CFGS; do target $cfg; done
+}
+
+# One plgen for every configuration, taking turns slice by slice.
+gen_all() {	# MODE ARGS...
+	local mode=$1
+	shift
+	# shellcheck disable=SC2046
+	"$plgen" "$mode" --rounds $ROUNDS --slice $SLICE $(targets) "$@"
+}
+
+kv() {	# KEY LINE: the value of key=value in LINE
+	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# --- measurements -------------------------------------------------------------
+
+# The configurations in a different order each round, so that none always
+# runs first (or right after the same neighbour).
+order() {	# ROUND
+	local -a c=($CFGS)
+	local n=${#c[@]} i
+	for i in $(seq 0 $((n - 1))); do
+		echo "${c[$(( (i + $1) % n ))]}"
+	done
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+json_list() { paste -sd, | sed 's/^/[/; s/$/]/'; }
+
+# perf samples of the whole VM while plgen runs toward one configuration;
+# the top symbols.
+profile() {	# NAME CFG MODE ARGS...
+	local name=$1 cfg=$2 mode=$3
+	shift 3
+	perf record -q -e cpu-clock -a -g -o $work/perf.data -- \
+		"$plgen" "$mode" --rounds 1 --slice $((PROFILE_SECS * 1000)) \
+		$(target $cfg) "$@" >/dev/null 2>&1
+	perf report -i $work/perf.data --no-children --sort sym -g none \
+		--percent-limit 0.7 --stdio 2>/dev/null | grep -v '^#' |
+		grep -v '^$' | head -n 40 | sed "s/^/BENCHTXT profile-$name /"
+}
+
+run_new_flows() {
+	local cfg out line
+	log "new flows per second: $ROUNDS rounds of ${SLICE} ms per configuration"
+	for cfg in $CFGS; do backend_mode $cfg syn; done
+	out=$(gen_all syn --first $((1 << 24)))
+	for cfg in $CFGS; do
+		line=$(echo "$out" | grep "^target=$cfg ")
+		log "  $line"
+		emit "newflows.$cfg" "$(line_json "$line")"
+	done
+	ns r-pl pl-ctl stats show | grep -v '^    backend' | sed 's/^/BENCHTXT newflows-pl-stats /'
+	if [ "$PROFILE" = 1 ]; then
+		log "profiling new flows: pl, then plain"
+		profile newflows-pl pl syn --first $((1 << 26))
+		profile newflows-plain plain syn --first $((1 << 26))
+	fi
+}
+
+# A plgen result line as JSON: every key=value, numbers as they are.
+line_json() {
+	echo "$1" | tr ' ' '\n' | awk -F= 'NF == 2 { printf "%s\"%s\": %s", n++ ? ", " : "{", $1, ($2 ~ /^[0-9.]+$/ ? $2 : "\"" $2 "\"") } END { print "}" }'
+}
+
+run_iperf() {
+	local round cfg dst out bps
+	declare -A rates
+	log "iperf3: $IPERF_REPS rounds of ${IPERF_SECS}s, 4 streams"
+	for round in $(seq 1 $IPERF_REPS); do
+		for cfg in $(order $round); do
+			dst=10.0.1.5
+			[ $cfg = plain ] && dst=192.168.2.1
+			out=$(ns c-$cfg iperf3 -c $dst -P 4 -t $IPERF_SECS -f m 2>&1)
+			bps=$(echo "$out" | awk '$1 == "[SUM]" && /receiver/ { v = $(NF - 2) } END { print v + 0 }')
+			log "  round $round $cfg: $bps Mbit/s"
+			rates[$cfg]="${rates[$cfg]:-} $bps"
+		done
+	done
+	for cfg in $CFGS; do
+		emit "iperf.$cfg" "{\"median\": $(echo ${rates[$cfg]} | tr ' ' '\n' | median), \"runs\": $(echo ${rates[$cfg]} | tr ' ' '\n' | json_list)}"
+	done
+}
+
+# Kernel memory now: Slab and vmalloc from meminfo, and the flow caches.
+memsnap() {	# "slab vmalloc used CACHE=objects:objsize:bytes..."
+	awk '{ m[$1] = $2 * 1024 } END { printf "%.0f %.0f %.0f", m["Slab:"], m["VmallocUsed:"], m["MemTotal:"] - m["MemFree:"] - m["Cached:"] - m["Buffers:"] }' /proc/meminfo
+	awk '$1 == "pl_flow" || $1 == "nf_conntrack" || $1 == "ip_vs_conn" { printf " %s=%d:%d:%.0f", $1, $2, $4, $15 * 4096 * $6 }' /proc/slabinfo
+	echo
+}
+
+# Does each configuration hold N established flows?
+verify() {	# N
+	local n=$1 v
+	v=$(ns r-pl pl-ctl limits show | awk '$1 == "flows" { print $2 }')
+	local plest
+	plest=$(ns r-pl pl-ctl flow show 2>/dev/null | head -n 200 | grep -c '^tcp established')
+	emit "verify.$n.pl" "{\"flows\": ${v:-0}, \"established_in_first_200\": $plest}"
+	ns r-pl pl-ctl flow show 2>/dev/null | head -n 2 | sed "s/^/BENCHTXT verify-$n-pl /"
+	v=$(ns r-nft cat /proc/sys/net/netfilter/nf_conntrack_count)
+	local ctest=null
+	if [ "$n" -le 100000 ] && [ -r /proc/net/nf_conntrack ]; then
+		ctest=$(ns r-nft grep -c ESTABLISHED /proc/net/nf_conntrack)
+	fi
+	emit "verify.$n.nft" "{\"flows\": $v, \"established\": $ctest}"
+	ns r-nft head -n 2 /proc/net/nf_conntrack 2>/dev/null | sed "s/^/BENCHTXT verify-$n-nft /"
+	v=$(ns r-ipvs ipvsadm -Ln | awk '$1 == "->" && $2 ~ /:80$/ { a += $5; i += $6 } END { print a + 0, i + 0 }')
+	emit "verify.$n.ipvs" "{\"active\": ${v% *}, \"inactive\": ${v#* }}"
+	ns r-ipvs ipvsadm -Lnc 2>/dev/null | sed -n 3,4p | sed "s/^/BENCHTXT verify-$n-ipvs /"
+}
+
+run_established() {
+	local prev=0 n cfg out est snap0 snap1 line
+	for n in $SIZES; do
+		log "established flows: opening $((n - prev)) more, to $n"
+		for cfg in $CFGS; do backend_mode $cfg handshake; done
+		for cfg in $CFGS; do
+			snap0=$(memsnap)
+			# shellcheck disable=SC2046
+			out=$("$plgen" handshake $(target $cfg) --first $prev --count $((n - prev)))
+			sleep $SETTLE	# let tables finish growing
+			snap1=$(memsnap)
+			est=$(kv established "$out")
+			log "  $out"
+			emit "handshake.$n.$cfg" "{\"established\": $est, \"seconds\": $(kv seconds "$out"), \"mem_before\": \"$snap0\", \"mem_after\": \"$snap1\"}"
+		done
+		verify $n
+		for cfg in $CFGS; do backend_mode $cfg syn; done
+		log "  packets per second over $n flows: $ROUNDS rounds of $SLICE ms per configuration"
+		out=$(gen_all ack --count $n)
+		for cfg in $CFGS; do
+			line=$(echo "$out" | grep "^target=$cfg ")
+			log "  $line"
+			emit "pps.$n.$cfg" "$(line_json "$line")"
+		done
+		if [ "$PROFILE" = 1 ]; then
+			log "profiling $n established flows: pl, then plain"
+			profile pps-$n-pl pl ack --count $n
+			profile pps-$n-plain plain ack --count $n
+		fi
+		prev=$n
+	done
+	ns r-pl pl-ctl stats show | grep -v '^    backend' | sed 's/^/BENCHTXT established-pl-stats /'
+}
+
+# 10,000 endpoints (an ENI in each of 3 zones) and 50,000 backends in one
+# batch, then dumps of them.
+run_control_plane() {
+	local per_svc_ep per_svc_be t0 t1 t2 noop batch=$work/cp.batch
+	per_svc_ep=$((CP_EP / CP_SVC))
+	per_svc_be=$((CP_BE / CP_SVC))
+	log "control plane: $CP_EP endpoints, $CP_BE backends, $CP_SVC services"
+	awk -v nsvc=$CP_SVC -v nbe=$per_svc_be -v nep=$per_svc_ep 'BEGIN {
+		split("a b c", z, " ")
+		for (i = 1; i <= 3; i++)
+			printf "az add us-east-1%s\n", z[i]
+		print "subnet add sub-a prefix 10.16.0.0/14 az us-east-1a"
+		print "subnet add sub-b prefix 10.20.0.0/14 az us-east-1b"
+		print "subnet add sub-c prefix 10.24.0.0/14 az us-east-1c"
+		for (s = 0; s < nsvc; s++) {
+			printf "service add svc-%d port 443 acceptance auto\n", s
+			for (k = 0; k < nbe; k++)
+				printf "backend add svc-%d 172.16.%d.%d az us-east-1%s\n", s, int(k / 250), k % 250 + 1, z[k % 3 + 1]
+			for (e = 0; e < nep; e++)
+				printf "endpoint add vpce-%d-%d service svc-%d subnet sub-a subnet sub-b subnet sub-c\n", s, e, s
+		}
+	}' >$batch
+	ip netns add cp
+	ip -n cp link set lo up
+	ns cp pl-ctl limits show >/dev/null
+	t0=$(date +%s%N)
+	ns cp pl-ctl limits show >/dev/null
+	local tn; tn=$(date +%s%N)
+	noop=$(((tn - t0) / 1000000))
+	t0=$(date +%s%N)
+	ns cp pl-ctl -b $batch || die "the control-plane batch failed"
+	t1=$(date +%s%N)
+	ns cp pl-ctl service show svc-0 >/dev/null	# waits for every rebuild
+	t2=$(date +%s%N)
+	local ep be sv sa
+	ep=$(ns cp pl-ctl endpoint show | wc -l)
+	local t3; t3=$(date +%s%N)
+	be=$(ns cp pl-ctl backend show | wc -l)
+	local t4; t4=$(date +%s%N)
+	sv=$(ns cp pl-ctl save | wc -l)
+	local t5; t5=$(date +%s%N)
+	ns cp pl-ctl limits show | sed 's/^/BENCHTXT control-plane-limits /'
+	emit control_plane "{\"endpoints\": $CP_EP, \"backends\": $CP_BE, \"services\": $CP_SVC, \"batch_lines\": $(wc -l <$batch), \"noop_s\": $noop.0e-3, \"batch_s\": $(((t1 - t0) / 1000000)).0e-3, \"rebuild_wait_s\": $(((t2 - t1) / 1000000)).0e-3, \"endpoint_show_s\": $(((t3 - t2) / 1000000)).0e-3, \"endpoint_show_lines\": $ep, \"backend_show_s\": $(((t4 - t3) / 1000000)).0e-3, \"backend_show_lines\": $be, \"save_s\": $(((t5 - t4) / 1000000)).0e-3, \"save_lines\": $sv}"
+	log "  batch $(((t1 - t0) / 1000000)) ms, rebuilds $(((t2 - t1) / 1000000)) ms, endpoint show $(((t3 - t2) / 1000000)) ms, backend show $(((t4 - t3) / 1000000)) ms, save $(((t5 - t4) / 1000000)) ms"
+	if [ "$PROFILE" = 1 ]; then
+		ip netns del cp
+		sleep 5
+		ip netns add cp
+		perf record -q -e cpu-clock -a -g -o $work/perf.data -- \
+			ip netns exec cp pl-ctl -b $batch >/dev/null 2>&1
+		perf report -i $work/perf.data --no-children --sort sym -g none \
+			--percent-limit 1 --stdio 2>/dev/null | grep -v '^#' |
+			grep -v '^$' | head -n 30 | sed "s/^/BENCHTXT profile-control-plane /"
+	fi
+	ip netns del cp
+}
+
+setup_all() {
+	local cfg
+	for cfg in $CFGS; do setup_topo $cfg & done
+	wait
+}
+
+# Wait until the namespaces deleted have freed their flows.
+wait_flows_freed() {
+	local i
+	for i in $(seq 1 120); do
+		awk '($1 == "pl_flow" || $1 == "nf_conntrack" || $1 == "ip_vs_conn") { n += $2 } END { exit n > 5000 }' /proc/slabinfo && return 0
+		sleep 1
+	done
+	log "warning: flows still allocated after 120 s"
+}
+
+main() {
+	local t_start cfg
+	t_start=$(date +%s)
+	emit meta "{\"kernel\": \"$(uname -r)\", \"kernel_version\": \"$(uname -v)\", \"vcpus\": $(nproc), \"mem_mb\": $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo), \"guest_cpu\": \"$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)\", \"quick\": $quick, \"rounds\": $ROUNDS, \"slice_ms\": $SLICE, \"sizes\": \"$SIZES\", \"backends\": $NBACK}"
+	insmod "$top/build/$(uname -r)/pl.ko" || die "cannot load pl.ko"
+	modprobe nf_conntrack
+	modprobe ip_vs conn_tab_bits=20
+	modprobe ip_vs_mh
+	# What a fair operator of each would set for a million flows.
+	sysctl -qw net.netfilter.nf_conntrack_max=$MAXFLOWS \
+		net.netfilter.nf_conntrack_buckets=1048576
+	sysctl -qw kernel.perf_event_paranoid=-1 kernel.kptr_restrict=0
+	emit tables "{\"nf_conntrack_buckets\": $(cat /proc/sys/net/netfilter/nf_conntrack_buckets), \"nf_conntrack_max\": $(cat /proc/sys/net/netfilter/nf_conntrack_max), \"ip_vs_conn_tab_bits\": $(cat /sys/module/ip_vs/parameters/conn_tab_bits), \"pl_max_flows\": $MAXFLOWS}"
+
+	log "setting up the four configurations"
+	setup_all
+	run_established
+	if [ "$quick" != 1 ]; then
+		# New flows into empty tables, not next to a million others.
+		for cfg in $CFGS; do teardown_topo $cfg; done
+		wait_flows_freed
+		log "setting up the four configurations again, empty"
+		setup_all
+	fi
+	run_new_flows
+	run_iperf
+	for cfg in $CFGS; do teardown_topo $cfg; done
+	wait_flows_freed
+	run_control_plane
+	emit done "{\"seconds\": $(($(date +%s) - t_start))}"
+}
+
+PROFILE_SECS=4
+[ "${BENCH_LIB:-0}" = 1 ] || main
