@@ -1,0 +1,465 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the benchmark's raw output into results.json, results.md and a chart.
+
+  report.py RAW OUTDIR --host-cpu CPU --date DATE --commit COMMIT
+
+RAW is the VM's output: "BENCH key json" lines (results) and "BENCHTXT
+name text" lines (profiles, samples). Everything written is computed from
+it; nothing is typed in.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+CFGS = ["plain", "pl", "ipvs", "nft"]
+LABEL = {
+    "plain": "plain forwarding",
+    "pl": "pl",
+    "ipvs": "IPVS NAT (mh)",
+    "nft": "nftables DNAT+SNAT",
+}
+CACHE = {"pl": "pl_flow", "nft": "nf_conntrack", "ipvs": "ip_vs_conn"}
+
+
+def parse(raw):
+    res, txt = {}, {}
+    with open(raw, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("BENCH "):
+                _, key, val = line.split(" ", 2)
+                res[key] = json.loads(val)
+            elif line.startswith("BENCHTXT "):
+                _, name, *rest = line.split(" ", 2)
+                txt.setdefault(name, []).append(rest[0] if rest else "")
+    return res, txt
+
+
+def memsnap(s):
+    """'slab vmalloc used cache=active:size:bytes ...' -> dict"""
+    f = s.split()
+    d = {"slab": int(f[0]), "vmalloc": int(f[1]), "used": 0}
+    if "=" not in f[2]:
+        d["used"] = int(f[2])
+    for kv in f[2:]:
+        if "=" not in kv:
+            continue
+        k, v = kv.split("=")
+        a, size, b = (int(x) for x in v.split(":"))
+        d[k] = {"objects": a, "objsize": size, "bytes": b}
+    return d
+
+
+def memory(res, tables):
+    """Per configuration: kernel memory added while its flows were opened."""
+    out = {}
+    sizes = sorted({int(k.split(".")[1]) for k in res if k.startswith("handshake.")})
+    for cfg in CFGS:
+        flows = dslab = dvm = dused = dobj = 0
+        objsize = 0
+        for n in sizes:
+            h = res.get("handshake.%d.%s" % (n, cfg))
+            if not h:
+                continue
+            a, b = memsnap(h["mem_before"]), memsnap(h["mem_after"])
+            flows += h["established"]
+            dslab += b["slab"] - a["slab"]
+            dvm += b["vmalloc"] - a["vmalloc"]
+            dused += b["used"] - a["used"]
+            c = CACHE.get(cfg)
+            if c and c in a:
+                objsize = b[c]["objsize"]
+                dobj += (b[c]["objects"] - a[c]["objects"]) * objsize
+        if not flows:
+            continue
+        m = {
+            "flows": flows,
+            "cache": CACHE.get(cfg),
+            "object_size": objsize,
+            "object_bytes_per_flow": dobj / flows,
+            "other_slab_bytes_per_flow": (dslab - dobj) / flows,
+            "vmalloc_bytes_per_flow": dvm / flows,
+            "all_kernel_bytes_per_flow": dused / flows,
+        }
+        # Hash buckets: pl's rhashtable grows with its flows (vmalloc);
+        # conntrack's and IPVS's tables are allocated up front, whole.
+        if cfg == "pl":
+            m["bucket_bytes_per_flow"] = max(dvm, 0) / flows
+            m["buckets_note"] = "rhashtable, grown with the flows (vmalloc delta)"
+        elif cfg == "nft":
+            m["bucket_bytes_per_flow"] = tables["nf_conntrack_buckets"] * 8 / flows
+            m["buckets_note"] = "%d buckets of 8 bytes, allocated up front" % tables["nf_conntrack_buckets"]
+        elif cfg == "ipvs":
+            nb = 1 << tables["ip_vs_conn_tab_bits"]
+            m["bucket_bytes_per_flow"] = nb * 8 / flows
+            m["buckets_note"] = "%d buckets of 8 bytes, allocated up front" % nb
+        else:
+            m["bucket_bytes_per_flow"] = 0
+            m["buckets_note"] = "no table"
+        m["table_bytes_per_flow"] = (m["object_bytes_per_flow"] +
+                                     max(m["other_slab_bytes_per_flow"], 0) +
+                                     m["bucket_bytes_per_flow"])
+        out[cfg] = m
+    return out
+
+
+def ratio(a, b):
+    return a / b if b else 0.0
+
+
+def targets(r):
+    t = []
+    nf = r["newflows"]
+    pps = r["pps"]
+    sizes = sorted(pps, key=int)
+    small, big = sizes[0], sizes[-1]
+
+    def add(name, value, want, ok, detail, short):
+        t.append({"target": name, "value": round(value, 3), "want": want,
+                  "met": bool(ok), "detail": detail, "short": short})
+
+    if nf:
+        v = ratio(nf["pl"]["median"], nf["plain"]["median"])
+        add("new flows/s vs plain forwarding", v, ">= 0.85", v >= 0.85,
+            "%.0f vs %.0f SYN/s" % (nf["pl"]["median"], nf["plain"]["median"]),
+            "new flows/plain")
+        v = ratio(nf["pl"]["median"], nf["ipvs"]["median"])
+        add("new flows/s vs IPVS", v, ">= 1.5", v >= 1.5,
+            "%.0f vs %.0f SYN/s" % (nf["pl"]["median"], nf["ipvs"]["median"]),
+            "new flows/IPVS")
+    v = ratio(pps[small]["pl"]["median"], pps[small]["plain"]["median"])
+    add("packets/s at %s flows vs plain forwarding" % small, v, ">= 0.9",
+        v >= 0.9, "%.0f vs %.0f packets/s" % (pps[small]["pl"]["median"],
+                                              pps[small]["plain"]["median"]),
+        "pps %s/plain" % small)
+    v = ratio(pps[big]["pl"]["median"], pps[small]["pl"]["median"])
+    add("packets/s at %s flows vs at %s" % (big, small), v, ">= 0.8", v >= 0.8,
+        "%.0f vs %.0f packets/s" % (pps[big]["pl"]["median"],
+                                    pps[small]["pl"]["median"]),
+        "pps %s/%s" % (big, small))
+    m = r["memory"].get("pl")
+    if m:
+        v = m["table_bytes_per_flow"]
+        add("table memory per flow (bytes)", v, "<= 128", v <= 128,
+            "%.0f object + %.1f buckets + %.1f other slab, at %d flows" %
+            (m["object_bytes_per_flow"], m["bucket_bytes_per_flow"],
+             max(m["other_slab_bytes_per_flow"], 0), m["flows"]),
+            "bytes/flow")
+    cp = r.get("control_plane")
+    if cp:
+        v = cp["batch_s"] + cp["rebuild_wait_s"]
+        add("%d endpoints + %d backends applied (s)" % (cp["endpoints"], cp["backends"]),
+            v, "< 2", v < 2,
+            "batch %.2f s + waiting for Maglev rebuilds %.2f s (a pl-ctl run that does nothing takes %.2f s)"
+            % (cp["batch_s"], cp["rebuild_wait_s"], cp.get("noop_s", 0)),
+            "control plane time")
+    return t
+
+
+def fmt(v):
+    return "{:,.0f}".format(v)
+
+
+def markdown(r, txt):
+    meta = r["meta"]
+    L = []
+    L.append("# pl benchmark results%s" % (" (QUICK run)" if meta["quick"] else ""))
+    L.append("")
+    L.append("Measured %s on Linux %s (Debian's stock kernel, `%s`) in a QEMU "
+             "TCG virtual machine with %d vCPUs and %d MiB, on a host with "
+             "%s (%d cores), at pl commit %s. Produced by `make bench%s` "
+             "(tools/bench/); nothing here is typed by hand." %
+             (meta["date"], meta["kernel"], meta["kernel_version"], meta["vcpus"],
+              meta["mem_mb"], meta["host_cpu"], meta["host_cores"], meta["commit"],
+              " QUICK=1" if meta["quick"] else ""))
+    L.append("")
+    L.append("Under TCG every figure is far below what the same kernel does "
+             "on hardware; only ratios between configurations measured in the "
+             "same boot mean anything. Rates are taken in rounds: in each round "
+             "every configuration gets a %d ms slice, in turn, %d rounds; the "
+             "median over the slices is reported (the overall rate is in "
+             "results.json)." % (meta["slice_ms"], meta["rounds"]))
+    L.append("")
+    L.append("![chart](chart.png)")
+    L.append("")
+    L.append("## Targets")
+    L.append("")
+    L.append("| target | want | measured | met | detail |")
+    L.append("|---|---|---|---|---|")
+    for t in r["targets"]:
+        L.append("| %s | %s | %s | %s | %s |" % (
+            t["target"], t["want"], "%.3g" % t["value"],
+            "yes" if t["met"] else "**no**", t["detail"]))
+    L.append("")
+    L.append("## Data path")
+    L.append("")
+    hdr = "| workload | " + " | ".join(LABEL[c] for c in CFGS) + " | pl / plain | pl / IPVS |"
+    L.append(hdr)
+    L.append("|---" * (len(CFGS) + 3) + "|")
+
+    def row(name, d, unit=""):
+        vals = [d[c]["median"] for c in CFGS]
+        L.append("| %s | %s | %.2f | %.2f |" % (
+            name, " | ".join(fmt(v) + unit for v in vals),
+            ratio(d["pl"]["median"], d["plain"]["median"]),
+            ratio(d["pl"]["median"], d["ipvs"]["median"])))
+
+    if r["newflows"]:
+        row("new flows/s (SYNs at the backend)", r["newflows"])
+    for n in sorted(r["pps"], key=int):
+        row("packets/s, %s established flows" % fmt(int(n)), r["pps"][n])
+    if r["iperf"]:
+        row("iperf3, 4 streams (Mbit/s)", r["iperf"])
+    L.append("")
+    L.append("## Memory per flow")
+    L.append("")
+    L.append("Kernel memory added while each configuration's flows were opened "
+             "(bytes per flow), from /proc/slabinfo (slab_nomerge, so that each "
+             "flow cache is its own) and /proc/meminfo.")
+    L.append("")
+    L.append("| | flows | flow object (cache, size) | other slab | hash buckets | table total | all kernel memory |")
+    L.append("|---|---|---|---|---|---|---|")
+    for c in CFGS:
+        m = r["memory"].get(c)
+        if not m:
+            continue
+        L.append("| %s | %s | %.1f (%s, %s) | %.1f | %.1f (%s) | %.1f | %.1f |" % (
+            LABEL[c], fmt(m["flows"]), m["object_bytes_per_flow"],
+            m["cache"] or "-", m["object_size"] or "-",
+            m["other_slab_bytes_per_flow"], m["bucket_bytes_per_flow"],
+            m["buckets_note"], m["table_bytes_per_flow"],
+            m["all_kernel_bytes_per_flow"]))
+    L.append("")
+    L.append("The plain row is the noise floor: plain forwarding keeps no state.")
+    L.append("")
+    cp = r.get("control_plane")
+    if cp:
+        L.append("## Control plane")
+        L.append("")
+        L.append("One `pl-ctl -b` batch of %s lines: %s services, %s backends, "
+                 "%s endpoints with an ENI in each of 3 zones." %
+                 (fmt(cp["batch_lines"]), fmt(cp["services"]), fmt(cp["backends"]),
+                  fmt(cp["endpoints"])))
+        L.append("")
+        L.append("| step | seconds | lines |")
+        L.append("|---|---|---|")
+        L.append("| `pl-ctl limits show` in an empty namespace (process start-up) | %.2f | |" % cp.get("noop_s", 0))
+        L.append("| `pl-ctl -b` (the batch) | %.2f | %s |" % (cp["batch_s"], fmt(cp["batch_lines"])))
+        L.append("| waiting for Maglev rebuilds (`pl-ctl service show svc-0`) | %.2f | |" % cp["rebuild_wait_s"])
+        L.append("| `pl-ctl endpoint show` | %.2f | %s |" % (cp["endpoint_show_s"], fmt(cp["endpoint_show_lines"])))
+        L.append("| `pl-ctl backend show` | %.2f | %s |" % (cp["backend_show_s"], fmt(cp["backend_show_lines"])))
+        L.append("| `pl-ctl save` | %.2f | %s |" % (cp["save_s"], fmt(cp["save_lines"])))
+        L.append("")
+    L.append("## Flows were established")
+    L.append("")
+    for n in sorted(r["pps"], key=int):
+        v = [k for k in r["raw"] if k.startswith("verify.%s." % n)]
+        parts = ["%s %s" % (k.split(".")[-1], json.dumps(r["raw"][k])) for k in sorted(v)]
+        L.append("- %s flows: %s" % (fmt(int(n)), "; ".join(parts)))
+    L.append("")
+    L.append("Samples (first lines of `pl-ctl flow show`, /proc/net/nf_conntrack, `ipvsadm -Lnc`):")
+    L.append("")
+    L.append("```")
+    for name in sorted(txt):
+        if name.startswith("verify-"):
+            for line in txt[name]:
+                L.append("%s: %s" % (name, line))
+    L.append("```")
+    L.append("")
+    profs = [n for n in txt if n.startswith("profile-")]
+    if profs:
+        L.append("## Profiles")
+        L.append("")
+        L.append("`perf record -e cpu-clock -a -g` over the whole VM while one "
+                 "configuration ran (generator, router and backend share the "
+                 "two vCPUs); symbols over 0.7%, self time.")
+        L.append("")
+        for name in sorted(profs):
+            L.append("### %s" % name[len("profile-"):])
+            L.append("")
+            L.append("```")
+            L.extend(txt[name][:30])
+            L.append("```")
+            L.append("")
+    L.append("## Setup")
+    L.append("")
+    tb = r["raw"].get("tables", {})
+    L.append("Each configuration has its own client, router and backend "
+             "namespaces, joined by veth pairs; %d backends (addresses on the "
+             "backend namespace's loopback, behind one veth). plgen "
+             "(tools/bench/plgen.c) sends from the client namespace on "
+             "AF_PACKET; the backend namespace counts what arrives on its "
+             "interface and drops it in an nftables ingress chain before its "
+             "TCP stack (SYNs of the handshakes excepted: they get SYN-cookie "
+             "SYN-ACKs). Tables sized as a fair operator would for a million "
+             "flows: pl max-flows %s, nf_conntrack_max %s with %s buckets, "
+             "IPVS conn_tab_bits %s." % (
+                 meta["backends"], fmt(tb.get("pl_max_flows", 0)),
+                 fmt(tb.get("nf_conntrack_max", 0)),
+                 fmt(tb.get("nf_conntrack_buckets", 0)),
+                 tb.get("ip_vs_conn_tab_bits", "?")))
+    L.append("")
+    return "\n".join(L) + "\n"
+
+
+def chart(r, outdir):
+    tmp = tempfile.mkdtemp()
+    meta = r["meta"]
+    sizes = sorted(r["pps"], key=int)
+    def short(n):
+        n = int(n)
+        return "%dM" % (n // 1000000) if n >= 1000000 and n % 1000000 == 0 else \
+            "%dk" % (n // 1000) if n >= 1000 and n % 1000 == 0 else str(n)
+
+    with open(os.path.join(tmp, "rates.dat"), "w") as f:
+        if r["newflows"]:
+            f.write('"new flows/s" ' + " ".join(
+                str(r["newflows"][c]["median"]) for c in CFGS) + "\n")
+        for n in sizes:
+            f.write('"pkts/s, %s flows" ' % short(n) + " ".join(
+                str(r["pps"][n][c]["median"]) for c in CFGS) + "\n")
+    with open(os.path.join(tmp, "rel.dat"), "w") as f:
+        rows = []
+        if r["newflows"]:
+            rows.append(("new flows/s", r["newflows"]))
+        for n in sizes:
+            rows.append(("pkts/s, %s flows" % short(n), r["pps"][n]))
+        if r["iperf"]:
+            rows.append(("iperf3 (TCP)", r["iperf"]))
+        for name, d in rows:
+            base = d["plain"]["median"] or 1
+            f.write('"%s" ' % name + " ".join(
+                "%.3f" % (d[c]["median"] / base) for c in CFGS) + "\n")
+    with open(os.path.join(tmp, "mem.dat"), "w") as f:
+        for c in ["pl", "ipvs", "nft"]:
+            m = r["memory"].get(c)
+            if m:
+                f.write('"%s (%s flows)" %.1f %.1f %.1f\n' % (
+                    {"pl": "pl", "ipvs": "IPVS", "nft": "nftables"}[c], short(m["flows"]), m["object_bytes_per_flow"], m["bucket_bytes_per_flow"],
+                    max(m["other_slab_bytes_per_flow"], 0)))
+    scores = []
+    for t in r["targets"]:
+        want = float(t["want"].split()[-1])
+        if t["want"].startswith(">"):
+            scores.append(t["value"] / want)
+        else:
+            scores.append(want / t["value"] if t["value"] else 0)
+    ymax = max([1.3] + [x * 1.15 for x in scores])
+    title = "pl benchmark%s: Linux %s, %s, QEMU TCG (2 vCPUs) on %s" % (
+        " (QUICK)" if meta["quick"] else "", meta["kernel"], meta["date"][:10],
+        meta["host_cpu"])
+    png = os.path.join(outdir, "chart.png")
+    gp = """
+set terminal pngcairo size 1400,900 font "sans,10"
+set output "{png}"
+set multiplot layout 2,2 title "{title}" font "sans,12"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set key outside bottom center horizontal
+set grid ytics
+set xtics nomirror
+set linetype 1 lc rgb "#888888"
+set linetype 2 lc rgb "#1f77b4"
+set linetype 3 lc rgb "#ff7f0e"
+set linetype 4 lc rgb "#2ca02c"
+set title "Rate relative to plain forwarding (higher is better; 1 = plain)"
+set yrange [0:1.3]
+set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "black"
+plot "{tmp}/rel.dat" using 2:xtic(1) title "{l0}", '' using 3 title "{l1}", \
+     '' using 4 title "{l2}", '' using 5 title "{l3}"
+unset arrow 1
+set title "Absolute rates under TCG (packets or SYNs per second at the backend)"
+set yrange [0:*]
+set format y "%.0s%c"
+plot "{tmp}/rates.dat" using 2:xtic(1) title "{l0}", '' using 3 title "{l1}", \
+     '' using 4 title "{l2}", '' using 5 title "{l3}"
+set format y "%g"
+set title "Kernel memory per flow, bytes (lower is better)"
+set style histogram rowstacked
+set boxwidth 0.5
+set arrow 2 from graph 0, first 128 to graph 1, first 128 nohead dt 2 lc rgb "red"
+set label 2 "pl target: 128" at graph 0.02, first 140 tc rgb "red"
+plot "{tmp}/mem.dat" using 2:xtic(1) title "flow object" lc rgb "#1f77b4", \
+     '' using 3 title "hash buckets" lc rgb "#aec7e8", \
+     '' using 4 title "other slab" lc rgb "#c7c7c7"
+unset arrow 2
+unset label 2
+set title "pl's targets: how far each is met (above 1: met)"
+unset key
+set style histogram clustered
+set boxwidth 0.6
+set yrange [0:{ymax}]
+set xtics rotate by -15 font "sans,8"
+set arrow 3 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "black"
+plot "{tmp}/targets.dat" using 2:xtic(1) lc rgb "#1f77b4", \
+     '' using 0:2:(sprintf("%.2f", $2)) with labels offset 0,0.7 notitle
+unset multiplot
+""".format(png=png, title=title.replace('"', "'"), tmp=tmp, ymax="%.2f" % ymax,
+           l0=LABEL["plain"], l1=LABEL["pl"], l2=LABEL["ipvs"], l3=LABEL["nft"])
+    with open(os.path.join(tmp, "targets.dat"), "w") as f:
+        for t in r["targets"]:
+            want = float(t["want"].split()[-1])
+            # Scores above 1 meet the target, whichever way it points.
+            if t["want"].startswith(">"):
+                score = t["value"] / want
+            else:
+                score = want / t["value"] if t["value"] else 0
+            f.write('"%s" %.3f\n' % (t["short"], score))
+    with open(os.path.join(tmp, "chart.gp"), "w") as f:
+        f.write(gp)
+    subprocess.run(["gnuplot", os.path.join(tmp, "chart.gp")], check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("raw")
+    ap.add_argument("outdir")
+    ap.add_argument("--host-cpu", default="unknown")
+    ap.add_argument("--host-cores", type=int, default=0)
+    ap.add_argument("--date", required=True)
+    ap.add_argument("--commit", default="unknown")
+    a = ap.parse_args()
+    res, txt = parse(a.raw)
+    if "meta" not in res or "done" not in res:
+        sys.exit("report: %s holds no complete run" % a.raw)
+    meta = dict(res["meta"])
+    meta.update({"host_cpu": a.host_cpu, "host_cores": a.host_cores,
+                 "date": a.date, "commit": a.commit,
+                 "run_seconds": res["done"]["seconds"]})
+    r = {"meta": meta, "raw": res}
+    r["newflows"] = {c: res["newflows." + c] for c in CFGS if "newflows." + c in res}
+    r["iperf"] = {c: res["iperf." + c] for c in CFGS if "iperf." + c in res}
+    r["pps"] = {}
+    for k, v in res.items():
+        if k.startswith("pps."):
+            _, n, c = k.split(".")
+            r["pps"].setdefault(n, {})[c] = v
+    r["memory"] = memory(res, res["tables"])
+    r["control_plane"] = res.get("control_plane")
+    r["targets"] = targets(r)
+    r["profiles"] = {k: v for k, v in txt.items() if k.startswith("profile-")}
+    os.makedirs(a.outdir, exist_ok=True)
+    out = dict(r)
+    del out["raw"]
+    out["verify"] = {k: v for k, v in res.items() if k.startswith("verify.")}
+    out["tables"] = res["tables"]
+    with open(os.path.join(a.outdir, "results.json"), "w") as f:
+        json.dump(out, f, indent=1, sort_keys=True)
+        f.write("\n")
+    with open(os.path.join(a.outdir, "results.md"), "w") as f:
+        f.write(markdown(r, txt))
+    chart(r, a.outdir)
+    for t in r["targets"]:
+        print("  %-48s %8.3g  want %-6s %s" % (t["target"], t["value"], t["want"],
+                                              "met" if t["met"] else "MISSED"))
+
+
+if __name__ == "__main__":
+    main()
