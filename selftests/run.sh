@@ -73,7 +73,7 @@ unload_pl()
 # --one TEST: run one installed test, with the checks around it.
 run_one()
 {
-	local test=$1 mark start rc bad ns n failed=0 child='' timed_out=0
+	local test=$1 mark start rc bad ns n before failed=0 child='' timed_out=0
 
 	mark="begin $test $$-$RANDOM"
 	start=$(date +%s)
@@ -83,6 +83,7 @@ run_one()
 		exit 1
 	fi
 	kmsg_mark "$mark"
+	before=$(ip netns list 2>/dev/null | cut -d' ' -f1)
 
 	# On the runner's timeout, the test and this shell get SIGTERM: the
 	# checks below still run once the test is gone.
@@ -102,9 +103,12 @@ run_one()
 		rc=124
 	fi
 
-	ns=$(ip netns list 2>/dev/null | cut -d' ' -f1)
+	ns=""
+	for n in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
+		grep -qxF "$n" <<<"$before" || ns="$ns $n"
+	done
 	if [ -n "$ns" ]; then
-		echo "$test left network namespaces behind: $(tr '\n' ' ' <<<"$ns")"
+		echo "$test left network namespaces behind:$ns"
 		for n in $ns; do
 			ip netns pids "$n" 2>/dev/null | xargs -r kill -9
 			ip netns delete "$n" 2>/dev/null
@@ -121,6 +125,7 @@ run_one()
 	kmsg_mark "end $test"
 	echo "$test: exit status $rc, $(($(date +%s) - start)) s"
 	if [ $failed = 1 ] && { [ $rc = 0 ] || [ $rc = 4 ]; }; then
+		echo "$test: failed by the checks around it"
 		rc=1
 	fi
 	exit "$rc"
