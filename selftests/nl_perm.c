@@ -84,6 +84,32 @@ static const __u8 ops[] = {
 	PL_CMD_LIMITS_SET,
 };
 
+static const char *op_name(__u8 cmd)
+{
+	switch (cmd) {
+	case PL_CMD_AZ_ADD: return "az-add";
+	case PL_CMD_AZ_SET: return "az-set";
+	case PL_CMD_AZ_DEL: return "az-del";
+	case PL_CMD_SUBNET_ADD: return "subnet-add";
+	case PL_CMD_SUBNET_DEL: return "subnet-del";
+	case PL_CMD_SERVICE_ADD: return "service-add";
+	case PL_CMD_SERVICE_SET: return "service-set";
+	case PL_CMD_SERVICE_DEL: return "service-del";
+	case PL_CMD_SERVICE_SOURCE_ADD: return "service-source-add";
+	case PL_CMD_SERVICE_SOURCE_DEL: return "service-source-del";
+	case PL_CMD_BACKEND_ADD: return "backend-add";
+	case PL_CMD_BACKEND_SET: return "backend-set";
+	case PL_CMD_BACKEND_DEL: return "backend-del";
+	case PL_CMD_ENDPOINT_ADD: return "endpoint-add";
+	case PL_CMD_ENDPOINT_SET: return "endpoint-set";
+	case PL_CMD_ENDPOINT_ALLOW_ADD: return "endpoint-allow-add";
+	case PL_CMD_ENDPOINT_ALLOW_DEL: return "endpoint-allow-del";
+	case PL_CMD_ENDPOINT_DEL: return "endpoint-del";
+	case PL_CMD_LIMITS_SET: return "limits-set";
+	}
+	return "?";
+}
+
 static void build_op(struct nlmsghdr *nlh, __u8 cmd)
 {
 	struct nlattr *nest;
@@ -178,7 +204,7 @@ static void run_ops(struct __test_metadata *_metadata, struct pl_sock *s,
 		build_op(nlh, ops[i]);
 		pl_do(s, nlh, NULL, NULL, &r);
 		EXPECT_EQ(err, r.error)
-			TH_LOG("command %u: expected %s, seen %s (%s)", ops[i],
+			TH_LOG("%s: expected %s, seen %s (%s)", op_name(ops[i]),
 			       strerror(-err), strerror(-r.error), r.msg);
 	}
 }

@@ -27,7 +27,7 @@ ktap_print_header
 pl_require_root
 pl_require_ynl
 pl_require_cmd jq
-ktap_set_plan 6
+ktap_set_plan 5
 
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
 ns=""
@@ -65,29 +65,31 @@ ynl_wait()
 
 test_create()
 {
-	check_ok "create objects with one --multi request" -- ynl --output-json \
-		--multi az-add '{"name": "az-a", "zone-id": "use1-az1"}' \
-		--multi az-add '{"name": "az-b"}' \
-		--multi service-add '{"name": "svc", "acceptance": "auto",
-			"listener": [{"port": 80, "target-port": 8080}, {"port": 443}]}' \
-		--multi backend-add "{\"service\": \"svc\", \"address\": $(pl_ip4 10.0.0.1),
-			\"az\": \"az-a\", \"weight\": 5}" \
-		--multi backend-add "{\"service\": \"svc\", \"address\": $(pl_ip4 10.0.0.2),
-			\"az\": \"az-b\"}" || return 1
+	ynl_wait create || return 1
 	check_eq "what the kernel holds" \
-		"azs=2 subnets=0 services=1 backends=2 endpoints=0" \
+		"azs=3 subnets=0 services=2 backends=3 endpoints=0" \
 		"$(pl_helper_ns "$ns" usage azs subnets services backends endpoints)"
+	# The replies of the last three requests.
+	check_eq "az-get: name, zone id, state" "az-a use1-az1 up" \
+		"$(jq -r '.[8] | "\(.name) \(."zone-id") \(.state)"' <<<"$PL_OUT")"
+	check_eq "service-get: acceptance, listeners, backends" "auto 80>8080 443>443 2" \
+		"$(jq -r '.[9] | "\(.acceptance) \(.listener | map("\(.port)>\(."target-port")") | join(" ")) \(.backends)"' <<<"$PL_OUT")"
+	check_eq "limits-get: max AZs, AZs, backends" "32 3 3" \
+		"$(jq -r '.[10] | "\(."max-azs") \(.azs) \(.backends)"' <<<"$PL_OUT")"
 }
 
-test_get()
+test_extack()
 {
-	ynl_wait get || return 1
-	check_eq "az-get: name, zone id, state" "az-a use1-az1 up" \
-		"$(jq -r '.[0] | "\(.name) \(."zone-id") \(.state)"' <<<"$PL_OUT")"
-	check_eq "service-get: acceptance, listeners, backends" "auto 80>8080 443>443 2" \
-		"$(jq -r '.[1] | "\(.acceptance) \(.listener | map("\(.port)>\(."target-port")") | join(" ")) \(.backends)"' <<<"$PL_OUT")"
-	check_eq "limits-get: max AZs, AZs, backends" "32 2 2" \
-		"$(jq -r '.[2] | "\(."max-azs") \(.azs) \(.backends)"' <<<"$PL_OUT")"
+	if ynl_wait bad_name 1; then
+		check_match "the error" "Invalid argument" "$PL_OUT"
+		check_match "the message" "'msg': 'AZ name \"bad name\" holds " "$PL_OUT"
+		check_match "the bad attribute, by name" "'bad-attr': '\\.name'" "$PL_OUT"
+	fi
+	if ynl_wait missing 1; then
+		check_match "the error" "Invalid argument" "$PL_OUT"
+		check_match "the message" "'msg': 'missing prefix'" "$PL_OUT"
+		check_match "the missing attribute, by name" "'miss-type': 'prefix'" "$PL_OUT"
+	fi
 }
 
 test_dump()
@@ -98,18 +100,11 @@ test_dump()
 		"$(jq -r 'map("\(.address) \(.az) \(.weight) \(.state)") | join(",")' <<<"$PL_OUT")"
 }
 
-test_extack()
+test_delete()
 {
-	if ynl_wait exists 1; then
-		check_match "the error" "File exists" "$PL_OUT"
-		check_match "the message" "'msg': 'AZ \"az-a\" already exists'" "$PL_OUT"
-		check_match "the bad attribute, by name" "'bad-attr': '\\.name'" "$PL_OUT"
-	fi
-	if ynl_wait missing 1; then
-		check_match "the error" "Invalid argument" "$PL_OUT"
-		check_match "the message" "'msg': 'missing prefix'" "$PL_OUT"
-		check_match "the missing attribute, by name" "'miss-type': 'prefix'" "$PL_OUT"
-	fi
+	ynl_wait delete || return 1
+	check_eq "what each dump returns" \
+		"az=2 subnet=0 service=1 backend=2 endpoint=0" "$(pl_helper_ns "$ns" count)"
 }
 
 # Whether a netlink socket in $ns listens to multicast group $1 (visible
@@ -125,52 +120,66 @@ subscribed()
 
 test_subscribe()
 {
-	local grp i
+	local i
 
-	grp=$(pl_helper_ns "$ns" mcgrp)
-	if [ "${grp:-99}" -le 32 ]; then
-		for ((i = 0; i < 600; i++)); do
+	if [ "$grp" -le 32 ]; then
+		for ((i = 0; i < 300; i++)); do
 			subscribed "$grp" && break
 			kill -0 "$(cat "$out/ntf.pid")" 2>/dev/null || break
 			sleep 0.2
 		done
+		subscribed "$grp" ||
+			pl_fail "FAIL: the listener never joined group $grp"
+		ktap_print_msg "the listener joined group $grp after $((i / 5)) s"
 	else
-		sleep 15	# cannot see it subscribe: give it time
+		ktap_print_msg "group $grp: cannot see the listener join it"
+		sleep 20
 	fi
 	check_ok "create an AZ" -- pl_helper_ns "$ns" az-add az-ntf
 	check_ok "delete it" -- pl_helper_ns "$ns" az-del az-ntf
 	ynl_wait ntf || return 1
-	check_eq "what the listener heard" \
+	# It may have heard the first requests' changes too.
+	check_eq "what the listener heard of az-ntf" \
 		"az-add-ntf az-ntf up,az-del-ntf az-ntf up" \
-		"$(jq -r 'map("\(.name) \(.msg.name) \(.msg.state)") | join(",")' <<<"$PL_OUT")"
+		"$(jq -r 'map(select(.msg.name == "az-ntf") | "\(.name) \(.msg.name) \(.msg.state)") | join(",")' <<<"$PL_OUT")" ||
+		pl_indent <<<"$PL_OUT"
 }
 
-test_delete()
-{
-	check_ok "delete it all with one --multi request" -- ynl \
-		--multi backend-del "{\"service\": \"svc\", \"address\": $(pl_ip4 10.0.0.1)}" \
-		--multi service-del '{"name": "svc"}' \
-		--multi az-del '{"name": "az-a"}' \
-		--multi az-del '{"name": "az-b"}' || return 1
-	check_eq "what each dump returns" \
-		"az=0 subnet=0 service=0 backend=0 endpoint=0" "$(pl_helper_ns "$ns" count)"
-}
-
-pl_subtest "ynl: do operations, several in one request" test_create
-
-# What changes nothing runs at once, next to the listener.
-ynl_bg ntf --output-json --subscribe config --sleep 5
-ynl_bg get --output-json \
+# cli.py is slow to start in a TCG guest: requests that do not depend on
+# each other run at once. The listener's test makes its changes as soon as
+# it has joined the group, and looks at those only (it may hear others').
+grp=$(pl_helper_ns "$ns" mcgrp) || ktap_exit_fail_msg "cannot resolve the config group"
+ynl_bg ntf --output-json --subscribe config --sleep "$( ((grp <= 32)) && echo 8 || echo 40)"
+ynl_bg create --output-json \
+	--multi az-add '{"name": "az-a", "zone-id": "use1-az1"}' \
+	--multi az-add '{"name": "az-b"}' \
+	--multi az-add '{"name": "az-c"}' \
+	--multi service-add '{"name": "svc", "acceptance": "auto",
+		"listener": [{"port": 80, "target-port": 8080}, {"port": 443}]}' \
+	--multi service-add '{"name": "svc2", "listener": [{"port": 25}]}' \
+	--multi backend-add "{\"service\": \"svc\", \"address\": $(pl_ip4 10.0.0.1),
+		\"az\": \"az-a\", \"weight\": 5}" \
+	--multi backend-add "{\"service\": \"svc\", \"address\": $(pl_ip4 10.0.0.2),
+		\"az\": \"az-b\"}" \
+	--multi backend-add "{\"service\": \"svc2\", \"address\": $(pl_ip4 10.0.1.1),
+		\"az\": \"az-c\"}" \
 	--multi az-get '{"name": "az-a"}' \
 	--multi service-get '{"name": "svc"}' \
 	--multi limits-get '{}'
-ynl_bg dump --output-json --dump backend-get --json '{"service": "svc"}'
-ynl_bg exists --do az-add --json '{"name": "az-a"}'
+ynl_bg bad_name --do az-add --json '{"name": "bad name"}'
+# (Not in a --multi request: there, 6.12's cli.py names a missing
+# attribute after the attribute set of the previous answer.)
 ynl_bg missing --do subnet-add --json '{"id": "sn-a", "prefix-len": 24, "az": "az-a"}'
-
 pl_subtest "ynl: --subscribe config" test_subscribe
-pl_subtest "ynl: do operations with replies" test_get
-pl_subtest "ynl: dump with a filter" test_dump
+pl_subtest "ynl: do operations, several in one request, with replies" test_create
 pl_subtest "ynl: extack decoded" test_extack
+
+# The dump reads what the deletions leave alone.
+ynl_bg dump --output-json --dump backend-get --json '{"service": "svc"}'
+ynl_bg delete \
+	--multi backend-del "{\"service\": \"svc2\", \"address\": $(pl_ip4 10.0.1.1)}" \
+	--multi service-del '{"name": "svc2"}' \
+	--multi az-del '{"name": "az-c"}'
+pl_subtest "ynl: dump with a filter" test_dump
 pl_subtest "ynl: deletions" test_delete
 ktap_finished
