@@ -56,55 +56,119 @@ def memsnap(s):
 
 
 def memory(res, tables):
-    """Per configuration: kernel memory added while its flows were opened."""
-    out = {}
+    """Per configuration: kernel memory added while its flows were opened.
+
+    Configurations open their flows two at a time (a group); each flow
+    object is counted in its own cache, and what else the group added
+    (other slab, vmalloc, all memory) is shared among the group's stateful
+    configurations by their flows (plain forwarding keeps none).
+    """
+    acc = {c: {"flows": 0, "obj": 0, "objsize": 0, "other": 0.0, "vm": 0.0,
+               "used": 0.0} for c in CFGS}
     sizes = sorted({int(k.split(".")[1]) for k in res if k.startswith("handshake.")})
-    for cfg in CFGS:
-        flows = dslab = dvm = dused = dobj = 0
-        objsize = 0
-        for n in sizes:
-            h = res.get("handshake.%d.%s" % (n, cfg))
-            if not h:
+    for n in sizes:
+        groups = {}
+        for c in CFGS:
+            h = res.get("handshake.%d.%s" % (n, c))
+            if h:
+                groups.setdefault(h.get("group", c), []).append((c, h))
+        for members in groups.values():
+            h0 = members[0][1]
+            a, b = memsnap(h0["mem_before"]), memsnap(h0["mem_after"])
+            dobj = {}
+            for c, h in members:
+                cache = CACHE.get(c)
+                dobj[c] = 0
+                if cache and cache in a:
+                    acc[c]["objsize"] = b[cache]["objsize"]
+                    dobj[c] = (b[cache]["objects"] - a[cache]["objects"]) * b[cache]["objsize"]
+                acc[c]["flows"] += h["established"]
+                acc[c]["obj"] += dobj[c]
+            stateful = [(c, h) for c, h in members if c in CACHE]
+            nflows = sum(h["established"] for c, h in stateful)
+            if not nflows:
                 continue
-            a, b = memsnap(h["mem_before"]), memsnap(h["mem_after"])
-            flows += h["established"]
-            dslab += b["slab"] - a["slab"]
-            dvm += b["vmalloc"] - a["vmalloc"]
-            dused += b["used"] - a["used"]
-            c = CACHE.get(cfg)
-            if c and c in a:
-                objsize = b[c]["objsize"]
-                dobj += (b[c]["objects"] - a[c]["objects"]) * objsize
-        if not flows:
+            other = b["slab"] - a["slab"] - sum(dobj.values())
+            for c, h in stateful:
+                share = h["established"] / nflows
+                acc[c]["other"] += other * share
+                acc[c]["vm"] += (b["vmalloc"] - a["vmalloc"]) * share
+                acc[c]["used"] += (b["used"] - a["used"]) * share
+    out = {}
+    for cfg in CFGS:
+        x = acc[cfg]
+        flows = x["flows"]
+        if not flows or cfg not in CACHE:
             continue
         m = {
             "flows": flows,
-            "cache": CACHE.get(cfg),
-            "object_size": objsize,
-            "object_bytes_per_flow": dobj / flows,
-            "other_slab_bytes_per_flow": (dslab - dobj) / flows,
-            "vmalloc_bytes_per_flow": dvm / flows,
-            "all_kernel_bytes_per_flow": dused / flows,
+            "cache": CACHE[cfg],
+            "object_size": x["objsize"],
+            "object_bytes_per_flow": x["obj"] / flows,
+            "other_slab_bytes_per_flow": x["other"] / flows,
+            "vmalloc_bytes_per_flow": x["vm"] / flows,
+            "all_kernel_bytes_per_flow": x["used"] / flows,
         }
         # Hash buckets: pl's rhashtable grows with its flows (vmalloc);
         # conntrack's and IPVS's tables are allocated up front, whole.
         if cfg == "pl":
-            m["bucket_bytes_per_flow"] = max(dvm, 0) / flows
+            m["bucket_bytes_per_flow"] = max(x["vm"], 0) / flows
             m["buckets_note"] = "rhashtable, grown with the flows (vmalloc delta)"
         elif cfg == "nft":
             m["bucket_bytes_per_flow"] = tables["nf_conntrack_buckets"] * 8 / flows
             m["buckets_note"] = "%d buckets of 8 bytes, allocated up front" % tables["nf_conntrack_buckets"]
-        elif cfg == "ipvs":
+        else:
             nb = 1 << tables["ip_vs_conn_tab_bits"]
             m["bucket_bytes_per_flow"] = nb * 8 / flows
             m["buckets_note"] = "%d buckets of 8 bytes, allocated up front" % nb
-        else:
-            m["bucket_bytes_per_flow"] = 0
-            m["buckets_note"] = "no table"
         m["table_bytes_per_flow"] = (m["object_bytes_per_flow"] +
                                      max(m["other_slab_bytes_per_flow"], 0) +
                                      m["bucket_bytes_per_flow"])
         out[cfg] = m
+    return out
+
+
+IDLE = {"pv_native_safe_halt", "native_safe_halt", "default_idle",
+        "arch_cpu_idle", "cpu_idle_poll", "poll_idle", "do_idle",
+        "cpuidle_enter_state", "default_idle_call", "mwait_idle"}
+
+
+def profiles(res, txt, vcpus):
+    """Busy time (idle left out) by symbol and module, per profile."""
+    import re
+    line_re = re.compile(r"^\s*([\d.]+)%\s+(\S+)\s+\[(.)\]\s+(.*?)\s*$")
+    out = {}
+    for name, lines in txt.items():
+        if not name.startswith("profile-") or name.endswith("-dso"):
+            continue
+        key = name[len("profile-"):]
+        syms = []
+        for line in lines:
+            m = line_re.match(line)
+            if m:
+                syms.append((float(m.group(1)), m.group(2), m.group(4)))
+        idle = sum(p for p, _, sym in syms if sym in IDLE)
+        busy = 100.0 - idle
+        if busy <= 0:
+            continue
+        top = [(round(p * 100 / busy, 1), dso, sym) for p, dso, sym in syms
+               if sym not in IDLE]
+        mods = {}
+        for p, dso, sym in syms:
+            if sym not in IDLE:
+                # perf 6.1 files pl.ko's symbols under the kernel's name.
+                mod = "pl.ko" if sym.startswith("pl_") else dso
+                mods[mod] = mods.get(mod, 0) + p * 100 / busy
+        meta = res.get("profile." + key, {})
+        d = {"busy_percent": round(busy, 1), "top": top[:25],
+             "listed_by_module": {k: round(v, 1) for k, v in sorted(mods.items(), key=lambda x: -x[1])},
+             "pl_functions": [(p, sym) for p, dso, sym in top if sym.startswith("pl_")]}
+        if meta.get("seconds") and meta.get("delivered"):
+            # Busy CPU time: the busy share of every vCPU over the run.
+            cpu_s = meta["seconds"] * vcpus * busy / 100
+            d["busy_us_per_packet"] = round(cpu_s * 1e6 / meta["delivered"], 1)
+            d["packets"] = meta["delivered"]
+        out[key] = d
     return out
 
 
@@ -235,7 +299,10 @@ def markdown(r, txt):
             m["buckets_note"], m["table_bytes_per_flow"],
             m["all_kernel_bytes_per_flow"]))
     L.append("")
-    L.append("The plain row is the noise floor: plain forwarding keeps no state.")
+    L.append("Configurations open their flows two at a time (plain with pl, "
+             "IPVS with nftables): each flow object is counted in its own cache; "
+             "other slab and vmalloc growth is shared among the stateful members "
+             "of a pair by their flows. Tables allocated up front count whole.")
     L.append("")
     cp = r.get("control_plane")
     if cp:
@@ -271,19 +338,30 @@ def markdown(r, txt):
                 L.append("%s: %s" % (name, line))
     L.append("```")
     L.append("")
-    profs = [n for n in txt if n.startswith("profile-")]
-    if profs:
+    if r["profiles"]:
         L.append("## Profiles")
         L.append("")
-        L.append("`perf record -e cpu-clock -a -g` over the whole VM while one "
-                 "configuration ran (generator, router and backend share the "
-                 "two vCPUs); symbols over 0.7%, self time.")
+        L.append("`perf record -e cpu-clock -a` over the whole VM while plgen "
+                 "ran toward one configuration (generator, router and backend "
+                 "share the vCPUs; sampling slows everything down). Shares are of busy "
+                 "time (idle left out); busy µs per packet = busy share x vCPUs x "
+                 "seconds / packets delivered, while profiled.")
         L.append("")
-        for name in sorted(profs):
-            L.append("### %s" % name[len("profile-"):])
+        for name in sorted(r["profiles"]):
+            p = r["profiles"][name]
+            L.append("### %s" % name)
+            L.append("")
+            if "busy_us_per_packet" in p:
+                L.append("%s packets, %.1f busy µs per packet; listed symbols by "
+                         "module: %s" % (fmt(p["packets"]), p["busy_us_per_packet"],
+                                         ", ".join("%s %.1f%%" % kv for kv in p["listed_by_module"].items())))
+            else:
+                L.append("listed symbols by module: %s" % ", ".join(
+                    "%s %.1f%%" % kv for kv in p["listed_by_module"].items()))
             L.append("")
             L.append("```")
-            L.extend(txt[name][:30])
+            for share, dso, sym in p["top"][:20]:
+                L.append("%5.1f%%  %-18s %s" % (share, dso, sym))
             L.append("```")
             L.append("")
     L.append("## Setup")
@@ -305,6 +383,56 @@ def markdown(r, txt):
                  tb.get("ip_vs_conn_tab_bits", "?")))
     L.append("")
     return "\n".join(L) + "\n"
+
+
+def rst(r):
+    """The headline figures as reStructuredText, for performance.rst."""
+    meta = r["meta"]
+    L = [".. Generated by tools/bench/report.py from a make bench run; do not edit.", ""]
+    L.append("Measured %s, Linux %s in QEMU TCG (%d vCPUs) on %s, pl %s%s." % (
+        meta["date"], meta["kernel"], meta["vcpus"], meta["host_cpu"],
+        meta["commit"], " (QUICK run)" if meta["quick"] else ""))
+    L.append("")
+    rows = [("workload",) + tuple(LABEL[c] for c in CFGS) + ("pl / plain", "pl / IPVS")]
+
+    def add(name, d):
+        rows.append((name,) + tuple(fmt(d[c]["median"]) for c in CFGS) + (
+            "%.2f" % ratio(d["pl"]["median"], d["plain"]["median"]),
+            "%.2f" % ratio(d["pl"]["median"], d["ipvs"]["median"])))
+
+    if r["newflows"]:
+        add("new flows/s", r["newflows"])
+    for n in sorted(r["pps"], key=int):
+        add("packets/s, %s flows" % fmt(int(n)), r["pps"][n])
+    if r["iperf"]:
+        add("iperf3 Mbit/s", r["iperf"])
+    L.extend(rst_table(rows))
+    L.append("")
+    rows = [("bytes per flow", "flows", "flow object", "hash buckets", "other slab", "table total")]
+    for c in ["pl", "ipvs", "nft"]:
+        m = r["memory"].get(c)
+        if m:
+            rows.append((LABEL[c], fmt(m["flows"]), "%.0f" % m["object_bytes_per_flow"],
+                         "%.1f" % m["bucket_bytes_per_flow"],
+                         "%.1f" % max(m["other_slab_bytes_per_flow"], 0),
+                         "%.0f" % m["table_bytes_per_flow"]))
+    L.extend(rst_table(rows))
+    L.append("")
+    rows = [("target", "want", "measured", "met")]
+    for t in r["targets"]:
+        rows.append((t["target"], t["want"], "%.3g" % t["value"], "yes" if t["met"] else "NO"))
+    L.extend(rst_table(rows))
+    return "\n".join(L) + "\n"
+
+
+def rst_table(rows):
+    w = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    sep = "  ".join("=" * x for x in w)
+    out = [sep, "  ".join(str(v).ljust(w[i]) for i, v in enumerate(rows[0])).rstrip(), sep]
+    for row in rows[1:]:
+        out.append("  ".join(str(v).ljust(w[i]) for i, v in enumerate(row)).rstrip())
+    out.append(sep)
+    return out
 
 
 def chart(r, outdir):
@@ -444,7 +572,7 @@ def main():
     r["memory"] = memory(res, res["tables"])
     r["control_plane"] = res.get("control_plane")
     r["targets"] = targets(r)
-    r["profiles"] = {k: v for k, v in txt.items() if k.startswith("profile-")}
+    r["profiles"] = profiles(res, txt, res["meta"]["vcpus"])
     os.makedirs(a.outdir, exist_ok=True)
     out = dict(r)
     del out["raw"]
@@ -455,6 +583,8 @@ def main():
         f.write("\n")
     with open(os.path.join(a.outdir, "results.md"), "w") as f:
         f.write(markdown(r, txt))
+    with open(os.path.join(a.outdir, "summary.rst"), "w") as f:
+        f.write(rst(r))
     chart(r, a.outdir)
     for t in r["targets"]:
         print("  %-48s %8.3g  want %-6s %s" % (t["target"], t["value"], t["want"],
