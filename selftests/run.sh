@@ -163,16 +163,6 @@ if [ $list = 1 ]; then
 fi
 [ "$(id -u)" = 0 ] || bail "run.sh must run as root"
 
-# The guest of pl-vm chroots into the host's root, and a chrooted process
-# may not create user namespaces (create_user_ns() refuses it): do what
-# switch_root would have done, and stack that root on the namespace's
-# root. Outside such a guest, this changes nothing.
-if [ "${PL_VM:-}" = 1 ] && ! unshare --user true 2>/dev/null; then
-	log "note: moving the guest's root over the initramfs, for user namespaces"
-	nsenter --mount=/proc/self/ns/mnt /bin/sh -c 'cd /newroot && mount --move . /' ||
-		log "warning: cannot: user namespace tests will fail"
-fi
-
 # The kernel tree, for lib.sh: recorded at install time, as tools/ksrc
 # cannot find the host's cache under the guest's HOME.
 if [ -z "${KSRC:-}" ] && [ -r "$suite/$collection/ksrc" ]; then
@@ -223,14 +213,6 @@ for t in "${tests[@]}"; do
 	args+=(-t "$collection:$t")
 done
 [ -n "$timeout_override" ] && args+=(-o "$timeout_override")
-
-# The runner's shell writes the tests' output to /dev/stdout: a bare
-# devtmpfs (as in the guest of pl-vm) lacks that link, and the output would
-# land in a file named so.
-for fd in 0:stdin 1:stdout 2:stderr; do
-	[ -e "/dev/${fd#*:}" ] || ln -s "/proc/self/fd/${fd%%:*}" "/dev/${fd#*:}"
-done
-[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 
 start=$(date +%s)
 mark="run $$-$RANDOM"
