@@ -114,6 +114,10 @@ static struct pl_backend *pl_backend_new(struct pl_req *req,
 		return ERR_PTR(pl_fail(req, -ENOSPC, NULL,
 				       "backend limit reached (%u)",
 				       req->pn->backends.max));
+	if (svc->n_backends >= PL_MAX_SERVICE_BACKENDS)
+		return ERR_PTR(pl_fail(req, -ENOSPC, NULL,
+				       "service \"%s\" has %u backends, the most a service can have",
+				       svc->obj.key.name, svc->n_backends));
 	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b)
 		return ERR_PTR(-ENOMEM);

@@ -17,6 +17,8 @@
 #define PL_LB_ALL	PL_MAX_AZS	/* the table of every zone */
 #define PL_LB_TABLES	(PL_MAX_AZS + 1)
 #define PL_LB_PROBES	64		/* slots tried past an unusable one */
+#define PL_LB_QUIET	(HZ / 50)	/* rebuild once changes pause this long */
+#define PL_LB_LATEST	(HZ / 2)	/* ... or this long after the first */
 
 struct pl_lb {
 	struct rcu_head rcu;
@@ -91,7 +93,7 @@ static u16 pl_lb_collect(struct pl_service *svc, struct pl_backend **out,
 			out[n] = b;
 		if (per_az)
 			per_az[b->az->index]++;
-		if (++n == U16_MAX - 1)
+		if (++n == PL_MAX_SERVICE_BACKENDS)
 			break;
 	}
 	return n;
@@ -245,13 +247,26 @@ static void pl_lb_work(struct work_struct *work)
 	mutex_unlock(&pn->lock);
 }
 
-/* The service's backends changed: rebuild its snapshot soon. */
+/*
+ * The service's backends changed: rebuild its snapshot soon. A burst of
+ * changes (a batch adding thousands of backends) costs one rebuild: it
+ * waits until changes pause for PL_LB_QUIET, but no longer than
+ * PL_LB_LATEST after the first change it covers.
+ */
 void pl_lb_changed(struct pl_net *pn, struct pl_service *svc)
 {
+	unsigned long now = jiffies;
+
 	lockdep_assert_held(&pn->lock);
+	if (list_empty(&pn->lb_dirty))
+		pn->lb_deadline = now + PL_LB_LATEST;
 	if (list_empty(&svc->lb_dirty))
 		list_add_tail(&svc->lb_dirty, &pn->lb_dirty);
-	mod_delayed_work(system_unbound_wq, &pn->lb_work, 0);
+	if (time_after_eq(now, pn->lb_deadline))
+		mod_delayed_work(system_unbound_wq, &pn->lb_work, 0);
+	else
+		mod_delayed_work(system_unbound_wq, &pn->lb_work,
+				 min(PL_LB_QUIET, pn->lb_deadline - now));
 }
 
 /* The service is being deleted, its backends are dead already. */

@@ -32,6 +32,7 @@ void pl_maglev_perm(struct pl_maglev_perm *p, u32 hash1, u32 hash2, u32 m,
 	p->skip = hash2 % (m - 1) + 1;
 	p->weight = weight;
 	p->next = 0;
+	p->credit = 0;
 }
 
 /* The next slot of a backend's permutation that is still empty. */
@@ -47,26 +48,35 @@ static u32 pl_maglev_next(const u16 *table, u32 m, struct pl_maglev_perm *p)
 }
 
 /*
- * Backends take turns claiming their next preferred empty slot, each
- * claiming weight slots per round, until the table is full. Since m is
+ * Backends take turns claiming their next preferred empty slot until the
+ * table is full. Each round, a backend earns weight/max-weight of a turn
+ * and takes one when it has earned it, so that shares follow weights while
+ * no backend takes more than one slot per round: a heavy backend early in
+ * the list cannot fill the table before the others had a turn. Since m is
  * prime, every permutation visits every slot.
  */
 void pl_maglev_fill(u16 *table, u32 m, struct pl_maglev_perm *perms, u16 n)
 {
-	u32 filled = 0, t;
+	u32 filled = 0, max = 0, t;
 	u16 i;
 
 	for (t = 0; t < m; t++)
 		table[t] = PL_MAGLEV_EMPTY;
-	if (!n)
+	for (i = 0; i < n; i++)
+		max = max(max, perms[i].weight);
+	if (!max)
 		return;
 	for (;;) {
 		for (i = 0; i < n; i++) {
-			for (t = 0; t < perms[i].weight; t++) {
-				table[pl_maglev_next(table, m, &perms[i])] = i;
-				if (++filled == m)
-					return;
-			}
+			struct pl_maglev_perm *p = &perms[i];
+
+			p->credit += p->weight;
+			if (p->credit < max)
+				continue;
+			p->credit -= max;
+			table[pl_maglev_next(table, m, p)] = i;
+			if (++filled == m)
+				return;
 		}
 	}
 }

@@ -18,7 +18,8 @@ struct pl_maglev_perm {
 	u32 offset;
 	u32 skip;
 	u32 weight;
-	u32 next;			/* scratch */
+	u32 next;			/* scratch: next index in the permutation */
+	u32 credit;			/* scratch: turns earned, times max weight */
 };
 
 u32 pl_maglev_size(u32 n);

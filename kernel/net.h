@@ -41,6 +41,7 @@ struct pl_net {
 	struct pl_counters __percpu *stats;
 	struct list_head lb_dirty;	/* services to rebuild */
 	struct delayed_work lb_work;
+	unsigned long lb_deadline;	/* rebuild by then, changes or not */
 	bool hooks;			/* the packet hooks are in */
 };
 
