@@ -28,6 +28,10 @@ MODULE_SRC := Kbuild $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/pl.h
 DESTDIR ?=
 PREFIX ?= /usr
 INSTALL_MOD_DIR ?= extra
+# Distribution headers ask modules_install to sign every module with a key
+# they do not ship; sign only when the key is there.
+SIG_KEY = $(KDIR)/$(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' $(KDIR)/.config 2>/dev/null)
+NO_SIGN = $(if $(wildcard $(SIG_KEY)),,CONFIG_MODULE_SIG_ALL=)
 
 .PHONY: all module modules-all pl-ctl install check demo regen clean FORCE
 
@@ -53,7 +57,7 @@ pl-ctl:
 
 install: module pl-ctl
 	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KRELEASE) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(NO_SIGN) modules_install
 	$(MAKE) -C tools/pl-ctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
 check:
