@@ -54,37 +54,15 @@ check_flow()
 		"$(topo_flows | jq -r '.[] | "\(.state) \(.orig.saddr):\(.orig.sport)>\(.orig.daddr):\(.orig.dport) \(.reply.saddr):\(.reply.sport)>\(.reply.daddr):\(.reply.dport) \(.endpoint) \(.service) \(.backend)"')"
 }
 
-# session_first NAME: wait for the session's first step and check it went
-# well; sets EV to its "connected" event.
-session_first()
-{
-	local ev
-	ev=$(topo_session_until "$1" '"event": "step"') || return 1
-	if ! check_match "$1: the first step" '"ok": true' "$ev"; then
-		topo_session_log "$1"
-		return 1
-	fi
-	topo_session_match "$1" '"event": "connected"'
-	EV=$TOPO_EVENT
-}
-
-session_done_ok()
-{
-	local ev
-	ev=$(topo_session_end "$1")
-	check_match "$1: every step, and a clean end" '"ok": true' "$ev" ||
-		topo_session_log "$1"
-}
-
 test_consumer()
 {
 	local backend baddr sport pport s0 s1 ns c
 
 	s0=$(topo_stats)
 	topo_session consumer c1a "$ENI_A:80" echo "wait:$(topo_gofile consumer)" echo
-	session_first consumer || return 1
-	check_connected "c1a to the AZ-a ENI" "$EV" "b1a|b2a" "$SRC_A" || return 1
-	read -r backend sport pport <<<"$(topo_jq "$EV" '"\(.backend) \(.sport) \(.peer_port)"')"
+	topo_session_first consumer || return 1
+	check_connected "c1a to the AZ-a ENI" "$TOPO_CONNECTED" "b1a|b2a" "$SRC_A" || return 1
+	read -r backend sport pport <<<"$(topo_jq "$TOPO_CONNECTED" '"\(.backend) \(.sport) \(.peer_port)"')"
 	baddr=${TOPO_ADDR[$backend]}
 
 	check_flow "c1a's connection" "${TOPO_ADDR[c1a]}" "$sport" "$ENI_A" \
@@ -119,7 +97,7 @@ test_consumer()
 	done
 
 	topo_go consumer
-	session_done_ok consumer
+	topo_session_ok consumer
 
 	# subnet-b (bound to dev br-b): c1b reaches the AZ-b backends, which
 	# see the AZ-b source address.
@@ -137,9 +115,9 @@ test_on_premises()
 	local backend sport pport
 
 	topo_session onprem op "$ENI_A:80" echo "wait:$(topo_gofile onprem)" echo
-	session_first onprem || return 1
-	check_connected "op to the AZ-a ENI" "$EV" "b1a|b2a" "$SRC_A" || return 1
-	read -r backend sport pport <<<"$(topo_jq "$EV" '"\(.backend) \(.sport) \(.peer_port)"')"
+	topo_session_first onprem || return 1
+	check_connected "op to the AZ-a ENI" "$TOPO_CONNECTED" "b1a|b2a" "$SRC_A" || return 1
+	read -r backend sport pport <<<"$(topo_jq "$TOPO_CONNECTED" '"\(.backend) \(.sport) \(.peer_port)"')"
 	check_flow "op's connection" "${TOPO_ADDR[op]}" "$sport" "$ENI_A" \
 		"${TOPO_ADDR[$backend]}" "$SRC_A" "$pport"
 	# op has no route of its own to the ENI, and is not on its link.
@@ -148,7 +126,7 @@ test_on_premises()
 	check_match "r goes to op through opr" "via 172\.16\.0\.2 " \
 		"$(ip -n "$R" route get "${TOPO_ADDR[op]}")"
 	topo_go onprem
-	session_done_ok onprem
+	topo_session_ok onprem
 }
 
 # Megabytes each way, checked end to end; the flow counts them.
@@ -162,9 +140,10 @@ test_integrity()
 	check_match "$n bytes each way, SHA256 checked" '"ok": true' "$ev" || {
 		topo_session_log bulk; return 1; }
 	check_eq "the flow carried them" "true true" \
-		"$(topo_flows | jq -r ".[0] | \"\(.\"bytes-orig\" > $n) \(.\"bytes-reply\" > $n)\"")"
+		"$(topo_flows | jq -r ".[] | select(.orig.saddr == \"${TOPO_ADDR[c2a]}\") |
+			\"\(.\"bytes-orig\" > $n) \(.\"bytes-reply\" > $n)\"")"
 	topo_go bulk
-	session_done_ok bulk
+	topo_session_ok bulk
 }
 
 # The namespace, the endpoint and the service count every connection.

@@ -26,7 +26,10 @@
 #                     +-----------------------------------+
 #
 # Every host is a network namespace with one veth to r (op's goes to opr);
-# r bridges its ends per subnet. Nobody configures the ENI IPs or the source
+# r bridges its ends per subnet. The bridges have fixed MAC addresses: a
+# bridge would otherwise take the lowest of its ports', and change it when
+# topo_backend adds a port, leaving the hosts' neighbour entries pointing
+# nowhere. Nobody configures the ENI IPs or the source
 # addresses anywhere: pl answers ARP for them. op reaches the ENIs only
 # through r's route to 10.100.0.0/24 over the routed link.
 #
@@ -55,6 +58,10 @@
 #   topo_session_until NAME REGEX [SECONDS]
 #                                  wait for one of its events
 #   topo_session_end NAME [SECONDS]  wait for it to end; its done event
+#   topo_session_first NAME, topo_session_ok NAME
+#                                  check its first step, its end
+#   topo_bg NAME CMD..., topo_bg_wait, topo_bg_out NAME
+#                                  commands in parallel, and their output
 #   topo_stats; topo_stat STATS SCOPE KEY COUNTER...
 #                                  stats show -j, and counters out of it
 #   topo_flows [ARGS]              flow show -j
@@ -239,6 +246,10 @@ link add br-a type bridge
 link add br-b type bridge
 link add br-p1 type bridge
 link add br-p2 type bridge
+link set br-a address 02:00:0a:00:01:01
+link set br-b address 02:00:0a:00:02:01
+link set br-p1 address 02:00:c0:a8:01:01
+link set br-p2 address 02:00:c0:a8:02:01
 addr add 10.0.1.1/24 dev br-a
 addr add 10.0.2.1/24 dev br-b
 addr add 192.168.1.1/24 dev br-p1
@@ -405,6 +416,51 @@ topo_session_log()
 	echo "# session $1:"
 	pl_indent <"$TOPO_DIR/$1.out"
 	pl_indent <"$TOPO_DIR/$1.err"
+}
+
+# topo_session_first NAME: wait for the session's first step, check that
+# it went well, and set TOPO_CONNECTED to its "connected" event.
+topo_session_first()
+{
+	local ev
+	ev=$(topo_session_until "$1" '"event": "step"') || return 1
+	if ! check_match "$1: the first step" '"ok": true' "$ev"; then
+		topo_session_log "$1"
+		return 1
+	fi
+	topo_session_match "$1" '"event": "connected"'
+	TOPO_CONNECTED=$TOPO_EVENT
+}
+
+# topo_session_ok NAME: the session ends, every step done.
+topo_session_ok()
+{
+	local ev
+	ev=$(topo_session_end "$1")
+	check_match "$1: every step, and a clean end" '"ok": true' "$ev" ||
+		topo_session_log "$1"
+}
+
+# topo_bg NAME CMD...: CMD in the background, its output for topo_bg_out;
+# topo_bg_wait waits for every one.
+TOPO_BG_PIDS=()
+topo_bg()
+{
+	local name=$1
+	shift
+	"$@" >"$TOPO_DIR/$name.bg" 2>&1 &
+	TOPO_BG_PIDS+=($!)
+}
+
+topo_bg_wait()
+{
+	wait "${TOPO_BG_PIDS[@]}"
+	TOPO_BG_PIDS=()
+}
+
+topo_bg_out()
+{
+	echo "$(<"$TOPO_DIR/$1.bg")"
 }
 
 # stats show -j of r, for topo_stat.
