@@ -292,12 +292,14 @@ static unsigned int pl_icmp_rcv(struct pl_net *pn, struct sk_buff *skb,
 	__be16 *ports;
 	int why;
 
-	if (!pskb_may_pull(skb, off + sizeof(*in)))
+	if (!pskb_may_pull(skb, off))
 		return pl_drop(pn, eni, PL_DROP_MALFORMED);
 	icmph = (void *)ip_hdr(skb) + ip_hdrlen(skb);
 	if (icmph->type != ICMP_DEST_UNREACH && icmph->type != ICMP_TIME_EXCEEDED)
 		return pl_drop(pn, eni, PL_DROP_NOT_TCP);
-	in = (struct iphdr *)(icmph + 1);
+	if (!pskb_may_pull(skb, off + sizeof(*in)))
+		return pl_drop(pn, eni, PL_DROP_MALFORMED);
+	in = (struct iphdr *)(skb_network_header(skb) + off);
 	if (in->version != 4 || in->ihl < 5 || in->protocol != IPPROTO_TCP ||
 	    !pskb_may_pull(skb, off + in->ihl * 4 + 8))
 		return pl_drop(pn, eni, PL_DROP_MALFORMED);
