@@ -41,8 +41,12 @@
   udp IP:PORT [--timeout S]
       Send one datagram and wait for an answer; print JSON.
 
-Exit status: 0 when everything asked for succeeded, 1 otherwise, 2 on a
-usage error. The JSON says what happened either way.
+  syns IP:PORT -n N --source FIRST-IP [--sources K]
+      Send N bare SYNs through a raw socket, from source addresses FIRST-IP
+      and the K-1 after it (spoofed: nobody answers their SYN-ACKs) and
+      ports 10000 up: half-open connections, as a SYN flood leaves them.
+      Print JSON.
+
 """
 
 import argparse
@@ -398,6 +402,43 @@ def cmd_udp(args):
     return 0 if out["answered"] else 1
 
 
+def checksum(data):
+    """The Internet checksum of data."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+def syn_packet(src, sport, dst, dport):
+    """An IPv4 packet carrying a bare TCP SYN (the kernel fills in the IP
+    checksum and length)."""
+    saddr, daddr = socket.inet_aton(src), socket.inet_aton(dst)
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, sport * 7919, 0, 5 << 4,
+                      0x02, 64240, 0, 0)
+    pseudo = saddr + daddr + struct.pack("!BBH", 0, socket.IPPROTO_TCP,
+                                         len(tcp))
+    tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), sport, 0, 64,
+                     socket.IPPROTO_TCP, 0, saddr, daddr)
+    return ip + tcp
+
+
+def cmd_syns(args):
+    first = struct.unpack("!I", socket.inet_aton(args.source))[0]
+    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    sent = 0
+    for i in range(args.n):
+        src = socket.inet_ntoa(struct.pack("!I", first + i % args.sources))
+        pkt = syn_packet(src, 10000 + i, args.target[0], args.target[1])
+        sock.sendto(pkt, (args.target[0], 0))
+        sent += 1
+    emit({"sent": sent})
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser(description="pl data-path test TCP tool")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -428,6 +469,12 @@ def main():
     u.add_argument("target", type=parse_target)
     u.add_argument("--timeout", type=float, default=2.0)
 
+    y = sub.add_parser("syns")
+    y.add_argument("target", type=parse_target)
+    y.add_argument("-n", type=int, default=1)
+    y.add_argument("--source", required=True)
+    y.add_argument("--sources", type=int, default=1)
+
     # A session's steps may come before or after its options.
     args, rest = p.parse_known_args()
     if args.cmd == "session":
@@ -436,7 +483,8 @@ def main():
                  any(r.startswith("-") for r in rest)):
         p.error(f"unrecognized arguments: {' '.join(rest)}")
     return {"server": cmd_server, "connect": cmd_connect,
-            "session": cmd_session, "udp": cmd_udp}[args.cmd](args)
+            "session": cmd_session, "udp": cmd_udp,
+            "syns": cmd_syns}[args.cmd](args)
 
 
 if __name__ == "__main__":
