@@ -47,6 +47,17 @@
       ports 10000 up: half-open connections, as a SYN flood leaves them.
       Print JSON.
 
+  craft IP:PORT --dev IFNAME --dst-mac MAC --source IP
+      Send, on IFNAME through a packet socket (nothing checks or fixes
+      them on the way out), a catalogue of broken and odd packets to
+      IP:PORT from IP, each once: bad IP checksum, IHL and total length, a
+      truncated IP header, IP options, fragments, truncated TCP, bad data
+      offsets, senseless TCP flags, a bad TCP checksum, a bare ACK, ICMP
+      errors quoting too little, UDP and nothing, ICMP echo, UDP and an
+      unknown protocol. Print JSON: the names of what was sent.
+
+Exit status: 0 when everything asked for succeeded, 1 otherwise, 2 on a
+usage error. The JSON says what happened either way.
 """
 
 import argparse
@@ -439,6 +450,97 @@ def cmd_syns(args):
     return 0
 
 
+def ip_header(src, dst, proto, payload_len, ihl=5, frag=0x4000,
+              options=b"", check=None, tot_len=None):
+    """An IPv4 header, with a correct checksum unless check is given."""
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0,
+                      tot_len if tot_len is not None
+                      else 20 + len(options) + payload_len,
+                      0x1234, frag, 64, proto, 0, socket.inet_aton(src),
+                      socket.inet_aton(dst)) + options
+    csum = checksum(hdr) if check is None else check
+    return hdr[:10] + struct.pack("!H", csum) + hdr[12:]
+
+
+def tcp_header(src, dst, sport, dport, flags, doff=5, data=b"", bad=False):
+    """A TCP header (and data), its checksum correct unless bad."""
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, 1000, 0, doff << 4, flags,
+                      64240, 0, 0) + data
+    pseudo = (socket.inet_aton(src) + socket.inet_aton(dst) +
+              struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(tcp)))
+    csum = checksum(pseudo + tcp) ^ (0x5555 if bad else 0)
+    return tcp[:16] + struct.pack("!H", csum) + tcp[18:]
+
+
+def icmp_error(quote):
+    """ICMP destination unreachable (fragmentation needed) quoting quote."""
+    msg = struct.pack("!BBHHH", 3, 4, 0, 0, 1200) + quote
+    return msg[:2] + struct.pack("!H", checksum(msg)) + msg[4:]
+
+
+def ip_packet(src, dst, proto, payload, **kw):
+    return ip_header(src, dst, proto, len(payload), **kw) + payload
+
+
+def craft_catalogue(src, dst, dport):
+    """The broken and odd packets of craft, by name."""
+    tcp, udp, icmp = socket.IPPROTO_TCP, socket.IPPROTO_UDP, 1
+    SYN, RST, ACK, FIN = 0x02, 0x04, 0x10, 0x01
+
+    def seg(sport, flags, **kw):
+        return tcp_header(src, dst, sport, dport, flags, **kw)
+
+    syn = seg(40000, SYN)
+    quote_tcp = ip_packet(dst, src, tcp, seg(40001, ACK))[:28]
+    quote_udp = ip_packet(dst, src, udp, struct.pack("!HHHH", 53, 53, 8, 0))
+    return {
+        "ip-bad-checksum": ip_packet(src, dst, tcp, syn, check=0xbad),
+        "ip-bad-ihl": ip_packet(src, dst, tcp, syn, ihl=4),
+        "ip-short-total-length": ip_packet(src, dst, tcp, syn, tot_len=16),
+        "ip-truncated": ip_packet(src, dst, tcp, syn)[:12],
+        "ip-options": ip_packet(src, dst, tcp, syn, ihl=6,
+                                options=b"\x01\x01\x01\x00"),
+        "fragment-first": ip_packet(src, dst, tcp, seg(40002, SYN),
+                                    frag=0x2000),
+        "fragment-later": ip_packet(src, dst, tcp, b"x" * 16, frag=8),
+        "tcp-truncated": ip_packet(src, dst, tcp, syn[:10]),
+        "tcp-doff-small": ip_packet(src, dst, tcp, seg(40003, SYN, doff=3)),
+        "tcp-doff-beyond": ip_packet(src, dst, tcp, seg(40004, SYN, doff=15)),
+        "tcp-syn-fin": ip_packet(src, dst, tcp, seg(40005, SYN | FIN)),
+        "tcp-syn-rst": ip_packet(src, dst, tcp, seg(40006, SYN | RST)),
+        "tcp-no-flags": ip_packet(src, dst, tcp, seg(40007, 0)),
+        "tcp-fin-alone": ip_packet(src, dst, tcp, seg(40008, FIN)),
+        "tcp-bad-checksum": ip_packet(src, dst, tcp, seg(40009, SYN,
+                                                         bad=True)),
+        "tcp-bare-ack": ip_packet(src, dst, tcp, seg(40010, ACK)),
+        "icmp-quote-truncated": ip_packet(src, dst, icmp,
+                                          icmp_error(quote_tcp[:24])),
+        "icmp-quote-udp": ip_packet(src, dst, icmp, icmp_error(quote_udp)),
+        "icmp-quote-unknown": ip_packet(src, dst, icmp,
+                                        icmp_error(quote_tcp)),
+        "icmp-echo": ip_packet(src, dst, icmp,
+                               struct.pack("!BBHHH", 8, 0, 0xf7fe, 1, 0)),
+        "udp-empty": ip_packet(src, dst, udp,
+                               struct.pack("!HHHH", 40011, dport, 8, 0)),
+        "protocol-253": ip_packet(src, dst, 253, b"\0" * 8),
+    }
+
+
+def cmd_craft(args):
+    dev = args.dev
+    with open(f"/sys/class/net/{dev}/address") as f:
+        mac = bytes.fromhex(f.read().strip().replace(":", ""))
+    eth = bytes.fromhex(args.dst_mac.replace(":", "")) + mac + b"\x08\x00"
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    sock.bind((dev, 0))
+    sent = []
+    for name, pkt in craft_catalogue(args.source, *args.target).items():
+        sock.send(eth + pkt.ljust(46, b"\0"))
+        sent.append(name)
+    emit({"sent": sent})
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser(description="pl data-path test TCP tool")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -475,6 +577,12 @@ def main():
     y.add_argument("--source", required=True)
     y.add_argument("--sources", type=int, default=1)
 
+    k = sub.add_parser("craft")
+    k.add_argument("target", type=parse_target)
+    k.add_argument("--dev", required=True)
+    k.add_argument("--dst-mac", required=True)
+    k.add_argument("--source", required=True)
+
     # A session's steps may come before or after its options.
     args, rest = p.parse_known_args()
     if args.cmd == "session":
@@ -484,7 +592,7 @@ def main():
         p.error(f"unrecognized arguments: {' '.join(rest)}")
     return {"server": cmd_server, "connect": cmd_connect,
             "session": cmd_session, "udp": cmd_udp,
-            "syns": cmd_syns}[args.cmd](args)
+            "syns": cmd_syns, "craft": cmd_craft}[args.cmd](args)
 
 
 if __name__ == "__main__":
