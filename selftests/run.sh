@@ -70,6 +70,17 @@ unload_pl()
 	return 1
 }
 
+# What kmemleak (debug kernels) finds now, once: a scan, its report, and
+# a clear so that the next test does not report it again.
+kmemleak_report()
+{
+	local f=/sys/kernel/debug/kmemleak
+	[ -w "$f" ] || return 0
+	echo scan >"$f" 2>/dev/null
+	cat "$f" 2>/dev/null
+	echo clear >"$f" 2>/dev/null
+}
+
 # --one TEST: run one installed test, with the checks around it.
 run_one()
 {
@@ -120,6 +131,12 @@ run_one()
 	if [ -n "$bad" ]; then
 		echo "kernel log shows problems during $test:"
 		echo "$bad"
+		failed=1
+	fi
+	bad=$(kmemleak_report)
+	if [ -n "$bad" ]; then
+		echo "kmemleak reports leaks after $test:"
+		head -n 60 <<<"$bad"
 		failed=1
 	fi
 	kmsg_mark "end $test"
