@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Watching the data path, seen from outside: pl-ctl monitor prints the
+# configuration changes as they happen, and monitor flows the flows a
+# connection creates and destroys, with both tuples and the last counters;
+# with conntrack loaded and in use in the router, pl's packets stay out of
+# it (untracked: tracked once, by pl) while other forwarded traffic is
+# tracked. Topology: see topo.sh.
+
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+source "$(dirname "$(readlink -f "$0")")/topo.sh"
+
+ktap_print_header
+pl_require_root
+pl_require_pl_ctl
+pl_require_cmd nft
+ktap_set_plan 3
+
+pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
+pl_defer pl_unload
+topo_setup || ktap_exit_fail_msg "cannot build the topology"
+topo_pl_config || ktap_exit_fail_msg "cannot configure pl"
+
+# monitor_start NAME WHAT: pl-ctl -j monitor WHAT (config or all) in r, in
+# the background, into $TOPO_DIR/NAME.mon; returns once it listens: once a
+# zone added and deleted for the purpose shows in its output (warm_*
+# zones: not_warm filters them out).
+monitor_start()
+{
+	local i=0
+	ip netns exec "$R" "$(pl_ctl_path)" -j monitor "$2" \
+		>"$TOPO_DIR/$1.mon" 2>"$TOPO_DIR/$1.monerr" &
+	echo $! >"$TOPO_DIR/$1.pid"
+	until monitor_has "$1" '.object == "az" and .action == "add"'; do
+		[ $i -lt 30 ] || return 1
+		r_ctl az add "warm_$i" && r_ctl az del "warm_$i"
+		topo_nap 1
+		i=$((i + 1))
+	done
+}
+
+not_warm='((.az.name // "") | startswith("warm_") | not)'
+
+monitor_stop()
+{
+	local pid
+	pid=$(<"$TOPO_DIR/$1.pid")
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+}
+
+# monitor_has NAME JQ-FILTER: some line of the monitor's output matches.
+monitor_has()
+{
+	jq -e "select($2)" "$TOPO_DIR/$1.mon" >/dev/null 2>&1
+}
+
+test_monitor_config()
+{
+	local out
+
+	monitor_start cfg config || return 1
+	check_ok "changes" -- topo_ctl_batch \
+		"backend set svc ${TOPO_ADDR[b1a]} weight 5" \
+		"az set b state down" "az set b state up" \
+		"endpoint add vpce-m service svc subnet subnet-a ip 10.0.1.70" \
+		"endpoint del vpce-m" || return 1
+	topo_wait 20 monitor_has cfg '.object == "endpoint" and .action == "del"'
+	monitor_stop cfg
+	out=$(jq -r "select($not_warm) | \"\\(.object) \\(.action)\"" \
+		"$TOPO_DIR/cfg.mon" | xargs)
+	check_eq "the changes, in order" \
+		"backend set az set az set endpoint add endpoint del" "$out" ||
+		pl_indent <"$TOPO_DIR/cfg.monerr"
+	check_eq "the backend's new weight" 5 \
+		"$(jq -r 'select(.object == "backend") | .backend.weight' "$TOPO_DIR/cfg.mon")"
+	check_eq "the zone's states" "down up" \
+		"$(jq -r "select(.object == \"az\" and $not_warm) | .az.state" \
+			"$TOPO_DIR/cfg.mon" | xargs)"
+	r_ctl backend set svc "${TOPO_ADDR[b1a]}" weight 1
+}
+
+test_monitor_flows()
+{
+	local sport add del
+
+	monitor_start fl all || return 1
+	topo_session mf c1a "$ENI_A:80" echo close
+	topo_session_ok mf
+	topo_session_match mf '"event": "connected"'
+	sport=$(topo_jq "$TOPO_EVENT" .sport)
+	topo_wait 60 monitor_has fl ".object == \"flow\" and .action == \"del\" and .flow.orig.sport == $sport"
+	monitor_stop fl
+	add=$(jq -c "select(.object == \"flow\" and .action == \"add\" and .flow.orig.sport == $sport) | .flow" \
+		"$TOPO_DIR/fl.mon")
+	del=$(jq -c "select(.object == \"flow\" and .action == \"del\" and .flow.orig.sport == $sport) | .flow" \
+		"$TOPO_DIR/fl.mon")
+	check_eq "flow add: syn-sent, to the ENI, from the source address" \
+		"syn-sent ${TOPO_ADDR[c1a]} $ENI_A:80 $SRC_A" \
+		"$(topo_jq "$add" '"\(.state) \(.orig.saddr) \(.orig.daddr):\(.orig.dport) \(.reply.daddr)"')" ||
+		pl_indent <"$TOPO_DIR/fl.mon"
+	check_eq "flow del: its packets counted both ways" true \
+		"$(topo_jq "$del" '."packets-orig" >= 3 and ."packets-reply" >= 3')" ||
+		pl_indent <<<"$del"
+}
+
+# nft counters by name, on one line.
+nft_counters()
+{
+	ip netns exec "$R" nft -j list counters table ip pltest |
+		jq -r --args '[.nftables[].counter | select(.) | {(.name): .packets}]
+			| add as $c | [$ARGS.positional[] | $c[.]] | map(tostring)
+			| join(" ")' "$@"
+}
+
+test_conntrack()
+{
+	local c n0 new untracked other
+
+	n0=$(topo_stat "$(topo_stats)" namespace - new-connections)
+	# Conntrack in use in r: a rule that needs it, counting by state what
+	# r forwards to the backends and to the on-premises host.
+	check_ok "conntrack rules in r" -- ip netns exec "$R" nft -f - <<EOF || return 1
+table ip pltest {
+	counter pl_new { }
+	counter pl_untracked { }
+	counter other_new { }
+	chain forward {
+		type filter hook forward priority 0;
+		ip daddr 192.168.0.0/16 tcp dport 8080 ct state new counter name pl_new
+		ip daddr 192.168.0.0/16 tcp dport 8080 ct state untracked counter name pl_untracked
+		ip daddr 10.100.0.0/24 ct state new counter name other_new
+	}
+}
+EOF
+	c=$(topo_connect c1a "$ENI_A:80" -n 5)
+	check_eq "5 connections through the ENI" 5 "$(topo_jq "$c" .ok)" ||
+		pl_indent <<<"$c"
+	# Traffic pl does not own: c1a pings op, routed by r.
+	ip netns exec "$(topo_ns c1a)" ping -c 1 -W 5 "${TOPO_ADDR[op]}" >/dev/null
+	read -r new untracked other <<<"$(nft_counters pl_new pl_untracked other_new)"
+	check_eq "pl's packets: none new to conntrack" 0 "$new"
+	check_eq "pl's packets: untracked, at least 3 per connection" true \
+		"$(jq -n "$untracked >= 15")"
+	check_eq "other forwarded traffic: tracked" 1 "$other"
+	check_eq "pl counted the 5 connections" 5 \
+		"$(($(topo_stat "$(topo_stats)" namespace - new-connections) - n0))"
+}
+
+pl_subtest "datapath: monitor prints configuration changes" test_monitor_config
+pl_subtest "datapath: monitor flows prints flows created and destroyed" test_monitor_flows
+pl_subtest "datapath: with conntrack in use, pl's flows are not tracked twice" test_conntrack
+ktap_finished
