@@ -90,9 +90,17 @@ unshare --mount sh -c '
 			printf "%s  curl http://%s/  ->  " $c $name
 			ip netns exec $c curl -s --max-time 10 http://$name/
 		done
-	done'
-sleep 1
-step "flows and counters"
+	done
+	# A connection from each client that stays open for a while (the
+	# server waits for its request).
+	for c in c1 c2; do
+		ip netns exec $c python3 -c "
+import socket, time
+s = socket.create_connection((\"vpce-1.web.vpce.internal\", 80))
+time.sleep(15)" &
+	done
+	sleep 3'
+step "flows (two connections still open) and counters"
 show r pl-ctl flow show || true
 show r pl-ctl stats show || true
 step "done"
