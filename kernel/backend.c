@@ -76,8 +76,12 @@ static struct pl_backend *pl_backend_req(struct pl_req *req)
 	return b;
 }
 
-/* weight and state, when given. */
-static bool pl_backend_settings(struct pl_req *req, struct pl_backend *b)
+/*
+ * weight and, for backend-set, state, when given. backend-add's policy
+ * ends before state: its attribute array has no room for it.
+ */
+static bool pl_backend_settings(struct pl_req *req, struct pl_backend *b,
+				bool set)
 {
 	struct nlattr **attrs = req->info->attrs;
 	bool changed = false;
@@ -88,7 +92,7 @@ static bool pl_backend_settings(struct pl_req *req, struct pl_backend *b)
 		changed |= b->weight != v;
 		WRITE_ONCE(b->weight, v);
 	}
-	if (attrs[PL_A_BACKEND_STATE]) {
+	if (set && attrs[PL_A_BACKEND_STATE]) {
 		v = nla_get_u8(attrs[PL_A_BACKEND_STATE]);
 		changed |= b->state != v;
 		WRITE_ONCE(b->state, v);
@@ -134,7 +138,7 @@ static struct pl_backend *pl_backend_new(struct pl_req *req,
 	b->state = PL_BACKEND_STATE_ACTIVE;
 	if (attrs[PL_A_BACKEND_PORT])
 		b->port = nla_get_u16(attrs[PL_A_BACKEND_PORT]);
-	pl_backend_settings(req, b);
+	pl_backend_settings(req, b, false);
 	return b;
 }
 
@@ -177,7 +181,7 @@ static int pl_backend_set(struct pl_req *req)
 
 	if (IS_ERR(b))
 		return PTR_ERR(b);
-	if (!pl_backend_settings(req, b))
+	if (!pl_backend_settings(req, b, true))
 		return 0;
 	pl_lb_changed(req->pn, b->svc);
 	pl_net_changed(req->pn);
