@@ -62,7 +62,7 @@ PL_SPEC=$PL_TOP/Documentation/netlink/specs/pl.yaml
 PL_YNL_CLI=$KSRC/tools/net/ynl/cli.py
 
 # Kernel log lines that mean a bug (run.sh checks the same after each test).
-PL_KMSG_BAD='WARNING:|BUG:|Oops|general protection|refcount_t:|still has objects|Call Trace:|UBSAN|KASAN|kmemleak'
+PL_KMSG_BAD='WARNING:|BUG:|Oops|general protection|refcount_t:|still has objects|Call Trace:|UBSAN|KASAN|kmemleak: [0-9]+ new suspected'
 
 # --- Cleanup -----------------------------------------------------------------
 

@@ -20,7 +20,7 @@
 
 set -u
 
-PL_KMSG_BAD='WARNING:|BUG:|Oops|general protection|refcount_t:|still has objects|Call Trace:|UBSAN|KASAN|kmemleak'
+PL_KMSG_BAD='WARNING:|BUG:|Oops|general protection|refcount_t:|still has objects|Call Trace:|UBSAN|KASAN|kmemleak: [0-9]+ new suspected'
 
 top=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 suite=${PL_KSFT_INSTALL_PATH:-$top/build/kselftest}
