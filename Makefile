@@ -7,6 +7,7 @@
 #   make modules-all     pl.ko for every kernel with headers installed
 #   make install         install the module, pl-ctl and its man page
 #   make check           every gate and every test, on every kernel
+#   make check-debug     the tests in a debug kernel (KASAN, lockdep, ...)
 #   make demo            a VM that loads pl and shows a configuration
 #   make regen           regenerate code from the YNL spec
 
@@ -33,7 +34,7 @@ INSTALL_MOD_DIR ?= extra
 SIG_KEY = $(KDIR)/$(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' $(KDIR)/.config 2>/dev/null)
 NO_SIGN = $(if $(wildcard $(SIG_KEY)),,CONFIG_MODULE_SIG_ALL=)
 
-.PHONY: all module modules-all pl-ctl install check demo regen clean FORCE
+.PHONY: all module modules-all pl-ctl install check check-debug demo regen clean FORCE
 
 all: module pl-ctl
 
@@ -62,6 +63,9 @@ install: module pl-ctl
 
 check:
 	@tools/check
+
+check-debug:
+	@tools/check --debug
 
 demo:
 	@tools/demo
