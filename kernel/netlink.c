@@ -138,6 +138,7 @@ int pl_req_count(struct pl_req *req, int type)
 	return n;
 }
 
+/* A message about obj, or ERR_PTR(-ENOMEM) or ERR_PTR(-EMSGSIZE). */
 static struct sk_buff *pl_nl_msg(struct genl_info *info, u8 cmd,
 				 pl_fill_t fill, const void *obj)
 {
@@ -146,14 +147,14 @@ static struct sk_buff *pl_nl_msg(struct genl_info *info, u8 cmd,
 
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	if (info)
 		hdr = genlmsg_put_reply(skb, info, &pl_nl_family, 0, cmd);
 	else
 		hdr = genlmsg_put(skb, 0, 0, &pl_nl_family, 0, cmd);
 	if (!hdr || fill(skb, obj)) {
 		nlmsg_free(skb);
-		return NULL;
+		return ERR_PTR(-EMSGSIZE);
 	}
 	genlmsg_end(skb, hdr);
 	return skb;
@@ -163,8 +164,8 @@ int pl_nl_reply(struct pl_req *req, u8 cmd, pl_fill_t fill, const void *obj)
 {
 	struct sk_buff *skb = pl_nl_msg(req->info, cmd, fill, obj);
 
-	if (!skb)
-		return -EMSGSIZE;
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
 	return genlmsg_reply(skb, req->info);
 }
 
@@ -179,7 +180,7 @@ void pl_nl_notify(struct pl_req *req, u8 cmd, pl_fill_t fill,
 	    !(info->nlhdr->nlmsg_flags & NLM_F_ECHO))
 		return;
 	skb = pl_nl_msg(NULL, cmd, fill, obj);
-	if (!skb) {
+	if (IS_ERR(skb)) {
 		genl_set_err(&pl_nl_family, req->pn->net, 0, PL_NLGRP_CONFIG,
 			     -ENOBUFS);
 		return;
