@@ -10,6 +10,10 @@
  *   pl_helper count         what each dump returns, as name=value
  *   pl_helper az-add NAME   create an AZ
  *   pl_helper az-del NAME   delete an AZ
+ *   pl_helper az-flood PREFIX N
+ *                           try to create AZs PREFIX0 ... PREFIX<N-1>; print
+ *                           how many were created and refused (ENOSPC), and
+ *                           the first refusal's message
  *   pl_helper mcgrp         the id of the config multicast group
  *
  * Exit status 0 on success, 1 on a refusal (its message on stderr), 2 on
@@ -17,7 +21,9 @@
  */
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pl_nl.h"
@@ -166,6 +172,27 @@ static int count(struct pl_sock *s)
 	return 0;
 }
 
+static int az_flood(struct pl_sock *s, const char *prefix, int n)
+{
+	int i, made = 0, full = 0;
+	char name[64], msg[256] = "";
+	struct pl_result r;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s%d", prefix, i);
+		if (!pl_az_add(s, name, &r)) {
+			made++;
+			continue;
+		}
+		if (r.error != -ENOSPC)
+			return fail("az-add", &r);
+		if (!full++)
+			snprintf(msg, sizeof(msg), "%s", r.msg);
+	}
+	printf("created=%d refused=%d %s\n", made, full, msg);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct pl_result r;
@@ -174,7 +201,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: pl_helper populate|usage [NAME...]|count|mcgrp|%s\n",
-			"az-add NAME|az-del NAME");
+			"az-add NAME|az-del NAME|az-flood PREFIX N");
 		return 2;
 	}
 	err = pl_open(&s);
@@ -193,6 +220,8 @@ int main(int argc, char **argv)
 		printf("%u\n", s.config_grp);
 	else if (!strcmp(argv[1], "az-add") && argc == 3)
 		err = pl_az_add(&s, argv[2], &r) ? fail("az-add", &r) : 0;
+	else if (!strcmp(argv[1], "az-flood") && argc == 4)
+		err = az_flood(&s, argv[2], atoi(argv[3]));
 	else if (!strcmp(argv[1], "az-del") && argc == 3)
 		err = by_name(&s, PL_CMD_AZ_DEL, PL_A_AZ_NAME, argv[2], &r) ?
 		      fail("az-del", &r) : 0;
