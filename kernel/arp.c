@@ -15,6 +15,7 @@
 #include "arp.h"
 #include "endpoint.h"
 #include "net.h"
+#include "stats.h"
 #include "subnet.h"
 
 /* The interface the route to addr goes out of, or 0. */
@@ -45,6 +46,26 @@ static bool pl_arp_ours(struct net *net, const struct pl_addr *a,
 	return pl_route_ifindex(net, tip) == dev->ifindex;
 }
 
+/* Answer for tip; a reply that finds no memory is counted. */
+static void pl_arp_reply(struct pl_net *pn, struct pl_addr *a,
+			 struct net_device *dev, __be32 sip, __be32 tip,
+			 const u8 *sha)
+{
+	struct sk_buff *reply;
+
+	if (dev->flags & IFF_NOARP)
+		return;
+	reply = arp_create(ARPOP_REPLY, ETH_P_ARP, sip, dev, tip, sha,
+			   dev->dev_addr, sha);
+	if (!reply) {
+		pl_count_drop(pn, a->kind == PL_ADDR_SOURCE ? NULL :
+			      container_of(a, struct pl_eni, addr),
+			      PL_DROP_NO_MEMORY);
+		return;
+	}
+	arp_xmit(reply);
+}
+
 unsigned int pl_arp_in(void *priv, struct sk_buff *skb,
 		       const struct nf_hook_state *state)
 {
@@ -71,7 +92,6 @@ unsigned int pl_arp_in(void *priv, struct sk_buff *skb,
 	a = pl_addr_lookup(&pn->addrs, tip);
 	if (!a || !pl_arp_ours(state->net, a, dev, sip, tip))
 		return NF_ACCEPT;
-	arp_send(ARPOP_REPLY, ETH_P_ARP, sip, dev, tip, sha, dev->dev_addr,
-		 sha);
+	pl_arp_reply(pn, a, dev, sip, tip, sha);
 	return NF_DROP;
 }
