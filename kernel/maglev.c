@@ -31,18 +31,24 @@ void pl_maglev_perm(struct pl_maglev_perm *p, u32 hash1, u32 hash2, u32 m,
 	p->offset = hash1 % m;
 	p->skip = hash2 % (m - 1) + 1;
 	p->weight = weight;
-	p->next = 0;
+	p->slot = p->offset;
 	p->credit = 0;
 }
 
-/* The next slot of a backend's permutation that is still empty. */
+/*
+ * The next slot of a backend's permutation, offset + k * skip mod m, that
+ * is still empty. Stepping by skip, rather than dividing for each k, keeps
+ * a division out of the loop that fills the table.
+ */
 static u32 pl_maglev_next(const u16 *table, u32 m, struct pl_maglev_perm *p)
 {
 	u32 slot;
 
 	do {
-		slot = (p->offset + (u64)p->next * p->skip) % m;
-		p->next++;
+		slot = p->slot;
+		p->slot += p->skip;	/* skip < m: no overflow, one wrap */
+		if (p->slot >= m)
+			p->slot -= m;
 	} while (table[slot] != PL_MAGLEV_EMPTY);
 	return slot;
 }

@@ -18,7 +18,7 @@ struct pl_maglev_perm {
 	u32 offset;
 	u32 skip;
 	u32 weight;
-	u32 next;			/* scratch: next index in the permutation */
+	u32 slot;			/* scratch: the permutation's next slot */
 	u32 credit;			/* scratch: turns earned, times max weight */
 };
 
