@@ -25,7 +25,8 @@
 #include "kmod.h"
 #include "nl.h"
 
-#define PL_MSG_SIZE	16384	/* largest request */
+#define PL_MSG_SIZE	16384	/* largest request: lists of listeners, subnets */
+#define PL_MSG_SMALL	1024	/* any other request */
 #define PL_RECV_SIZE	65536	/* receive buffer; dumps send 32 KiB */
 #define PL_MON_RCVBUF	(4 * 1024 * 1024)
 #define PL_DUMP_TRIES	5
@@ -135,10 +136,27 @@ int nl_open(void)
 	return PL_EFAIL;
 }
 
+/*
+ * Room for a request: libnl clears the whole buffer, which a batch does
+ * for every line, so only requests that carry lists get the large one.
+ */
+static size_t nl_req_size(__u8 cmd)
+{
+	switch (cmd) {
+	case PL_CMD_SERVICE_ADD:
+	case PL_CMD_SERVICE_SET:
+	case PL_CMD_ENDPOINT_ADD:
+	case PL_CMD_ENDPOINT_SET:
+		return PL_MSG_SIZE;
+	default:
+		return PL_MSG_SMALL;
+	}
+}
+
 /* A request for cmd; its family is filled in when it is sent. */
 struct nl_msg *nl_req(__u8 cmd, int flags)
 {
-	struct nl_msg *m = nlmsg_alloc_size(PL_MSG_SIZE);
+	struct nl_msg *m = nlmsg_alloc_size(nl_req_size(cmd));
 
 	if (!m || !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, flags, cmd,
 			       PL_FAMILY_VERSION)) {
