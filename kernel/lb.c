@@ -237,13 +237,28 @@ void pl_lb_sync(struct pl_net *pn)
 	}
 }
 
+/* How long the rebuild should still wait for changes to pause; 0: none. */
+static unsigned long pl_lb_wait(struct pl_net *pn, unsigned long now)
+{
+	unsigned long quiet = pn->lb_last + PL_LB_QUIET;
+
+	if (!time_before(now, quiet) || !time_before(now, pn->lb_deadline))
+		return 0;
+	return min(quiet - now, pn->lb_deadline - now);
+}
+
 static void pl_lb_work(struct work_struct *work)
 {
 	struct pl_net *pn = container_of(to_delayed_work(work), struct pl_net,
 					 lb_work);
+	unsigned long wait;
 
 	mutex_lock(&pn->lock);
-	pl_lb_sync(pn);
+	wait = list_empty(&pn->lb_dirty) ? 0 : pl_lb_wait(pn, jiffies);
+	if (wait)	/* changed since this was queued: not quiet yet */
+		queue_delayed_work(system_unbound_wq, &pn->lb_work, wait);
+	else
+		pl_lb_sync(pn);
 	mutex_unlock(&pn->lock);
 }
 
@@ -251,7 +266,9 @@ static void pl_lb_work(struct work_struct *work)
  * The service's backends changed: rebuild its snapshot soon. A burst of
  * changes (a batch adding thousands of backends) costs one rebuild: it
  * waits until changes pause for PL_LB_QUIET, but no longer than
- * PL_LB_LATEST after the first change it covers.
+ * PL_LB_LATEST after the first change it covers. A change only notes its
+ * time; the work, when it runs early, queues itself again (re-arming its
+ * timer for every change costs a batch more than the rebuild does).
  */
 void pl_lb_changed(struct pl_net *pn, struct pl_service *svc)
 {
@@ -262,11 +279,9 @@ void pl_lb_changed(struct pl_net *pn, struct pl_service *svc)
 		pn->lb_deadline = now + PL_LB_LATEST;
 	if (list_empty(&svc->lb_dirty))
 		list_add_tail(&svc->lb_dirty, &pn->lb_dirty);
-	if (time_after_eq(now, pn->lb_deadline))
-		mod_delayed_work(system_unbound_wq, &pn->lb_work, 0);
-	else
-		mod_delayed_work(system_unbound_wq, &pn->lb_work,
-				 min(PL_LB_QUIET, pn->lb_deadline - now));
+	pn->lb_last = now;
+	queue_delayed_work(system_unbound_wq, &pn->lb_work,
+			   pl_lb_wait(pn, now));
 }
 
 /* The service is being deleted, its backends are dead already. */

@@ -42,6 +42,7 @@ struct pl_net {
 	struct list_head lb_dirty;	/* services to rebuild */
 	struct delayed_work lb_work;
 	unsigned long lb_deadline;	/* rebuild by then, changes or not */
+	unsigned long lb_last;		/* jiffies of the latest change */
 	bool hooks;			/* the packet hooks are in */
 };
 
