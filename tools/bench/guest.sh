@@ -426,11 +426,12 @@ run_control_plane() {
 	sv=$(ns cp pl-ctl save | wc -l)
 	local t5; t5=$(date +%s%N)
 	ns cp pl-ctl limits show | sed 's/^/BENCHTXT control-plane-limits /'
-	emit control_plane "{\"endpoints\": $CP_EP, \"backends\": $CP_BE, \"services\": $CP_SVC, \"batch_lines\": $(wc -l <$batch), \"noop_s\": $noop.0e-3, \"batch_s\": $(((t1 - t0) / 1000000)).0e-3, \"rebuild_wait_s\": $(((t2 - t1) / 1000000)).0e-3, \"endpoint_show_s\": $(((t3 - t2) / 1000000)).0e-3, \"endpoint_show_lines\": $ep, \"backend_show_s\": $(((t4 - t3) / 1000000)).0e-3, \"backend_show_lines\": $be, \"save_s\": $(((t5 - t4) / 1000000)).0e-3, \"save_lines\": $sv}"
+	ip netns del cp
+	local peers; peers=$(control_plane_peers $((CP_BE / CP_SVC)) $(wc -l <$batch))
+	emit control_plane "{\"endpoints\": $CP_EP, \"backends\": $CP_BE, \"services\": $CP_SVC, \"batch_lines\": $(wc -l <$batch), \"noop_s\": $noop.0e-3, \"batch_s\": $(((t1 - t0) / 1000000)).0e-3, \"rebuild_wait_s\": $(((t2 - t1) / 1000000)).0e-3, \"endpoint_show_s\": $(((t3 - t2) / 1000000)).0e-3, \"endpoint_show_lines\": $ep, \"backend_show_s\": $(((t4 - t3) / 1000000)).0e-3, \"backend_show_lines\": $be, \"save_s\": $(((t5 - t4) / 1000000)).0e-3, \"save_lines\": $sv, $peers}"
 	log "  batch $(((t1 - t0) / 1000000)) ms, rebuilds $(((t2 - t1) / 1000000)) ms, endpoint show $(((t3 - t2) / 1000000)) ms, backend show $(((t4 - t3) / 1000000)) ms, save $(((t5 - t4) / 1000000)) ms"
 	if [ "$PROFILE" = 1 ]; then
 		# A fifth of the batch, profiled: sampling slows TCG down.
-		ip netns del cp
 		sleep 5
 		ip netns add cp
 		awk -v n=$(($(wc -l <$batch) / 5)) 'NR <= 6 || NR <= n' $batch >$work/cp5.batch
@@ -438,8 +439,45 @@ run_control_plane() {
 			ip netns exec cp pl-ctl -b $work/cp5.batch >/dev/null 2>&1
 		emit profile.control-plane "{\"batch_lines\": $(wc -l <$work/cp5.batch)}"
 		perf_symbols profile-control-plane
+		perf report -i $work/perf.data --sort comm,dso --percent-limit 0.5 \
+			--stdio 2>/dev/null | grep -v '^#' | grep -v '^$' |
+			sed 's/^/BENCHTXT cp-tasks /'
+		ip netns del cp
 	fi
-	ip netns del cp
+}
+
+# The same scale through the nearest peer's tool, and the floor of any tool
+# that sends one netlink request per line: JSON members for control_plane.
+control_plane_peers() {	# BACKENDS-PER-SERVICE LINES
+	local rules=$work/ipvs.rules routes=$work/ip.batch t0 t1 ipvs_s ip_s
+	awk -v nsvc=$CP_SVC -v nbe=$1 'BEGIN {
+		for (s = 0; s < nsvc; s++) {
+			vip = sprintf("10.200.%d.%d:443", int(s / 250), s % 250 + 1)
+			printf "-A -t %s -s rr\n", vip
+			for (k = 0; k < nbe; k++)
+				printf "-a -t %s -r 172.16.%d.%d:443 -m -w 1\n", vip, int(k / 250), k % 250 + 1
+		}
+	}' >$rules
+	awk -v n=$2 'BEGIN {
+		for (i = 0; i < n; i++)
+			printf "route add blackhole 10.%d.%d.%d/32\n", 64 + int(i / 65536), int(i / 256) % 256, i % 256
+	}' >$routes
+	ip netns add cpv
+	ip -n cpv link set lo up	# IPVS wants a local table to check addresses
+	t0=$(date +%s%N)
+	ns cpv ipvsadm -R <$rules || die "ipvsadm -R failed"
+	t1=$(date +%s%N)
+	ipvs_s=$(((t1 - t0) / 1000000))
+	ns cpv ipvsadm -C
+	ip netns del cpv
+	ip netns add cpr
+	t0=$(date +%s%N)
+	ns cpr ip -b $routes || die "ip -b failed"
+	t1=$(date +%s%N)
+	ip_s=$(((t1 - t0) / 1000000))
+	ip netns del cpr
+	log "  ipvsadm -R of $(wc -l <$rules) lines $ipvs_s ms, ip -b of $(wc -l <$routes) routes $ip_s ms"
+	echo "\"ipvs_restore_s\": $ipvs_s.0e-3, \"ipvs_restore_lines\": $(wc -l <$rules), \"ip_batch_s\": $ip_s.0e-3, \"ip_batch_lines\": $(wc -l <$routes)"
 }
 
 # BENCH_PHASES (default: all of them) picks what to run, for profiling.

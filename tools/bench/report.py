@@ -219,8 +219,12 @@ def targets(r):
         v = cp["batch_s"] + cp["rebuild_wait_s"]
         add("%d endpoints + %d backends applied (s)" % (cp["endpoints"], cp["backends"]),
             v, "< 2", v < 2,
-            "batch %.2f s + waiting for Maglev rebuilds %.2f s (a pl-ctl run that does nothing takes %.2f s)"
-            % (cp["batch_s"], cp["rebuild_wait_s"], cp.get("noop_s", 0)),
+            "batch %.2f s + waiting for Maglev rebuilds %.2f s (a pl-ctl run that does nothing takes %.2f s)%s"
+            % (cp["batch_s"], cp["rebuild_wait_s"], cp.get("noop_s", 0),
+               "; in the same boot `ipvsadm -R` takes %.2f s for %s lines, `ip -b` %.2f s for %s routes"
+               % (cp["ipvs_restore_s"], fmt(cp["ipvs_restore_lines"]),
+                  cp["ip_batch_s"], fmt(cp["ip_batch_lines"]))
+               if "ipvs_restore_s" in cp else ""),
             "control plane time")
     return t
 
@@ -321,7 +325,21 @@ def markdown(r, txt):
         L.append("| `pl-ctl endpoint show` | %.2f | %s |" % (cp["endpoint_show_s"], fmt(cp["endpoint_show_lines"])))
         L.append("| `pl-ctl backend show` | %.2f | %s |" % (cp["backend_show_s"], fmt(cp["backend_show_lines"])))
         L.append("| `pl-ctl save` | %.2f | %s |" % (cp["save_s"], fmt(cp["save_lines"])))
+        if "ipvs_restore_s" in cp:
+            L.append("| peer: `ipvsadm -R`, as many services and real servers (rr) | %.2f | %s |"
+                     % (cp["ipvs_restore_s"], fmt(cp["ipvs_restore_lines"])))
+            L.append("| floor: `ip -b` adding as many blackhole routes | %.2f | %s |"
+                     % (cp["ip_batch_s"], fmt(cp["ip_batch_lines"])))
         L.append("")
+        if "cp-tasks" in txt:
+            L.append("Where the profiled fifth of the batch spent the VM's time, "
+                     "by task and object (`perf report --sort comm,dso`; "
+                     "`swapper` is an idle vCPU):")
+            L.append("")
+            L.append("```")
+            L.extend(txt["cp-tasks"])
+            L.append("```")
+            L.append("")
     L.append("## Flows were established")
     L.append("")
     for n in sorted(r["pps"], key=int):
