@@ -467,14 +467,14 @@ def chart(r, outdir):
             f.write('"new flows/s" ' + " ".join(
                 str(r["newflows"][c]["median"]) for c in CFGS) + "\n")
         for n in sizes:
-            f.write('"pkts/s, %s flows" ' % short(n) + " ".join(
+            f.write('"pps, %s flows" ' % short(n) + " ".join(
                 str(r["pps"][n][c]["median"]) for c in CFGS) + "\n")
     with open(os.path.join(tmp, "rel.dat"), "w") as f:
         rows = []
         if r["newflows"]:
             rows.append(("new flows/s", r["newflows"]))
         for n in sizes:
-            rows.append(("pkts/s, %s flows" % short(n), r["pps"][n]))
+            rows.append(("pps, %s flows" % short(n), r["pps"][n]))
         if r["iperf"]:
             rows.append(("iperf3 (TCP)", r["iperf"]))
         for name, d in rows:
