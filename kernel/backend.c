@@ -4,6 +4,7 @@
  * a zone, an optional port, a weight and a state.
  */
 
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "az.h"
@@ -237,7 +238,10 @@ static int pl_backend_get(struct pl_req *req)
 	return pl_nl_reply(req, PL_CMD_BACKEND_GET, pl_backend_fill, &b->obj);
 }
 
-/* Remove every backend of a service; announce it when req is given. */
+/*
+ * Remove every backend of a service; announce it when req is given. A
+ * service may have tens of thousands: let others run between them.
+ */
 void pl_backends_flush_service(struct pl_net *pn, struct pl_service *svc,
 			       struct pl_req *req)
 {
@@ -248,6 +252,7 @@ void pl_backends_flush_service(struct pl_net *pn, struct pl_service *svc,
 			pl_nl_notify(req, PL_CMD_BACKEND_DEL_NTF,
 				     pl_backend_fill, &b->obj);
 		pl_backend_free(pn, b);
+		cond_resched();
 	}
 }
 

@@ -6,6 +6,7 @@
  */
 
 #include <linux/inetdevice.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "az.h"
@@ -639,8 +640,10 @@ void pl_endpoints_flush(struct pl_net *pn)
 	unsigned long index;
 	struct pl_obj *obj;
 
-	xa_for_each(&pn->endpoints.xa, index, obj)
+	xa_for_each(&pn->endpoints.xa, index, obj) {
 		pl_endpoint_free(pn, container_of(obj, struct pl_endpoint, obj));
+		cond_resched();	/* there may be 100,000 */
+	}
 }
 
 int pl_nl_endpoint_add_doit(struct sk_buff *skb, struct genl_info *info)

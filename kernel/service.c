@@ -5,6 +5,7 @@
  * one provider-side source address per zone. Backends are in backend.c.
  */
 
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "az.h"
@@ -459,6 +460,7 @@ void pl_services_flush(struct pl_net *pn)
 		pl_backends_flush_service(pn, svc, NULL);
 		pl_lb_service_gone(pn, svc);
 		pl_service_free(pn, svc);
+		cond_resched();
 	}
 }
 
