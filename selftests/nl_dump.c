@@ -105,7 +105,7 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-TEST_F_TIMEOUT(dump, hundred_thousand, 300)
+TEST_F_TIMEOUT(dump, hundred_thousand, 1800)
 {
 	__u32 lim[PL_A_LIMITS_MAX + 1];
 	struct pl_result r;
@@ -214,7 +214,7 @@ static void read_and_refuse(struct __test_metadata *_metadata,
 					  &r));
 }
 
-TEST_F(dump, interrupted_by_a_change)
+TEST_F_TIMEOUT(dump, interrupted_by_a_change, 600)
 {
 	struct pl_result r;
 	struct seen sn;
@@ -224,7 +224,7 @@ TEST_F(dump, interrupted_by_a_change)
 				   r.parts);
 }
 
-TEST_F(dump, consistent_without_change)
+TEST_F_TIMEOUT(dump, consistent_without_change, 600)
 {
 	struct pl_result r;
 	struct seen sn;
