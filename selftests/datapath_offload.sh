@@ -37,7 +37,7 @@ pl_defer pl_unload
 topo_setup || ktap_exit_fail_msg "cannot build the topology"
 topo_pl_config || ktap_exit_fail_msg "cannot configure pl"
 
-N=2000000	# bytes each way
+N=1000000	# bytes each way
 
 # offload HOST-OR-r DEV FEATURE on|off...: ethtool -K in a namespace.
 offload()
