@@ -427,8 +427,8 @@ run_control_plane() {
 	local t5; t5=$(date +%s%N)
 	ns cp pl-ctl limits show | sed 's/^/BENCHTXT control-plane-limits /'
 	ip netns del cp
-	local peers; peers=$(control_plane_peers $((CP_BE / CP_SVC)) $(wc -l <$batch))
-	emit control_plane "{\"endpoints\": $CP_EP, \"backends\": $CP_BE, \"services\": $CP_SVC, \"batch_lines\": $(wc -l <$batch), \"noop_s\": $noop.0e-3, \"batch_s\": $(((t1 - t0) / 1000000)).0e-3, \"rebuild_wait_s\": $(((t2 - t1) / 1000000)).0e-3, \"endpoint_show_s\": $(((t3 - t2) / 1000000)).0e-3, \"endpoint_show_lines\": $ep, \"backend_show_s\": $(((t4 - t3) / 1000000)).0e-3, \"backend_show_lines\": $be, \"save_s\": $(((t5 - t4) / 1000000)).0e-3, \"save_lines\": $sv, $peers}"
+	control_plane_peers $((CP_BE / CP_SVC)) $(wc -l <$batch)
+	emit control_plane "{\"endpoints\": $CP_EP, \"backends\": $CP_BE, \"services\": $CP_SVC, \"batch_lines\": $(wc -l <$batch), \"noop_s\": $noop.0e-3, \"batch_s\": $(((t1 - t0) / 1000000)).0e-3, \"rebuild_wait_s\": $(((t2 - t1) / 1000000)).0e-3, \"endpoint_show_s\": $(((t3 - t2) / 1000000)).0e-3, \"endpoint_show_lines\": $ep, \"backend_show_s\": $(((t4 - t3) / 1000000)).0e-3, \"backend_show_lines\": $be, \"save_s\": $(((t5 - t4) / 1000000)).0e-3, \"save_lines\": $sv, $CP_PEERS}"
 	log "  batch $(((t1 - t0) / 1000000)) ms, rebuilds $(((t2 - t1) / 1000000)) ms, endpoint show $(((t3 - t2) / 1000000)) ms, backend show $(((t4 - t3) / 1000000)) ms, save $(((t5 - t4) / 1000000)) ms"
 	if [ "$PROFILE" = 1 ]; then
 		# A fifth of the batch, profiled: sampling slows TCG down.
@@ -447,7 +447,8 @@ run_control_plane() {
 }
 
 # The same scale through the nearest peer's tool, and the floor of any tool
-# that sends one netlink request per line: JSON members for control_plane.
+# that sends one netlink request per line: JSON members for control_plane,
+# in CP_PEERS (not printed: run in a subshell, die would not end the run).
 control_plane_peers() {	# BACKENDS-PER-SERVICE LINES
 	local rules=$work/ipvs.rules routes=$work/ip.batch t0 t1 ipvs_s ip_s
 	awk -v nsvc=$CP_SVC -v nbe=$1 'BEGIN {
@@ -477,7 +478,7 @@ control_plane_peers() {	# BACKENDS-PER-SERVICE LINES
 	ip_s=$(((t1 - t0) / 1000000))
 	ip netns del cpr
 	log "  ipvsadm -R of $(wc -l <$rules) lines $ipvs_s ms, ip -b of $(wc -l <$routes) routes $ip_s ms"
-	echo "\"ipvs_restore_s\": $ipvs_s.0e-3, \"ipvs_restore_lines\": $(wc -l <$rules), \"ip_batch_s\": $ip_s.0e-3, \"ip_batch_lines\": $(wc -l <$routes)"
+	CP_PEERS="\"ipvs_restore_s\": $ipvs_s.0e-3, \"ipvs_restore_lines\": $(wc -l <$rules), \"ip_batch_s\": $ip_s.0e-3, \"ip_batch_lines\": $(wc -l <$routes)"
 }
 
 # BENCH_PHASES (default: all of them) picks what to run, for profiling.
