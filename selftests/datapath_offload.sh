@@ -17,8 +17,8 @@
 # the hosts' veths do not vouch for what they receive, so that the
 # receiving TCP verifies every segment.
 #
-# Each case sends megabytes to a backend in one connection and receives
-# as many from one in another, SHA256 checked end to end; no TCP checksum
+# Each case sends a megabyte to a backend in one connection and receives
+# as much from one in another, SHA256 checked end to end; no TCP checksum
 # error is counted at either end; pl's flow counters show whether it
 # handled packets larger than the MTU (1500), as it must in the first two
 # cases and cannot in the third.
@@ -87,8 +87,9 @@ per_packet()
 	jq -r --arg d "$2" '(.["bytes-" + $d] / .["packets-" + $d]) | floor' <<<"$1"
 }
 
-# case CLIENT ENI BACKENDS LARGE: both transfers from CLIENT; LARGE (yes or
-# no) says whether pl must have seen packets above 1500 bytes each way.
+# offload_case CLIENT ENI BACKENDS LARGE: both transfers from CLIENT;
+# LARGE (yes or no) says whether pl must have seen packets above 1500
+# bytes each way.
 offload_case()
 {
 	local client=$1 eni=$2 backends=$3 large=$4 up down host e0 e1
