@@ -12,19 +12,23 @@
 #     that memory ran out, and leaves "pl-ctl save" as it was; a command
 #     that passes although an allocation failed makes the same
 #     configuration as one that met none;
-#  2. the data path, with a quarter of pl's allocations failing at random
+#  2. the same commands, the same allocations failing, watched by pl-ctl
+#     monitor: a command that fails announces nothing; one that passes
+#     announces what it does when nothing fails, or the monitor says that
+#     events were lost (the announcement itself found no memory);
+#  3. the data path, with a quarter of pl's allocations failing at random
 #     while clients connect: the SYNs (and ARP requests) that find no
 #     memory are dropped and counted (no-memory), clients either connect
 #     or get no answer, nothing is left behind, and after the faults every
 #     connection gets through.
 #
-# FAULTS_TESTS="config datapath" (the default) picks the parts.
+# FAULTS_TESTS="config notify datapath" (the default) picks the parts.
 #
-#   +---------+                       (1: no topology, a namespace of its own)
+#   +---------+                 (1, 2: no topology, a namespace of their own)
 #   | $FNS    |   pl-ctl -n $FNS COMMAND, allocation N failing
 #   +---------+
 #
-# 2 uses topo.sh's topology: c1a -- r (pl) -- b1a, b2a.
+# 3 uses topo.sh's topology: c1a -- r (pl) -- b1a, b2a.
 
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
@@ -39,7 +43,7 @@ mountpoint -q "$FI" || mount -t debugfs none "$FI" 2>/dev/null
 	pl_skip_all "no fault injection with a stack filter in this kernel (make check-debug runs this)"
 
 source "$(dirname "$(readlink -f "$0")")/topo.sh"
-ktap_set_plan 2
+ktap_set_plan 3
 
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
 pl_defer pl_unload
@@ -218,7 +222,135 @@ test_config()
 	check_kmsg_clean
 }
 
-# --- 2: the data path, a quarter of pl's allocations failing ----------------
+# --- 2: notifications, the same allocations failing -------------------------
+
+# pl-ctl -j monitor in a namespace, its output (both streams) in MON_FILE; a
+# mark, a change every monitor sees, closes each command's share of it.
+MON_PID="" MON_FILE="" MON_LINES=0 MARK=0
+
+# The first line of MON_FILE showing mark N (1-based; none: 0).
+mark_line()
+{
+	local n
+	n=$(grep -n -m 1 -E "\"object\":\"limits\".*\"max-subnets\":$((1000 + $1))[,}]" \
+		"$MON_FILE" | cut -d: -f1)
+	echo "${n:-0}"
+}
+
+mark_seen()
+{
+	[ "$(mark_line "$1")" != 0 ]
+}
+
+# mark NS [MS]: the next mark (max-subnets 1001, 1002, ...), and wait (up
+# to MS ms) until the monitor shows it. What the monitor printed before
+# it, since the mark before, goes to SEG.
+mark()
+{
+	local line
+	MARK=$((MARK + 1))
+	pl_ctl -n "$1" limits set max-subnets $((1000 + MARK)) || return 1
+	if ! busywait "${2:-60000}" mark_seen "$MARK"; then
+		[ -n "${2:-}" ] || pl_fail "FAIL: the monitor never showed mark $MARK"
+		return 1
+	fi
+	line=$(mark_line "$MARK")
+	SEG=""
+	[ "$line" -le $((MON_LINES + 1)) ] ||
+		SEG=$(sed -n "$((MON_LINES + 1)),$((line - 1))p" "$MON_FILE")
+	MON_LINES=$line
+}
+
+# mon_start NS: a monitor in NS, once it is seen to listen.
+mon_start()
+{
+	local i
+	mon_stop
+	MON_FILE=$(mktemp) && pl_defer rm -f "$MON_FILE" || return 1
+	ip netns exec "$1" "$(pl_ctl_path)" -j monitor >"$MON_FILE" 2>&1 &
+	MON_PID=$!
+	MON_LINES=0
+	# Marks until one shows: before it listened, they went unseen.
+	for ((i = 0; i < 50; i++)); do
+		mark "$1" 1000 && return 0
+	done
+	pl_fail "FAIL: pl-ctl monitor in $1 never started"
+	return 1
+}
+
+mon_stop()
+{
+	[ -n "$MON_PID" ] || return 0
+	kill "$MON_PID" 2>/dev/null
+	wait "$MON_PID" 2>/dev/null
+	MON_PID=""
+}
+
+LOST="events were lost"
+
+# The monitor's output so far, as diagnostics.
+mon_dump()
+{
+	echo "# pl-ctl monitor printed (lines $MON_LINES and before: checked):"
+	pl_indent <"$MON_FILE"
+}
+
+# notify_sweep I LINE: LINE with allocation 1, 2, ... failing, until it
+# passes. Failed, it was announced not at all; passed, it was announced
+# as REF_SEG[I] says, or the monitor said that events were lost.
+notify_sweep()
+{
+	local i=$1 line=$2 n
+	local -a cmd
+	read -ra cmd <<<"$line"
+	for ((n = 1; n < 100; n++)); do
+		run_nth "$n" "${cmd[@]}"
+		echo "# '$line', allocation $n failing: exit $RC, faults $HIT, mark $((MARK + 1))"
+		mark "$FNS" || return 1
+		NRUNS=$((NRUNS + 1))
+		if [ "$RC" != 0 ]; then
+			[ "$HIT" = 1 ] || { pl_fail "FAIL: '$line' fails with no fault"; return 1; }
+			check_eq "'$line', allocation $n failing (exit $RC): nothing announced" \
+				"" "$SEG" || { mon_dump; return 1; }
+			continue
+		fi
+		if [ "$HIT" = 1 ] && [[ "$SEG" == *"$LOST"* ]]; then
+			NLOST=$((NLOST + 1))
+			break
+		fi
+		check_eq "'$line', allocation $n failing: announced as without faults" \
+			"${REF_SEG[i]}" "$SEG" || { mon_dump; return 1; }
+		# Passed, with or without a fault: it is done.
+		break
+	done
+	[ "$RC" = 0 ] || { pl_fail "FAIL: '$line' still failing after $n tries"; return 1; }
+}
+
+test_notify()
+{
+	local i
+	REF_SEG=() NRUNS=0 NLOST=0
+	pl_kmsg_mark
+	# What each command announces when nothing fails.
+	setup_ns REF >/dev/null && mon_start "$REF" || return 1
+	for i in "${!LIFE[@]}"; do
+		# shellcheck disable=SC2086
+		pl_ctl -n "$REF" ${LIFE[i]} >/dev/null && mark "$REF" || return 1
+		REF_SEG[i]=$SEG
+	done
+	check_match "the commands announced changes" '"object":"(az|backend|endpoint)"' \
+		"$(printf '%s\n' "${REF_SEG[@]}")"
+	fresh_ns "" && mon_start "$FNS" || return 1
+	for i in "${!LIFE[@]}"; do
+		notify_sweep "$i" "${LIFE[i]}" || return 1
+	done
+	mon_stop
+	echo "# $NRUNS commands watched with allocations failing; $NLOST said that events were lost" >&2
+	cleanup_ns "$FNS" "$REF"
+	check_kmsg_clean
+}
+
+# --- 3: the data path, a quarter of pl's allocations failing ----------------
 
 test_datapath()
 {
@@ -256,14 +388,16 @@ test_datapath()
 		pl_indent <<<"$c"
 }
 
-# FAULTS_TESTS picks the parts (default: both).
+# FAULTS_TESTS picks the parts (default: all).
 want()
 {
-	[[ " ${FAULTS_TESTS:-config datapath} " == *" $1 "* ]] || return "$KSFT_SKIP"
+	[[ " ${FAULTS_TESTS:-config notify datapath} " == *" $1 "* ]] || return "$KSFT_SKIP"
 }
 
 pl_subtest "faults: each allocation of each command fails cleanly" \
 	eval 'want config && test_config'
+pl_subtest "faults: failed commands announce nothing, passed ones all" \
+	eval 'want notify && test_notify'
 pl_subtest "faults: the data path drops and counts what finds no memory" \
 	eval 'want datapath && test_datapath'
 
