@@ -74,10 +74,7 @@ EOF
 setup()
 {
 	local i
-	pl_require_cmd "$TOPO_PY" jq
-	TOPO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pl-topo.XXXXXX") || return 1
-	pl_defer topo_cleanup
-	modprobe -q veth 2>/dev/null
+	topo_init || return 1
 	# shellcheck disable=SC2046
 	topo_mkns c b $(routers) || return 1
 	topo_ip c "link set lo up" && topo_ip b "link set lo up" || return 1

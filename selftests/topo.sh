@@ -46,6 +46,8 @@
 #
 # Functions:
 #   topo_setup                     namespaces, links, servers; cleanup at exit
+#   topo_init                      only the directory and cleanup, for a
+#                                  topology of a test's own (topo_mkns, ...)
 #   topo_backend NAME SUBNET HOST  one more backend host, 192.168.SUBNET.HOST
 #   topo_pl_config [LINE...]       configure pl as above, then pl-ctl LINEs
 #   topo_ctl_batch LINE...         pl-ctl batch lines in r, in one run
@@ -220,15 +222,23 @@ topo_backend()
 	topo_servers "$name"
 }
 
-topo_setup()
+# topo_init: what any topology of these helpers needs first: its
+# directory, its cleanup at exit, the veth and bridge drivers.
+topo_init()
 {
-	local host veths="" gw
-
 	pl_require_cmd "$TOPO_PY" jq
 	TOPO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pl-topo.XXXXXX") || return 1
 	pl_defer topo_cleanup
 	modprobe -q veth 2>/dev/null
 	modprobe -q bridge 2>/dev/null
+	return 0
+}
+
+topo_setup()
+{
+	local host veths="" gw
+
+	topo_init || return 1
 
 	topo_mkns r c1a c2a c1b op opr b1a b2a b1b b2b || return 1
 	R=${TOPO_NS[r]}
