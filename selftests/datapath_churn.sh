@@ -98,7 +98,7 @@ test_churn()
 		topo_go "t-$t"
 		topo_session_ok "t-$t"
 		check_eq "$t: every step intact" "$((2 * STEPS)) 0" \
-			"$(jq -s '[.[] | select(.step // "" | test("^(stream|sink):")) | .ok] |
+			"$(pl_jq -s '[.[] | select(.step // "" | test("^(stream|sink):")) | .ok] |
 				"\(map(select(.)) | length) \(map(select(. | not)) | length)"' -r \
 				"$TOPO_DIR/t-$t.out")"
 	done
@@ -111,7 +111,7 @@ test_pinned()
 {
 	local t backend port
 	for t in c1a c2a; do
-		read -r backend port <<<"$(jq -rs \
+		read -r backend port <<<"$(pl_jq -rs \
 			'[.[] | select(.event == "connected")][0] | "\(.backend) \(.peer_port)"' \
 			"$TOPO_DIR/t-$t.out")"
 		check_match "$t's transfer went to an AZ-a backend" '^b[12]a$' "$backend" ||
@@ -122,7 +122,7 @@ test_pinned()
 close $SRC_A $port eof" "$(grep " $SRC_A $port\( \|\$\)" "$(topo_log "$backend")")"
 	done
 	check_eq "no flow left to the churned addresses" 0 \
-		"$(topo_flows | jq '[.[] | select(.backend | test("^192\\.168\\.1\\.2[01]"))] | length')"
+		"$(topo_flows | pl_jq '[.[] | select(.backend | test("^192\\.168\\.1\\.2[01]"))] | length')"
 }
 
 pl_subtest "churn: transfers stay intact while configuration churns" test_churn

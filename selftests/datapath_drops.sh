@@ -47,7 +47,7 @@ test_not_carried()
 
 	s0=$(topo_stats)
 	opens=$(backend_opens)
-	topo_bg udp ip netns exec "$C1A" "$TOPO_PY" "$TOPO_TCP" udp "$ENI_A:80" --timeout 1.5
+	topo_bg udp ip netns exec "$C1A" "${TOPO_TCP_RUN[@]}" udp "$ENI_A:80" --timeout 1.5
 	topo_bg ping ip netns exec "$C1A" ping -n -c 1 -W 2 "$ENI_A"
 	# 8080 is the backends' port, not a listener of the service.
 	topo_bg tcp topo_connect c1a "$ENI_A:8080" --timeout 1.5
@@ -125,7 +125,7 @@ test_acceptance()
 		"endpoint add vpce-p service svc subnet subnet-a ip $ENI_P" \
 		"endpoint add vpce-x service svc subnet subnet-a ip $ENI_X" \
 		"endpoint reject vpce-x" || return 1
-	states=$(r_ctl -j endpoint show | jq -r '[.[] | "\(.id)=\(.state)"] | join(" ")')
+	states=$(r_ctl -j endpoint show | pl_jq -r '[.[] | "\(.id)=\(.state)"] | join(" ")')
 	check_eq "the endpoints' states" \
 		"vpce-1=available vpce-p=pending-acceptance vpce-x=rejected" "$states"
 
@@ -140,8 +140,8 @@ test_acceptance()
 	check_match "rejected ENI: not-available counted, no connection" '^[1-9][0-9]* 0$' \
 		"$(topo_stat "$s1" eni "$ENI_X" drops.not-available new-connections)"
 	check_eq "the neighbour entries of the pending ENI: the router's" \
-		"$(ip -n "$R" -j link show br-a | jq -r '.[0].address')" \
-		"$(ip -n "$C1A" -j neigh show "$ENI_P" | jq -r '.[0].lladdr // "none"')"
+		"$(ip -n "$R" -j link show br-a | pl_jq -r '.[0].address')" \
+		"$(ip -n "$C1A" -j neigh show "$ENI_P" | pl_jq -r '.[0].lladdr // "none"')"
 
 	check_ok "accept the pending endpoint" -- r_ctl endpoint accept vpce-p
 	check_fail_with "rejected" -- r_ctl endpoint accept vpce-x

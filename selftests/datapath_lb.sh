@@ -98,7 +98,7 @@ test_cross_zone()
 # The sum of the backends' zone fallbacks in a stats show -j.
 backend_fallbacks()
 {
-	jq '[.[] | select(.scope == "backend") | .counters."zone-fallbacks"] | add' <<<"$1"
+	pl_jq '[.[] | select(.scope == "backend") | .counters."zone-fallbacks"] | add' <<<"$1"
 }
 
 # fallback DESC HOST ENI CHANGES UNDO OTHERS PEER: after CHANGES (pl-ctl
@@ -155,7 +155,7 @@ assignment()
 # that were on BACKEND in A, or those that were not, with !BACKEND).
 moved()
 {
-	jq -n --argjson a "$1" --argjson b "$2" --arg on "${3:-}" '
+	pl_jq -n --argjson a "$1" --argjson b "$2" --arg on "${3:-}" '
 		[$a.assign | to_entries[]
 		 | select($on == "" or
 			  (if ($on | startswith("!")) then .value != $on[1:] else .value == $on end))

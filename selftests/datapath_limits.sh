@@ -99,14 +99,14 @@ test_pmtu()
 	check_bulk "through r's 1280-byte route" near c1b "$ENI_B:80" 2000000
 	tb1=$(topo_stat "$(topo_stats)" eni "$ENI_B" drops.too-big)
 	check_eq "c1b learned r's route MTU" 1280 "$(learned_mtu c1b "$ENI_B")"
-	check_eq "ENI $ENI_B: too-big counted" true "$(jq -n "$tb1 > $tb0")"
+	check_eq "ENI $ENI_B: too-big counted" true "$(pl_jq -n "$tb1 > $tb0")"
 	ip -n "$R" route replace 192.168.2.0/24 dev br-p2 proto kernel \
 		scope link src 192.168.2.1
 }
 
 flow_count()
 {
-	r_ctl -j limits show | jq .flows
+	r_ctl -j limits show | pl_jq .flows
 }
 
 test_syn_flood()
@@ -125,10 +125,10 @@ test_syn_flood()
 		--source 10.0.1.100 --sources 100 || return 1
 	n=$(flow_count)
 	check_eq "flows: at most max-flows, and more than a few" true \
-		"$(jq -n "$n <= $max and $n > $max / 2")"
+		"$(pl_jq -n "$n <= $max and $n > $max / 2")"
 	fl1=$(topo_stat "$(topo_stats)" namespace - drops.flow-limit)
 	check_eq "flow-limit counts the SYNs that found no room" true \
-		"$(jq -n "$fl1 - $fl0 >= 1000 - $max")"
+		"$(pl_jq -n "$fl1 - $fl0 >= 1000 - $max")"
 	# The established connection was there first and stays.
 	topo_go est
 	topo_session_ok est
@@ -152,7 +152,7 @@ test_unload_under_traffic()
 	done
 	topo_session bulk c2a "$ENI_A:80" --timeout 5 "stream:50000000"
 	topo_session_until bulk '"event": "connected"' 30 >/dev/null || return 1
-	check_eq "flows before unloading" true "$(jq -n "$(flow_count) >= 3")"
+	check_eq "flows before unloading" true "$(pl_jq -n "$(flow_count) >= 3")"
 	check_ok "rmmod pl under traffic" -- rmmod pl || return 1
 	check_eq "pl is gone" false "$(pl_loaded && echo true || echo false)"
 	# Without pl the ENI is nobody's address: the sessions stop.
@@ -186,7 +186,7 @@ topo_py_in()
 {
 	local host=$1
 	shift
-	ip netns exec "$(topo_ns "$host")" "$TOPO_PY" "$TOPO_TCP" "$@"
+	ip netns exec "$(topo_ns "$host")" "${TOPO_TCP_RUN[@]}" "$@"
 }
 
 pl_subtest "datapath: path MTU discovery through an endpoint" test_pmtu

@@ -28,7 +28,7 @@ REASONS="malformed fragment ip-options not-tcp no-flow unknown-reply"
 
 r_mac()
 {
-	ip -n "$R" -j link show "$1" | jq -r '.[0].address'
+	ip -n "$R" -j link show "$1" | pl_jq -r '.[0].address'
 }
 
 # The drop counters of REASONS, namespace-wide.
@@ -50,7 +50,7 @@ check_craft()
 
 	d0=$(drops)
 	check_ok "$desc: sent" -- ip netns exec "$(topo_ns "$host")" \
-		"$TOPO_PY" "$TOPO_TCP" craft "$target" --dev eth0 \
+		"${TOPO_TCP_RUN[@]}" craft "$target" --dev eth0 \
 		--dst-mac "$(r_mac "$br")" --source "${TOPO_ADDR[$host]}" ||
 		return 1
 	out=$PL_OUT

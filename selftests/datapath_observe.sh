@@ -53,7 +53,7 @@ monitor_stop()
 # monitor_has NAME JQ-FILTER: some line of the monitor's output matches.
 monitor_has()
 {
-	jq -e "select($2)" "$TOPO_DIR/$1.mon" >/dev/null 2>&1
+	pl_jq -e "select($2)" "$TOPO_DIR/$1.mon" >/dev/null 2>&1
 }
 
 test_monitor_config()
@@ -68,15 +68,15 @@ test_monitor_config()
 		"endpoint del vpce-m" || return 1
 	topo_wait 20 monitor_has cfg '.object == "endpoint" and .action == "del"'
 	monitor_stop cfg
-	out=$(jq -r "select($not_warm) | \"\\(.object) \\(.action)\"" \
+	out=$(pl_jq -r "select($not_warm) | \"\\(.object) \\(.action)\"" \
 		"$TOPO_DIR/cfg.mon" | xargs)
 	check_eq "the changes, in order" \
 		"backend set az set az set endpoint add endpoint del" "$out" ||
 		pl_indent <"$TOPO_DIR/cfg.monerr"
 	check_eq "the backend's new weight" 5 \
-		"$(jq -r 'select(.object == "backend") | .backend.weight' "$TOPO_DIR/cfg.mon")"
+		"$(pl_jq -r 'select(.object == "backend") | .backend.weight' "$TOPO_DIR/cfg.mon")"
 	check_eq "the zone's states" "down up" \
-		"$(jq -r "select(.object == \"az\" and $not_warm) | .az.state" \
+		"$(pl_jq -r "select(.object == \"az\" and $not_warm) | .az.state" \
 			"$TOPO_DIR/cfg.mon" | xargs)"
 	r_ctl backend set svc "${TOPO_ADDR[b1a]}" weight 1
 }
@@ -92,9 +92,9 @@ test_monitor_flows()
 	sport=$(topo_jq "$TOPO_EVENT" .sport)
 	topo_wait 60 monitor_has fl ".object == \"flow\" and .action == \"del\" and .flow.orig.sport == $sport"
 	monitor_stop fl
-	add=$(jq -c "select(.object == \"flow\" and .action == \"add\" and .flow.orig.sport == $sport) | .flow" \
+	add=$(pl_jq -c "select(.object == \"flow\" and .action == \"add\" and .flow.orig.sport == $sport) | .flow" \
 		"$TOPO_DIR/fl.mon")
-	del=$(jq -c "select(.object == \"flow\" and .action == \"del\" and .flow.orig.sport == $sport) | .flow" \
+	del=$(pl_jq -c "select(.object == \"flow\" and .action == \"del\" and .flow.orig.sport == $sport) | .flow" \
 		"$TOPO_DIR/fl.mon")
 	check_eq "flow add: syn-sent, to the ENI, from the source address" \
 		"syn-sent ${TOPO_ADDR[c1a]} $ENI_A:80 $SRC_A" \
@@ -109,7 +109,7 @@ test_monitor_flows()
 nft_counters()
 {
 	ip netns exec "$R" nft -j list counters table ip pltest |
-		jq -r --args '[.nftables[].counter | select(.) | {(.name): .packets}]
+		pl_jq -r --args '[.nftables[].counter | select(.) | {(.name): .packets}]
 			| add as $c | [$ARGS.positional[] | $c[.]] | map(tostring)
 			| join(" ")' "$@"
 }
@@ -142,7 +142,7 @@ EOF
 	read -r new untracked other <<<"$(nft_counters pl_new pl_untracked other_new)"
 	check_eq "pl's packets: none new to conntrack" 0 "$new"
 	check_eq "pl's packets: untracked, at least 3 per connection" true \
-		"$(jq -n "$untracked >= 15")"
+		"$(pl_jq -n "$untracked >= 15")"
 	check_eq "other forwarded traffic: tracked" 1 "$other"
 	check_eq "pl counted the 5 connections" 5 \
 		"$(($(topo_stat "$(topo_stats)" namespace - new-connections) - n0))"

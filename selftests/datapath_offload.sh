@@ -74,7 +74,7 @@ transfer()
 	fi
 	topo_session_match "$name" '"event": "connected"'
 	sport=$(topo_jq "$TOPO_EVENT" .sport)
-	FLOW=$(topo_flows | jq -c --arg c "${TOPO_ADDR[$client]}" --argjson p "$sport" \
+	FLOW=$(topo_flows | pl_jq -c --arg c "${TOPO_ADDR[$client]}" --argjson p "$sport" \
 		'.[] | select(.orig.saddr == $c and .orig.sport == $p)')
 	topo_go "$name"
 	topo_session_ok "$name" &&
@@ -84,7 +84,7 @@ transfer()
 # Bytes per packet of a flow, one way (orig or reply), rounded down.
 per_packet()
 {
-	jq -r --arg d "$2" '(.["bytes-" + $d] / .["packets-" + $d]) | floor' <<<"$1"
+	pl_jq -r --arg d "$2" '(.["bytes-" + $d] / .["packets-" + $d]) | floor' <<<"$1"
 }
 
 # offload_case CLIENT ENI BACKENDS LARGE: both transfers from CLIENT;
@@ -108,7 +108,7 @@ offload_case()
 	check_match "from the backend: pl forwarded $(per_packet "$down" reply) bytes a packet" \
 		"$want" "$(per_packet "$down" reply)" || return 1
 	check_eq "the flows carried the data" "true true" \
-		"$(jq -r ".\"bytes-orig\" >= $N" <<<"$up") $(jq -r ".\"bytes-reply\" >= $N" <<<"$down")" ||
+		"$(pl_jq -r ".\"bytes-orig\" >= $N" <<<"$up") $(pl_jq -r ".\"bytes-reply\" >= $N" <<<"$down")" ||
 		return 1
 	e1=$(csum_errors "$client")
 	for host in $backends; do e1+=" $(csum_errors "$host")"; done

@@ -115,6 +115,16 @@ pl_require_cmd()
 	done
 }
 
+# jq, or gojq when it is installed: the same language, and under TCG it
+# starts in a third of jq's time (about 0.3 s against 1 s), which adds up
+# over the hundreds of filters a run applies. make check installs it.
+PL_JQ=${PL_JQ:-$(command -v gojq || echo jq)}
+
+pl_jq()
+{
+	"$PL_JQ" "$@"
+}
+
 # --- The module ----------------------------------------------------------
 
 pl_ko()

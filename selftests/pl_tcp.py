@@ -60,20 +60,26 @@ Exit status: 0 when everything asked for succeeded, 1 otherwise, 2 on a
 usage error. The JSON says what happened either way.
 """
 
-import argparse
+# Every connect and session is a new Python process, hundreds in a run,
+# and under TCG an import costs as much as a second: only modules that
+# load quickly are used here (no asyncio, argparse, json or re), and
+# hashlib is imported when a digest is needed.
 import errno
-import hashlib
-import json
 import os
 import socket
 import struct
 import sys
+import threading
 import time
+
+
+class UsageError(Exception):
+    pass
 
 
 def err_name(exc):
     """A short name for what went wrong: an errno name, timeout or eof."""
-    # asyncio.TimeoutError and socket.timeout are TimeoutError (3.11).
+    # socket.timeout is TimeoutError (3.10).
     if isinstance(exc, TimeoutError):
         return "timeout"
     if isinstance(exc, EOFError):
@@ -83,93 +89,184 @@ def err_name(exc):
     return type(exc).__name__
 
 
+def sha256(data):
+    import hashlib  # pylint: disable=import-outside-toplevel
+    return hashlib.sha256(data).hexdigest()
+
+
 def parse_target(text):
     host, _, port = text.rpartition(":")
     if not host or not port.isdigit():
-        raise argparse.ArgumentTypeError(f"'{text}' is not IP:PORT")
+        raise UsageError(f"'{text}' is not IP:PORT")
     return host, int(port)
 
 
+JSON_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
+                "\f": "\\f"}
+
+
+def json_str(text):
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch in JSON_ESCAPES:
+            out.append(JSON_ESCAPES[ch])
+        elif 0x20 <= code < 0x7f:
+            out.append(ch)
+        elif code > 0xffff:
+            code -= 0x10000
+            out.append("\\u%04x\\u%04x" % (0xd800 | code >> 10,
+                                           0xdc00 | code & 0x3ff))
+        else:
+            out.append("\\u%04x" % code)
+    return '"' + "".join(out) + '"'
+
+
+def json_text(obj):
+    """obj as json.dumps(obj, sort_keys=True) writes it."""
+    if obj is None or isinstance(obj, bool):
+        return {None: "null", True: "true", False: "false"}[obj]
+    if isinstance(obj, (int, float)):
+        return repr(obj)
+    if isinstance(obj, str):
+        return json_str(obj)
+    if isinstance(obj, dict):
+        return "{" + ", ".join(json_str(str(k)) + ": " + json_text(obj[k])
+                               for k in sorted(obj)) + "}"
+    return "[" + ", ".join(json_text(v) for v in obj) + "]"
+
+
 def emit(obj):
-    print(json.dumps(obj, sort_keys=True), flush=True)
+    print(json_text(obj), flush=True)
 
 
 # --- server --------------------------------------------------------------
 
-# Only the server and connect use asyncio: sessions start faster without.
-asyncio = None
+class Conn:
+    """A server's connection: what came in, what goes out, and whether a
+    sink is reading its bytes."""
 
-
-def import_asyncio():
-    global asyncio  # pylint: disable=global-statement
-    import asyncio as module  # pylint: disable=import-outside-toplevel
-    asyncio = module
+    def __init__(self, sock, peer):
+        self.sock, self.peer = sock, peer
+        self.inbuf, self.outbuf = b"", bytearray()
+        self.sink = 0       # bytes a sink command still waits for
+        self.closing = False
 
 
 class Server:
+    """One thread and a selector: a thread per connection costs far more
+    under TCG."""
+
     def __init__(self, name, log):
+        import selectors  # pylint: disable=import-outside-toplevel
         self.name = name
         self.log = open(log, "a", buffering=1) if log else None
+        self.sel = selectors.DefaultSelector()
+        self.read = selectors.EVENT_READ
+        self.write = selectors.EVENT_WRITE
 
     def event(self, *words):
         if self.log:
             self.log.write(" ".join(str(w) for w in words) + "\n")
 
-    async def handle(self, reader, writer):
-        peer = writer.get_extra_info("peername")[:2]
-        self.event("open", *peer)
-        how = "eof"
+    def accept(self, lsock):
         try:
-            writer.write(f"{self.name} {peer[0]} {peer[1]}\n".encode())
-            await writer.drain()
-            while True:
-                line = await reader.readline()
-                if not line:
-                    break
-                words = line.split()
-                cmd = words[0] if words else b""
-                if cmd == b"echo":
-                    writer.write(line[5:] if len(line) > 5 else b"\n")
-                elif cmd == b"stream":
-                    n = int(words[1])
-                    data = os.urandom(n)
-                    digest = hashlib.sha256(data).hexdigest()
-                    writer.write(f"stream {n} {digest}\n".encode() + data)
-                elif cmd == b"sink":
-                    n = int(words[1])
-                    data = await reader.readexactly(n)
-                    digest = hashlib.sha256(data).hexdigest()
-                    writer.write(f"sink {n} {digest}\n".encode())
-                elif cmd == b"bye":
-                    break
-                else:
-                    writer.write(b"? " + line)
-                await writer.drain()
-        except asyncio.IncompleteReadError:
-            how = "eof"
-        except (ConnectionResetError, BrokenPipeError):
-            how = "reset"
-        except OSError as e:
-            how = err_name(e)
-        finally:
-            self.event("close", *peer, how)
-            writer.close()
+            sock, peer = lsock.accept()
+        except OSError:
+            return
+        sock.setblocking(False)
+        conn = Conn(sock, "%s %d" % peer[:2])
+        self.event("open", conn.peer)
+        conn.outbuf += f"{self.name} {conn.peer}\n".encode()
+        self.sel.register(sock, self.read | self.write, conn)
 
-    async def run(self, ports, ready):
-        servers = [await asyncio.start_server(self.handle, "0.0.0.0", p,
-                                              backlog=1024)
-                   for p in ports]
-        if ready:
-            with open(ready, "w") as f:
-                f.write(f"{os.getpid()}\n")
-        await asyncio.gather(*(s.serve_forever() for s in servers))
+    def close(self, conn, how):
+        self.event("close", conn.peer, how)
+        self.sel.unregister(conn.sock)
+        conn.sock.close()
+
+    def command(self, conn, line):
+        words = line.split()
+        cmd = words[0] if words else b""
+        if cmd == b"echo":
+            conn.outbuf += line[5:] if len(line) > 5 else b"\n"
+        elif cmd == b"stream":
+            n = int(words[1])
+            data = os.urandom(n)
+            conn.outbuf += f"stream {n} {sha256(data)}\n".encode() + data
+        elif cmd == b"sink":
+            conn.sink = int(words[1])
+        elif cmd == b"bye":
+            conn.closing = True
+        else:
+            conn.outbuf += b"? " + line
+
+    def process(self, conn):
+        """The commands in what came in, as far as they are complete."""
+        while not conn.closing:
+            if conn.sink:
+                if len(conn.inbuf) < conn.sink:
+                    return
+                n, conn.sink = conn.sink, 0
+                data, conn.inbuf = conn.inbuf[:n], conn.inbuf[n:]
+                conn.outbuf += f"sink {n} {sha256(data)}\n".encode()
+                continue
+            line, nl, rest = conn.inbuf.partition(b"\n")
+            if not nl:
+                return
+            conn.inbuf = rest
+            self.command(conn, line + nl)
+
+    def ready(self, conn, events):
+        if events & self.read:
+            data = conn.sock.recv(262144)
+            if not data:
+                return "eof"
+            conn.inbuf += data
+            self.process(conn)
+        if events & self.write and conn.outbuf:
+            del conn.outbuf[:conn.sock.send(conn.outbuf)]
+        if conn.closing and not conn.outbuf:
+            return "eof"
+        self.sel.modify(conn.sock, self.read |
+                        (self.write if conn.outbuf else 0), conn)
+        return None
+
+    def run(self, listeners):
+        for lsock in listeners:
+            self.sel.register(lsock, self.read, None)
+        while True:
+            for key, events in self.sel.select():
+                if key.data is None:
+                    self.accept(key.fileobj)
+                    continue
+                try:
+                    how = self.ready(key.data, events)
+                except (ConnectionResetError, BrokenPipeError):
+                    how = "reset"
+                except OSError as e:
+                    how = err_name(e)
+                if how:
+                    self.close(key.data, how)
 
 
 def cmd_server(args):
-    import_asyncio()
+    server = Server(args.name, args.log)
+    listeners = []
+    for port in args.port or [8080]:
+        lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        lsock.bind(("0.0.0.0", port))
+        lsock.listen(1024)
+        lsock.setblocking(False)
+        listeners.append(lsock)
+    if args.ready:
+        with open(args.ready, "w") as f:
+            f.write(f"{os.getpid()}\n")
     try:
-        asyncio.run(Server(args.name, args.log).run(args.port or [8080],
-                                                    args.ready))
+        server.run(listeners)
     except KeyboardInterrupt:
         pass
     return 0
@@ -177,64 +274,67 @@ def cmd_server(args):
 
 # --- connect: many connections -------------------------------------------
 
-async def recv_line(loop, sock, limit=4096):
+def recv_line(sock, limit=4096):
     buf = b""
     while not buf.endswith(b"\n"):
-        chunk = await loop.sock_recv(sock, limit)
+        chunk = sock.recv(limit)
         if not chunk:
             raise EOFError()
         buf += chunk
     return buf.decode(errors="replace").strip()
 
 
-async def connect_one(args, loop, sem, sport, out):
-    async with sem:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setblocking(False)
-        try:
-            if sport or args.bind:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                sock.bind((args.bind or "0.0.0.0", sport))
-            await asyncio.wait_for(loop.sock_connect(sock, args.target),
-                                   args.timeout)
-            sport = sock.getsockname()[1]
-            line = await asyncio.wait_for(recv_line(loop, sock),
-                                          args.timeout)
-            name, peer = (line.split() + ["?", "?"])[:2]
+def connect_one(args, sport, out, lock):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.settimeout(args.timeout)
+    try:
+        if sport or args.bind:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((args.bind or "0.0.0.0", sport))
+        sock.connect(args.target)
+        sport = sock.getsockname()[1]
+        name, peer = (recv_line(sock).split() + ["?", "?"])[:2]
+        with lock:
             out["backends"][name] = out["backends"].get(name, 0) + 1
             out["peers"][peer] = out["peers"].get(peer, 0) + 1
             out["assign"][str(sport)] = name
             out["ok"] += 1
-        except Exception as e:  # pylint: disable=broad-except
-            why = err_name(e)
+    except Exception as e:  # pylint: disable=broad-except
+        why = err_name(e)
+        with lock:
             out["errors"][why] = out["errors"].get(why, 0) + 1
             if sport:
                 out["assign"][str(sport)] = "!" + why
-        finally:
-            if args.close == "reset":
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                struct.pack("ii", 1, 0))
-            sock.close()
-
-
-async def connect_all(args):
-    loop = asyncio.get_running_loop()
-    sem = asyncio.Semaphore(args.parallel)
-    out = {"target": "%s:%d" % args.target, "n": args.n, "ok": 0,
-           "backends": {}, "peers": {}, "errors": {}, "assign": {}}
-    start = time.monotonic()
-    await asyncio.gather(*(connect_one(args, loop, sem,
-                                       args.sport + i if args.sport else 0,
-                                       out)
-                           for i in range(args.n)))
-    out["failed"] = args.n - out["ok"]
-    out["elapsed"] = round(time.monotonic() - start, 3)
-    return out
+    finally:
+        if args.close == "reset":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+        sock.close()
 
 
 def cmd_connect(args):
-    import_asyncio()
-    out = asyncio.run(connect_all(args))
+    out = {"target": "%s:%d" % args.target, "n": args.n, "ok": 0,
+           "backends": {}, "peers": {}, "errors": {}, "assign": {}}
+    lock = threading.Lock()
+    todo = iter(range(args.n))
+
+    def worker():
+        while True:
+            with lock:
+                i = next(todo, None)
+            if i is None:
+                return
+            connect_one(args, args.sport + i if args.sport else 0, out, lock)
+
+    start = time.monotonic()
+    workers = [threading.Thread(target=worker)
+               for _ in range(max(1, min(args.parallel, args.n)))]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    out["failed"] = args.n - out["ok"]
+    out["elapsed"] = round(time.monotonic() - start, 3)
     emit(out)
     return 0 if out["ok"] == args.n else 1
 
@@ -287,7 +387,7 @@ class Session:
         self.sock.sendall(f"stream {n}\n".encode())
         words = self.recv_line().split()
         data = self.recv_exact(n)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256(data)
         if words != ["stream", str(n), digest]:
             raise ValueError(f"stream: got {len(data)} bytes, sha256 {digest}, "
                              f"server said {' '.join(words)}")
@@ -295,7 +395,7 @@ class Session:
 
     def sink(self, n):
         data = os.urandom(n)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256(data)
         self.sock.sendall(f"sink {n}\n".encode() + data)
         words = self.recv_line().split()
         if words != ["sink", str(n), digest]:
@@ -541,55 +641,104 @@ def cmd_craft(args):
     return 0
 
 
+# --- arguments -----------------------------------------------------------
+
+def choice(*names):
+    def conv(text):
+        if text not in names:
+            raise ValueError(text)
+        return text
+    return conv
+
+
+# Per command: whether it takes IP:PORT, and its options: (type, default),
+# a default of None for a required option, [] for one given many times.
+COMMANDS = {
+    "server": (False, {"--name": (str, None), "--port": (int, []),
+                       "--log": (str, ""), "--ready": (str, "")}),
+    "connect": (True, {"-n": (int, 1), "--sport": (int, 0),
+                       "--bind": (str, ""), "--parallel": (int, 32),
+                       "--timeout": (float, 5.0),
+                       "--close": (choice("reset", "fin"), "reset")}),
+    "session": (True, {"--sport": (int, 0), "--bind": (str, ""),
+                       "--timeout": (float, 5.0),
+                       "--wait-timeout": (float, 120.0)}),
+    "udp": (True, {"--timeout": (float, 2.0)}),
+    "syns": (True, {"-n": (int, 1), "--source": (str, None),
+                    "--sources": (int, 1)}),
+    "craft": (True, {"--dev": (str, None), "--dst-mac": (str, None),
+                     "--source": (str, None)}),
+}
+
+
+class Args:
+    pass
+
+
+def attr_name(option):
+    return option.lstrip("-").replace("-", "_")
+
+
+def set_option(args, opts, name, text):
+    if name not in opts:
+        raise UsageError(f"unrecognized argument '{name}'")
+    conv, default = opts[name]
+    try:
+        value = conv(text)
+    except ValueError:
+        raise UsageError(f"{name}: invalid value '{text}'") from None
+    if isinstance(default, list):
+        getattr(args, attr_name(name)).append(value)
+    else:
+        setattr(args, attr_name(name), value)
+
+
+def parse_args(argv):
+    """The command line as an Args. A session's steps may come before or
+    after its options."""
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        sys.exit(0)
+    if argv[0] not in COMMANDS:
+        raise UsageError(f"unknown command '{argv[0]}'")
+    args, (has_target, opts) = Args(), COMMANDS[argv[0]]
+    args.cmd = argv[0]
+    for name, (_, default) in opts.items():
+        setattr(args, attr_name(name),
+                [] if isinstance(default, list) else default)
+    words, it = [], iter(argv[1:])
+    for arg in it:
+        if arg in ("-h", "--help"):
+            print(__doc__)
+            sys.exit(0)
+        if not arg.startswith("-"):
+            words.append(arg)
+            continue
+        name, eq, text = arg.partition("=")
+        if not eq:
+            text = next(it, None)
+            if text is None:
+                raise UsageError(f"{name} needs a value")
+        set_option(args, opts, name, text)
+    for name, (_, default) in opts.items():
+        if default is None and getattr(args, attr_name(name)) is None:
+            raise UsageError(f"{name} is required")
+    if has_target:
+        if not words:
+            raise UsageError("IP:PORT is required")
+        args.target = parse_target(words.pop(0))
+    args.steps = words
+    if words and args.cmd != "session":
+        raise UsageError(f"unrecognized arguments: {' '.join(words)}")
+    return args
+
+
 def main():
-    p = argparse.ArgumentParser(description="pl data-path test TCP tool")
-    sub = p.add_subparsers(dest="cmd", required=True)
-
-    s = sub.add_parser("server")
-    s.add_argument("--name", required=True)
-    s.add_argument("--port", type=int, action="append")
-    s.add_argument("--log")
-    s.add_argument("--ready")
-
-    c = sub.add_parser("connect")
-    c.add_argument("target", type=parse_target)
-    c.add_argument("-n", type=int, default=1)
-    c.add_argument("--sport", type=int, default=0)
-    c.add_argument("--bind")
-    c.add_argument("--parallel", type=int, default=32)
-    c.add_argument("--timeout", type=float, default=5.0)
-    c.add_argument("--close", choices=["reset", "fin"], default="reset")
-
-    t = sub.add_parser("session")
-    t.add_argument("target", type=parse_target)
-    t.add_argument("--sport", type=int, default=0)
-    t.add_argument("--bind")
-    t.add_argument("--timeout", type=float, default=5.0)
-    t.add_argument("--wait-timeout", type=float, default=120.0)
-
-    u = sub.add_parser("udp")
-    u.add_argument("target", type=parse_target)
-    u.add_argument("--timeout", type=float, default=2.0)
-
-    y = sub.add_parser("syns")
-    y.add_argument("target", type=parse_target)
-    y.add_argument("-n", type=int, default=1)
-    y.add_argument("--source", required=True)
-    y.add_argument("--sources", type=int, default=1)
-
-    k = sub.add_parser("craft")
-    k.add_argument("target", type=parse_target)
-    k.add_argument("--dev", required=True)
-    k.add_argument("--dst-mac", required=True)
-    k.add_argument("--source", required=True)
-
-    # A session's steps may come before or after its options.
-    args, rest = p.parse_known_args()
-    if args.cmd == "session":
-        args.steps = rest
-    if rest and (args.cmd != "session" or
-                 any(r.startswith("-") for r in rest)):
-        p.error(f"unrecognized arguments: {' '.join(rest)}")
+    try:
+        args = parse_args(sys.argv[1:])
+    except UsageError as e:
+        print(f"{os.path.basename(sys.argv[0])}: error: {e}", file=sys.stderr)
+        return 2
     return {"server": cmd_server, "connect": cmd_connect,
             "session": cmd_session, "udp": cmd_udp,
             "syns": cmd_syns, "craft": cmd_craft}[args.cmd](args)

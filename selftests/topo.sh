@@ -71,6 +71,9 @@
 
 TOPO_TCP=$PL_SELFTESTS/pl_tcp.py
 TOPO_PY=${PL_PYTHON:-python3}
+# pl_tcp.py needs nothing but the standard library: -S skips the search of
+# the installed packages (site), which costs a second under TCG.
+TOPO_TCP_RUN=("$TOPO_PY" -S "$TOPO_TCP")
 # lib.sh sets a bytecode cache for the YNL tools; with it, Python would
 # compile its own library again (slow under TCG) instead of using Debian's.
 unset PYTHONPYCACHEPREFIX
@@ -193,7 +196,7 @@ topo_servers()
 {
 	local name
 	for name in "$@"; do
-		ip netns exec "$(topo_ns "$name")" "$TOPO_PY" "$TOPO_TCP" server \
+		ip netns exec "$(topo_ns "$name")" "${TOPO_TCP_RUN[@]}" server \
 			--name "$name" --port 8080 --log "$TOPO_DIR/$name.log" \
 			--ready "$TOPO_DIR/$name.ready" >"$TOPO_DIR/$name.err" 2>&1 &
 		echo $! >"$TOPO_DIR/$name.pid"
@@ -226,7 +229,7 @@ topo_backend()
 # directory, its cleanup at exit, the veth and bridge drivers.
 topo_init()
 {
-	pl_require_cmd "$TOPO_PY" jq
+	pl_require_cmd "$TOPO_PY" "$PL_JQ"
 	TOPO_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pl-topo.XXXXXX") || return 1
 	pl_defer topo_cleanup
 	modprobe -q veth 2>/dev/null
@@ -339,7 +342,7 @@ topo_connect()
 {
 	local host=$1
 	shift
-	ip netns exec "$(topo_ns "$host")" "$TOPO_PY" "$TOPO_TCP" connect "$@"
+	ip netns exec "$(topo_ns "$host")" "${TOPO_TCP_RUN[@]}" connect "$@"
 }
 
 # topo_session NAME HOST IP:PORT [OPTIONS] STEP...: a session in the
@@ -349,7 +352,7 @@ topo_session()
 	local name=$1 host=$2
 	shift 2
 	: >"$TOPO_DIR/$name.out"
-	ip netns exec "$(topo_ns "$host")" "$TOPO_PY" "$TOPO_TCP" session "$@" \
+	ip netns exec "$(topo_ns "$host")" "${TOPO_TCP_RUN[@]}" session "$@" \
 		>>"$TOPO_DIR/$name.out" 2>"$TOPO_DIR/$name.err" &
 	echo $! >"$TOPO_DIR/$name.pid"
 }
@@ -487,7 +490,7 @@ topo_stat()
 {
 	local stats=$1 scope=$2 key=$3
 	shift 3
-	jq -r --arg s "$scope" --arg k "$key" '
+	pl_jq -r --arg s "$scope" --arg k "$key" '
 		[.[] | select(.scope == $s and ($s == "namespace" or
 			(if $s == "endpoint" then .endpoint
 			 elif $s == "service" then .service
@@ -511,7 +514,7 @@ topo_log()
 # topo_jq JSON FILTER: jq -r on a JSON text.
 topo_jq()
 {
-	jq -r "$2" <<<"$1"
+	pl_jq -r "$2" <<<"$1"
 }
 
 # On the runner's timeout, exit, which runs lib.sh's cleanup.

@@ -26,7 +26,7 @@ source "$(dirname "$(readlink -f "$0")")/lib.sh"
 ktap_print_header
 pl_require_root
 pl_require_ynl
-pl_require_cmd jq
+pl_require_cmd "$PL_JQ"
 ktap_set_plan 5
 
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
@@ -71,11 +71,11 @@ test_create()
 		"$(pl_helper_ns "$ns" usage azs subnets services backends endpoints)"
 	# The replies of the last three requests.
 	check_eq "az-get: name, zone id, state" "az-a use1-az1 up" \
-		"$(jq -r '.[8] | "\(.name) \(."zone-id") \(.state)"' <<<"$PL_OUT")"
+		"$(pl_jq -r '.[8] | "\(.name) \(."zone-id") \(.state)"' <<<"$PL_OUT")"
 	check_eq "service-get: acceptance, listeners, backends" "auto 80>8080 443>443 2" \
-		"$(jq -r '.[9] | "\(.acceptance) \(.listener | map("\(.port)>\(."target-port")") | join(" ")) \(.backends)"' <<<"$PL_OUT")"
+		"$(pl_jq -r '.[9] | "\(.acceptance) \(.listener | map("\(.port)>\(."target-port")") | join(" ")) \(.backends)"' <<<"$PL_OUT")"
 	check_eq "limits-get: max AZs, AZs, backends" "32 3 3" \
-		"$(jq -r '.[10] | "\(."max-azs") \(.azs) \(.backends)"' <<<"$PL_OUT")"
+		"$(pl_jq -r '.[10] | "\(."max-azs") \(.azs) \(.backends)"' <<<"$PL_OUT")"
 }
 
 test_extack()
@@ -97,7 +97,7 @@ test_dump()
 	ynl_wait dump || return 1
 	check_eq "backends dumped: address az weight state" \
 		"10.0.0.1 az-a 5 active,10.0.0.2 az-b 1 active" \
-		"$(jq -r 'map("\(.address) \(.az) \(.weight) \(.state)") | join(",")' <<<"$PL_OUT")"
+		"$(pl_jq -r 'map("\(.address) \(.az) \(.weight) \(.state)") | join(",")' <<<"$PL_OUT")"
 }
 
 test_delete()
@@ -141,7 +141,7 @@ test_subscribe()
 	# It may have heard the first requests' changes too.
 	check_eq "what the listener heard of az-ntf" \
 		"az-add-ntf az-ntf up,az-del-ntf az-ntf up" \
-		"$(jq -r 'map(select(.msg.name == "az-ntf") | "\(.name) \(.msg.name) \(.msg.state)") | join(",")' <<<"$PL_OUT")" ||
+		"$(pl_jq -r 'map(select(.msg.name == "az-ntf") | "\(.name) \(.msg.name) \(.msg.state)") | join(",")' <<<"$PL_OUT")" ||
 		pl_indent <<<"$PL_OUT"
 }
 
