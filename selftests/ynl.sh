@@ -137,6 +137,7 @@ test_subscribe()
 	fi
 	check_ok "create an AZ" -- pl_helper_ns "$ns" az-add az-ntf
 	check_ok "delete it" -- pl_helper_ns "$ns" az-del az-ntf
+	start_requests
 	ynl_wait ntf || return 1
 	# It may have heard the first requests' changes too.
 	check_eq "what the listener heard of az-ntf" \
@@ -145,31 +146,38 @@ test_subscribe()
 		pl_indent <<<"$PL_OUT"
 }
 
-# cli.py is slow to start in a TCG guest: requests that do not depend on
-# each other run at once. The listener's test makes its changes as soon as
-# it has joined the group, and looks at those only (it may hear others').
+# cli.py is slow to start in a TCG guest: the listener starts first, and
+# the moment it has joined the group, the test makes its changes and starts
+# the requests that do not depend on each other, all at once, while the
+# listener waits out its --sleep. The listener looks at its own changes
+# only (it may hear the requests' too).
 grp=$(pl_helper_ns "$ns" mcgrp) || ktap_exit_fail_msg "cannot resolve the config group"
-ynl_bg ntf --output-json --subscribe config --sleep "$( ((grp <= 32)) && echo 8 || echo 40)"
-ynl_bg create --output-json \
-	--multi az-add '{"name": "az-a", "zone-id": "use1-az1"}' \
-	--multi az-add '{"name": "az-b"}' \
-	--multi az-add '{"name": "az-c"}' \
-	--multi service-add '{"name": "svc", "acceptance": "auto",
-		"listener": [{"port": 80, "target-port": 8080}, {"port": 443}]}' \
-	--multi service-add '{"name": "svc2", "listener": [{"port": 25}]}' \
-	--multi backend-add "{\"service\": \"svc\", \"address\": $(pl_ip4 10.0.0.1),
-		\"az\": \"az-a\", \"weight\": 5}" \
-	--multi backend-add "{\"service\": \"svc\", \"address\": $(pl_ip4 10.0.0.2),
-		\"az\": \"az-b\"}" \
-	--multi backend-add "{\"service\": \"svc2\", \"address\": $(pl_ip4 10.0.1.1),
-		\"az\": \"az-c\"}" \
-	--multi az-get '{"name": "az-a"}' \
-	--multi service-get '{"name": "svc"}' \
-	--multi limits-get '{}'
-ynl_bg bad_name --do az-add --json '{"name": "bad name"}'
-# (Not in a --multi request: there, 6.12's cli.py names a missing
-# attribute after the attribute set of the previous answer.)
-ynl_bg missing --do subnet-add --json '{"id": "sn-a", "prefix-len": 24, "az": "az-a"}'
+ynl_bg ntf --output-json --subscribe config --sleep "$( ((grp <= 32)) && echo 10 || echo 40)"
+
+start_requests()
+{
+	ynl_bg create --output-json \
+		--multi az-add '{"name": "az-a", "zone-id": "use1-az1"}' \
+		--multi az-add '{"name": "az-b"}' \
+		--multi az-add '{"name": "az-c"}' \
+		--multi service-add '{"name": "svc", "acceptance": "auto",
+			"listener": [{"port": 80, "target-port": 8080}, {"port": 443}]}' \
+		--multi service-add '{"name": "svc2", "listener": [{"port": 25}]}' \
+		--multi backend-add "{\"service\": \"svc\", \"address\": $(pl_ip4 10.0.0.1),
+			\"az\": \"az-a\", \"weight\": 5}" \
+		--multi backend-add "{\"service\": \"svc\", \"address\": $(pl_ip4 10.0.0.2),
+			\"az\": \"az-b\"}" \
+		--multi backend-add "{\"service\": \"svc2\", \"address\": $(pl_ip4 10.0.1.1),
+			\"az\": \"az-c\"}" \
+		--multi az-get '{"name": "az-a"}' \
+		--multi service-get '{"name": "svc"}' \
+		--multi limits-get '{}'
+	ynl_bg bad_name --do az-add --json '{"name": "bad name"}'
+	# (Not in a --multi request: there, 6.12's cli.py names a missing
+	# attribute after the attribute set of the previous answer.)
+	ynl_bg missing --do subnet-add --json '{"id": "sn-a", "prefix-len": 24, "az": "az-a"}'
+}
+
 pl_subtest "ynl: --subscribe config" test_subscribe
 pl_subtest "ynl: do operations, several in one request, with replies" test_create
 pl_subtest "ynl: extack decoded" test_extack
