@@ -393,8 +393,11 @@ topo_session_until()
 	TOPO_EVENT=""
 	topo_wait "$secs" topo_session_match "$name" "$re|\"event\": \"done\""
 	if [[ ! $TOPO_EVENT =~ $re ]]; then
-		echo "# session $name: no event matching /$re/ in ${secs}s:"
-		topo_session_log "$name"
+		# On stderr: callers often take its output in $(...).
+		{
+			echo "# session $name: no event matching /$re/ in ${secs}s:"
+			topo_session_log "$name"
+		} >&2
 		return 1
 	fi
 	echo "$TOPO_EVENT"
@@ -431,12 +434,13 @@ topo_session_log()
 	pl_indent <"$TOPO_DIR/$1.err"
 }
 
-# topo_session_first NAME: wait for the session's first step, check that
-# it went well, and set TOPO_CONNECTED to its "connected" event.
+# topo_session_first NAME: wait for the session's first step (up to 120 s:
+# sessions started together in the debug kernel may take a while), check
+# that it went well, and set TOPO_CONNECTED to its "connected" event.
 topo_session_first()
 {
 	local ev
-	ev=$(topo_session_until "$1" '"event": "step"') || return 1
+	ev=$(topo_session_until "$1" '"event": "step"' 120) || return 1
 	if ! check_match "$1: the first step" '"ok": true' "$ev"; then
 		topo_session_log "$1"
 		return 1
