@@ -397,10 +397,22 @@ topo_session_until()
 		{
 			echo "# session $name: no event matching /$re/ in ${secs}s:"
 			topo_session_log "$name"
+			topo_session_where "$name"
 		} >&2
 		return 1
 	fi
 	echo "$TOPO_EVENT"
+}
+
+# Where a session that still runs is stuck: its state, wait channel and
+# kernel stack.
+topo_session_where()
+{
+	local pid
+	pid=$(<"$TOPO_DIR/$1.pid")
+	[ -r "/proc/$pid/stat" ] || return 0
+	echo "# session $1: pid $pid runs, state $(cut -d' ' -f3 "/proc/$pid/stat"), wchan $(cat "/proc/$pid/wchan" 2>/dev/null)"
+	sed 's/^/#   /' "/proc/$pid/stack" 2>/dev/null
 }
 
 topo_gone()
