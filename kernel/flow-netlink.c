@@ -84,7 +84,7 @@ err:
 }
 
 struct pl_flow_dump {
-	struct rhashtable_iter iter;
+	struct pl_flows_pos pos;
 	u32 ep_id;			/* endpoint filter; ids are cyclic */
 	__be32 backend;
 	bool filter_ep;
@@ -124,27 +124,19 @@ int pl_nl_flow_get_dump_start(struct netlink_callback *cb)
 	if (!d)
 		return -ENOMEM;
 	pl_flow_dump_filter(pn, d, pl_dump_attrs(cb));
-	rhashtable_walk_enter(&pn->flows.table, &d->iter);
 	*(struct pl_flow_dump **)cb->ctx = d;
 	return 0;
 }
 
 int pl_nl_flow_get_dump_done(struct netlink_callback *cb)
 {
-	struct pl_flow_dump *d = pl_flow_dump_of(cb);
-
-	if (d) {
-		rhashtable_walk_exit(&d->iter);
-		kfree(d);
-	}
+	kfree(pl_flow_dump_of(cb));
 	return 0;
 }
 
 static bool pl_flow_dump_match(const struct pl_flow_dump *d,
 			       const struct pl_flow *f)
 {
-	if (READ_ONCE(f->dead))
-		return false;
 	if (d->filter_ep && f->eni->ep->obj.id != d->ep_id)
 		return false;
 	return !d->backend || f->backend->addr == d->backend;
@@ -167,32 +159,29 @@ static int pl_flow_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
+struct pl_flow_dump_walk {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static int pl_flow_dump_walk(struct pl_flow *f, void *arg)
+{
+	struct pl_flow_dump_walk *w = arg;
+
+	if (!pl_flow_dump_match(pl_flow_dump_of(w->cb), f))
+		return 0;
+	return pl_flow_dump_one(w->skb, w->cb, f);
+}
+
 /* Flows come and go during a dump: it is not a snapshot. */
 int pl_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct pl_flow_dump *d = pl_flow_dump_of(cb);
-	struct pl_flow_node *n;
-	int err = 0;
+	struct pl_net *pn = pl_net(sock_net(cb->skb->sk));
+	struct pl_flow_dump_walk w = { skb, cb };
+	int err;
 
-	rhashtable_walk_start(&d->iter);
-	while ((n = rhashtable_walk_peek(&d->iter))) {
-		if (IS_ERR(n)) {
-			if (PTR_ERR(n) == -EAGAIN) {
-				rhashtable_walk_next(&d->iter);
-				continue;
-			}
-			err = PTR_ERR(n);
-			break;
-		}
-		if (n->dir == PL_DIR_ORIG &&
-		    pl_flow_dump_match(d, pl_flow_of(n))) {
-			err = pl_flow_dump_one(skb, cb, pl_flow_of(n));
-			if (err)
-				break;
-		}
-		rhashtable_walk_next(&d->iter);
-	}
-	rhashtable_walk_stop(&d->iter);
+	err = pl_flows_walk(pn, &pl_flow_dump_of(cb)->pos, U32_MAX,
+			    pl_flow_dump_walk, &w);
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err ?: skb->len;

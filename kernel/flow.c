@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The flow table: one rhashtable per namespace holding both directions of
- * every flow. Lookups are lockless under RCU; inserts and removals take
- * the table's bucket locks. A flow dies once (whoever sets ->dead first
- * removes it) and is freed after a grace period. Expired flows are found
- * by the packets that hit them and by a garbage collector that walks the
- * table a slice at a time.
+ * The flow table: one hash table per namespace holding both directions of
+ * every flow, as conntrack does. Its buckets are allocated once, at the
+ * size the operator gave (flow_buckets), so the table never rehashes under
+ * a flood of new flows. A bucket is a singly linked chain: lookups walk it
+ * locklessly under RCU, inserts and removals take one of the striped
+ * bucket locks. A flow dies once (whoever sets ->dead first unlinks it)
+ * and is freed in batches after a grace period. Expired flows are found by
+ * the packets that hit them and by a collector that walks the buckets a
+ * slice at a time.
  */
 
-#include <linux/slab.h>
+#include <linux/jhash.h>
+#include <linux/log2.h>
+#include <linux/module.h>
 #include <linux/random.h>
+#include <linux/slab.h>
 #include <net/tcp.h>
 
 #include "backend.h"
@@ -20,20 +26,20 @@
 #include "service.h"
 #include "stats.h"
 
-#define PL_GC_BATCH	2048		/* entries looked at per slice */
+#define PL_GC_BATCH	2048		/* buckets looked at per slice */
 #define PL_GC_INTERVAL	HZ		/* between passes over the table */
 #define PL_PORT_FIRST	1024
 #define PL_PORT_TRIES	128
 
+#define PL_BUCKETS_MIN	1024
+#define PL_BUCKETS_MAX	BIT(26)
+
 static struct kmem_cache *pl_flow_cache __read_mostly;
 
-static const struct rhashtable_params pl_flow_params = {
-	.key_len = sizeof(struct pl_tuple),
-	.key_offset = offsetof(struct pl_flow_node, tuple),
-	.head_offset = offsetof(struct pl_flow_node, node),
-	.automatic_shrinking = true,
-	.min_size = 1024,
-};
+static unsigned int pl_flow_buckets __read_mostly = 65536;
+module_param_named(flow_buckets, pl_flow_buckets, uint, 0444);
+MODULE_PARM_DESC(flow_buckets,
+		 "Hash buckets of each namespace's flow table, a power of two (default 65536)");
 
 /* Timeouts of the states that do not use the service's idle timeout. */
 static const u32 pl_flow_timeouts[] = {
@@ -88,8 +94,8 @@ void pl_flow_track(struct pl_flow *f, enum pl_dir dir, const struct tcphdr *th,
 	u8 flags = f->flags;
 	bool known = dir == PL_DIR_ORIG || (flags & PL_FLOW_SEQ_REPLY);
 
-	if (th->syn || (known && after(end, f->seq[dir]))) {
-		f->seq[dir] = end;
+	if (th->syn || (known && after(end, f->nodes[dir].seq))) {
+		f->nodes[dir].seq = end;
 		if (dir == PL_DIR_REPLY)
 			flags |= PL_FLOW_SEQ_REPLY;
 	}
@@ -103,15 +109,110 @@ void pl_flow_track(struct pl_flow *f, enum pl_dir dir, const struct tcphdr *th,
 	f->bytes[dir] += len;
 }
 
-struct pl_flow_node *pl_flow_lookup(struct pl_net *pn,
-				    const struct pl_tuple *t)
+/* The buckets and mask, once pl_flows_start() has published them. */
+static unsigned long *pl_buckets(const struct pl_flows *fl)
 {
-	return rhashtable_lookup(&pn->flows.table, t, pl_flow_params);
+	/* Pairs with the release in pl_flows_start(). */
+	return smp_load_acquire(&fl->buckets);
 }
 
-static void pl_flow_free_rcu(struct rcu_head *head)
+static bool pl_tuple_eq(const struct pl_tuple *a, const struct pl_tuple *b)
 {
-	kmem_cache_free(pl_flow_cache, container_of(head, struct pl_flow, rcu));
+	return a->saddr == b->saddr && a->daddr == b->daddr &&
+	       a->sport == b->sport && a->dport == b->dport;
+}
+
+static u32 pl_bucket(const struct pl_flows *fl, const struct pl_tuple *t)
+{
+	BUILD_BUG_ON(sizeof(*t) != 3 * sizeof(u32));
+	return jhash2((const u32 *)t, 3, fl->rnd) & fl->mask;
+}
+
+static spinlock_t *pl_bucket_lock(struct pl_flows *fl, u32 i)
+{
+	return &fl->locks[i % PL_FLOW_LOCKS];
+}
+
+/* The flow one of whose directions is t, and that direction. Under RCU. */
+struct pl_flow *pl_flow_lookup(struct pl_net *pn, const struct pl_tuple *t,
+			       enum pl_dir *dir)
+{
+	struct pl_flows *fl = &pn->flows;
+	unsigned long *buckets = pl_buckets(fl);
+	unsigned long link;
+
+	if (unlikely(!buckets))
+		return NULL;
+	for (link = READ_ONCE(buckets[pl_bucket(fl, t)]); link;
+	     link = READ_ONCE(pl_link_node(link)->next)) {
+		if (pl_tuple_eq(&pl_link_node(link)->tuple, t)) {
+			*dir = pl_link_dir(link);
+			return pl_link_flow(link);
+		}
+	}
+	return NULL;
+}
+
+/* Link one direction of f into its bucket, unless its tuple is taken. */
+static int pl_flow_link(struct pl_flows *fl, struct pl_flow *f,
+			enum pl_dir dir)
+{
+	struct pl_flow_node *n = &f->nodes[dir];
+	u32 i = pl_bucket(fl, &n->tuple);
+	spinlock_t *lock = pl_bucket_lock(fl, i);
+	unsigned long link;
+
+	spin_lock_bh(lock);
+	for (link = fl->buckets[i]; link; link = pl_link_node(link)->next) {
+		if (pl_tuple_eq(&pl_link_node(link)->tuple, &n->tuple)) {
+			spin_unlock_bh(lock);
+			return -EEXIST;
+		}
+	}
+	n->next = fl->buckets[i];
+	/* A reader that finds n sees its tuple and ->next. */
+	smp_store_release(&fl->buckets[i], (unsigned long)n | dir);
+	spin_unlock_bh(lock);
+	return 0;
+}
+
+/* Unlink one direction; readers on it may still follow its ->next. */
+static void pl_flow_unlink(struct pl_flows *fl, struct pl_flow *f,
+			   enum pl_dir dir)
+{
+	struct pl_flow_node *n = &f->nodes[dir];
+	unsigned long link = (unsigned long)n | dir;
+	u32 i = pl_bucket(fl, &n->tuple);
+	spinlock_t *lock = pl_bucket_lock(fl, i);
+	unsigned long *prev = &fl->buckets[i];
+
+	spin_lock_bh(lock);
+	while (*prev && *prev != link)
+		prev = &pl_link_node(*prev)->next;
+	if (!WARN_ON_ONCE(!*prev))
+		WRITE_ONCE(*prev, n->next);
+	spin_unlock_bh(lock);
+}
+
+/* Free the flows that died before the grace period this waits for. */
+static void pl_flows_reap(struct work_struct *work)
+{
+	struct pl_flows *fl = container_of(work, struct pl_flows, reap);
+	struct llist_node *list = llist_del_all(&fl->dead);
+	struct pl_flow *f, *tmp;
+
+	if (!list)
+		return;
+	synchronize_rcu();
+	llist_for_each_entry_safe(f, tmp, list, reap)
+		kmem_cache_free(pl_flow_cache, f);
+}
+
+/* Free f once no reader can still hold it. Any context. */
+static void pl_flow_free_later(struct pl_flows *fl, struct pl_flow *f)
+{
+	if (llist_add(&f->reap, &fl->dead))
+		queue_work(system_unbound_wq, &fl->reap);
 }
 
 /* Remove the flow; whoever calls first does it, later calls do nothing. */
@@ -119,30 +220,28 @@ void pl_flow_kill(struct pl_net *pn, struct pl_flow *f)
 {
 	if (xchg(&f->dead, 1))
 		return;
-	rhashtable_remove_fast(&pn->flows.table, &f->nodes[PL_DIR_ORIG].node,
-			       pl_flow_params);
-	rhashtable_remove_fast(&pn->flows.table, &f->nodes[PL_DIR_REPLY].node,
-			       pl_flow_params);
+	pl_flow_unlink(&pn->flows, f, PL_DIR_ORIG);
+	pl_flow_unlink(&pn->flows, f, PL_DIR_REPLY);
 	atomic_dec(&f->eni->nflows);
 	atomic_dec(&f->backend->nflows);
 	atomic_dec(&pn->flows.count);
 	pl_flow_notify(pn, f, PL_CMD_FLOW_DEL_NTF);
-	call_rcu(&f->rcu, pl_flow_free_rcu);
+	pl_flow_free_later(&pn->flows, f);
 }
 
 /* Kill the flow and tell both ends, with a RST each. */
 void pl_flow_reset(struct pl_net *pn, struct pl_flow *f)
 {
-	const struct pl_tuple *o = &f->nodes[PL_DIR_ORIG].tuple;
-	const struct pl_tuple *r = &f->nodes[PL_DIR_REPLY].tuple;
+	const struct pl_flow_node *o = &f->nodes[PL_DIR_ORIG];
+	const struct pl_flow_node *r = &f->nodes[PL_DIR_REPLY];
 
 	if (READ_ONCE(f->state) != PL_FLOW_STATE_CLOSED) {
-		pl_rst_send(pn->net, o->daddr, o->saddr, o->dport, o->sport,
-			    f->seq[PL_DIR_REPLY], f->seq[PL_DIR_ORIG]);
+		pl_rst_send(pn->net, o->tuple.daddr, o->tuple.saddr,
+			    o->tuple.dport, o->tuple.sport, r->seq, o->seq);
 		if (f->flags & PL_FLOW_SEQ_REPLY)
-			pl_rst_send(pn->net, r->daddr, r->saddr, r->dport,
-				    r->sport, f->seq[PL_DIR_ORIG],
-				    f->seq[PL_DIR_REPLY]);
+			pl_rst_send(pn->net, r->tuple.daddr, r->tuple.saddr,
+				    r->tuple.dport, r->tuple.sport, o->seq,
+				    r->seq);
 	}
 	pl_flow_kill(pn, f);
 }
@@ -153,19 +252,16 @@ static int pl_flow_insert_reply(struct pl_net *pn, struct pl_flow *f,
 {
 	struct pl_flow_node *n = &f->nodes[PL_DIR_REPLY];
 	u32 range = 65536 - PL_PORT_FIRST, port, i;
-	int err = -EADDRINUSE;
 
 	port = hash % range;
 	for (i = 0; i < PL_PORT_TRIES; i++) {
 		n->tuple.dport = htons(PL_PORT_FIRST + port);
-		err = rhashtable_lookup_insert_fast(&pn->flows.table, &n->node,
-						    pl_flow_params);
-		if (err != -EEXIST)
-			break;
+		if (!pl_flow_link(&pn->flows, f, PL_DIR_REPLY))
+			return 0;
 		if (++port == range)
 			port = 0;
 	}
-	return err == -EEXIST ? -EADDRINUSE : err;
+	return -EADDRINUSE;
 }
 
 static struct pl_flow *pl_flow_alloc(const struct pl_tuple *orig,
@@ -177,9 +273,7 @@ static struct pl_flow *pl_flow_alloc(const struct pl_tuple *orig,
 	if (!f)
 		return NULL;
 	f->nodes[PL_DIR_ORIG].tuple = *orig;
-	f->nodes[PL_DIR_ORIG].dir = PL_DIR_ORIG;
 	f->nodes[PL_DIR_REPLY].tuple = *reply;
-	f->nodes[PL_DIR_REPLY].dir = PL_DIR_REPLY;
 	f->eni = eni;
 	f->backend = b;
 	f->created = (u32)jiffies;
@@ -199,21 +293,26 @@ static bool pl_flow_orphan(const struct pl_flow *f)
 	       READ_ONCE(f->backend->dead);
 }
 
-/* Make the flow visible: reply direction (with its port) first. */
+/*
+ * Make the flow visible: reply direction (with its port) first. If the
+ * original direction is taken, readers may have seen the reply already:
+ * the flow is freed after a grace period then.
+ */
 static int pl_flow_publish(struct pl_net *pn, struct pl_flow *f, u32 hash)
 {
 	int err;
 
 	err = pl_flow_insert_reply(pn, f, hash);
-	if (err)
+	if (err) {
+		kmem_cache_free(pl_flow_cache, f);
 		return err;
-	err = rhashtable_lookup_insert_fast(&pn->flows.table,
-					    &f->nodes[PL_DIR_ORIG].node,
-					    pl_flow_params);
-	if (err)
-		rhashtable_remove_fast(&pn->flows.table,
-				       &f->nodes[PL_DIR_REPLY].node,
-				       pl_flow_params);
+	}
+	err = pl_flow_link(&pn->flows, f, PL_DIR_ORIG);
+	if (err) {
+		WRITE_ONCE(f->dead, 1);
+		pl_flow_unlink(&pn->flows, f, PL_DIR_REPLY);
+		pl_flow_free_later(&pn->flows, f);
+	}
 	return err;
 }
 
@@ -241,7 +340,6 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 	}
 	err = pl_flow_publish(pn, f, hash);
 	if (err) {
-		kmem_cache_free(pl_flow_cache, f);
 		*why = err == -EEXIST ? -EEXIST :
 		       err == -EADDRINUSE ? PL_DROP_NO_PORT : PL_DROP_NO_MEMORY;
 		goto err_count;
@@ -267,6 +365,70 @@ err_count:
 }
 
 /*
+ * Call fn on each live flow from *pos on, in at most n buckets, under RCU,
+ * and move *pos past them. fn may kill the flow it is given; when it
+ * returns non-zero, the walk stops there, and resumes with that flow.
+ * Flows come and go meanwhile: a walk that stops is not a snapshot.
+ */
+int pl_flows_walk(struct pl_net *pn, struct pl_flows_pos *pos, u32 n,
+		  int (*fn)(struct pl_flow *f, void *arg), void *arg)
+{
+	struct pl_flows *fl = &pn->flows;
+	u32 end, seen;
+	int err = 0;
+
+	if (!pl_buckets(fl))
+		return 0;
+	end = pos->bucket + min(n, fl->mask + 1 - pos->bucket);
+	rcu_read_lock();
+	for (; pos->bucket < end; pos->bucket++, pos->skip = 0) {
+		unsigned long link = READ_ONCE(fl->buckets[pos->bucket]);
+
+		for (seen = 0; link; link = READ_ONCE(pl_link_node(link)->next)) {
+			struct pl_flow *f = pl_link_flow(link);
+
+			if (pl_link_dir(link) != PL_DIR_ORIG ||
+			    READ_ONCE(f->dead) || seen++ < pos->skip)
+				continue;
+			err = fn(f, arg);
+			if (err) {
+				pos->skip = seen - 1;
+				goto out;
+			}
+		}
+	}
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+/* Has the walk at pos seen every bucket? */
+bool pl_flows_walked(const struct pl_net *pn, const struct pl_flows_pos *pos)
+{
+	return !pl_buckets(&pn->flows) || pos->bucket > pn->flows.mask;
+}
+
+struct pl_kill_if {
+	struct pl_net *pn;
+	bool (*match)(const struct pl_flow *f, const void *arg);
+	const void *arg;
+	bool reset;
+};
+
+static int pl_flow_kill_if(struct pl_flow *f, void *arg)
+{
+	struct pl_kill_if *k = arg;
+
+	if (k->match && !k->match(f, k->arg))
+		return 0;
+	if (k->reset)
+		pl_flow_reset(k->pn, f);
+	else
+		pl_flow_kill(k->pn, f);
+	return 0;
+}
+
+/*
  * Kill (or reset) every flow that match() picks, walking the whole table.
  * Process context; the caller holds the configuration lock.
  */
@@ -274,64 +436,34 @@ void pl_flows_kill_if(struct pl_net *pn,
 		      bool (*match)(const struct pl_flow *f, const void *arg),
 		      const void *arg, bool reset)
 {
-	struct rhashtable_iter iter;
-	struct pl_flow_node *n;
-	unsigned int seen = 0;
+	struct pl_kill_if k = { pn, match, arg, reset };
+	struct pl_flows_pos pos = {};
 
-	rhashtable_walk_enter(&pn->flows.table, &iter);
-	rhashtable_walk_start(&iter);
-	while ((n = rhashtable_walk_next(&iter))) {
-		struct pl_flow *f;
-
-		if (IS_ERR(n))
-			continue;	/* -EAGAIN: a resize; go on */
-		f = pl_flow_of(n);
-		if (n->dir == PL_DIR_ORIG && !READ_ONCE(f->dead) &&
-		    (!match || match(f, arg))) {
-			if (reset)
-				pl_flow_reset(pn, f);
-			else
-				pl_flow_kill(pn, f);
-		}
-		if (++seen % PL_GC_BATCH == 0) {
-			rhashtable_walk_stop(&iter);
-			cond_resched();
-			rhashtable_walk_start(&iter);
-		}
+	while (!pl_flows_walked(pn, &pos)) {
+		pl_flows_walk(pn, &pos, PL_GC_BATCH, pl_flow_kill_if, &k);
+		cond_resched();
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+}
+
+static int pl_flow_kill_expired(struct pl_flow *f, void *arg)
+{
+	struct pl_net *pn = arg;
+
+	if (pl_flow_expired(f, jiffies))
+		pl_flow_kill(pn, f);
+	return 0;
 }
 
 /* One slice of the collector's walk; true when the pass is over. */
 static bool pl_flows_gc_slice(struct pl_net *pn)
 {
-	struct pl_flows *flows = &pn->flows;
-	unsigned long now = jiffies;
-	struct pl_flow_node *n;
-	unsigned int i;
+	struct pl_flows_pos *pos = &pn->flows.gc_pos;
 
-	if (!flows->gc_walking) {
-		rhashtable_walk_enter(&flows->table, &flows->gc_iter);
-		flows->gc_walking = true;
-	}
-	rhashtable_walk_start(&flows->gc_iter);
-	for (i = 0; i < PL_GC_BATCH; i++) {
-		n = rhashtable_walk_next(&flows->gc_iter);
-		if (!n)
-			break;
-		if (IS_ERR(n))
-			continue;
-		if (n->dir == PL_DIR_ORIG && pl_flow_expired(pl_flow_of(n), now))
-			pl_flow_kill(pn, pl_flow_of(n));
-	}
-	rhashtable_walk_stop(&flows->gc_iter);
-	if (i < PL_GC_BATCH) {
-		rhashtable_walk_exit(&flows->gc_iter);
-		flows->gc_walking = false;
-		return true;
-	}
-	return false;
+	pl_flows_walk(pn, pos, PL_GC_BATCH, pl_flow_kill_expired, pn);
+	if (!pl_flows_walked(pn, pos))
+		return false;
+	*pos = (struct pl_flows_pos){};
+	return true;
 }
 
 static void pl_flows_gc(struct work_struct *work)
@@ -347,36 +479,71 @@ static void pl_flows_gc(struct work_struct *work)
 				   PL_GC_INTERVAL);
 }
 
-int pl_flows_init(struct pl_net *pn)
+void pl_flows_init(struct pl_net *pn)
 {
-	struct pl_flows *flows = &pn->flows;
+	struct pl_flows *fl = &pn->flows;
+	unsigned int i;
 
-	atomic_set(&flows->count, 0);
-	flows->max = PL_DEFAULT_MAX_FLOWS;
-	flows->seed = get_random_u32();
-	flows->gc_walking = false;
-	INIT_DELAYED_WORK(&flows->gc, pl_flows_gc);
-	return rhashtable_init(&flows->table, &pl_flow_params);
+	fl->buckets = NULL;
+	atomic_set(&fl->count, 0);
+	fl->max = PL_DEFAULT_MAX_FLOWS;
+	fl->seed = get_random_u32();
+	fl->rnd = get_random_u32();
+	fl->gc_pos = (struct pl_flows_pos){};
+	INIT_DELAYED_WORK(&fl->gc, pl_flows_gc);
+	init_llist_head(&fl->dead);
+	INIT_WORK(&fl->reap, pl_flows_reap);
+	for (i = 0; i < PL_FLOW_LOCKS; i++)
+		spin_lock_init(&fl->locks[i]);
+}
+
+/*
+ * Allocate the buckets, before the packet hooks that use them go in. The
+ * caller holds the configuration lock.
+ */
+int pl_flows_start(struct pl_net *pn)
+{
+	struct pl_flows *fl = &pn->flows;
+	unsigned long *buckets;
+
+	if (fl->buckets)
+		return 0;
+	/* Failing is the caller's -ENOMEM, not a warning in the log. */
+	buckets = kvcalloc(pl_flow_buckets, sizeof(*buckets),
+			   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!buckets)
+		return -ENOMEM;
+	fl->mask = pl_flow_buckets - 1;
+	/* A reader that finds the buckets sees the mask. */
+	smp_store_release(&fl->buckets, buckets);
+	return 0;
 }
 
 /* The namespace is going away and its packet hooks are gone already. */
 void pl_flows_exit(struct pl_net *pn)
 {
-	struct pl_flows *flows = &pn->flows;
+	struct pl_flows *fl = &pn->flows;
 
-	cancel_delayed_work_sync(&flows->gc);
-	if (flows->gc_walking)
-		rhashtable_walk_exit(&flows->gc_iter);
+	cancel_delayed_work_sync(&fl->gc);
 	pl_flows_kill_if(pn, NULL, NULL, false);
-	WARN_ON(atomic_read(&flows->count));
-	rhashtable_destroy(&flows->table);
+	flush_work(&fl->reap);
+	WARN_ON(atomic_read(&fl->count));
+	kvfree(fl->buckets);
+	fl->buckets = NULL;
 }
 
 int pl_flow_cache_init(void)
 {
-	BUILD_BUG_ON(sizeof(struct pl_flow) > 128);
+	if (!is_power_of_2(pl_flow_buckets) ||
+	    pl_flow_buckets < PL_BUCKETS_MIN ||
+	    pl_flow_buckets > PL_BUCKETS_MAX) {
+		pr_err("pl: flow_buckets=%u: want a power of two from %u to %lu\n",
+		       pl_flow_buckets, PL_BUCKETS_MIN, PL_BUCKETS_MAX);
+		return -EINVAL;
+	}
+	BUILD_BUG_ON(sizeof(struct pl_flow) > 112);
 	pl_flow_cache = kmem_cache_create("pl_flow", sizeof(struct pl_flow),
-					  0, SLAB_HWCACHE_ALIGN, NULL);
+					  0, 0, NULL);
 	return pl_flow_cache ? 0 : -ENOMEM;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Flows: the TCP connections carried through endpoints. A flow is found by
- * either of its two directions in one RCU hash table:
+ * either of its two directions in one hash table per namespace:
  *
  *   orig   client:port -> ENI:listener     (as the client sends it)
  *   reply  backend:port -> source:port     (as the backend sends it)
@@ -13,7 +13,8 @@
 #ifndef _PL_FLOW_H
 #define _PL_FLOW_H
 
-#include <linux/rhashtable.h>
+#include <linux/llist.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/pl.h>
 
@@ -29,40 +30,59 @@ struct pl_tuple {
 	__be16 dport;
 };
 
+/*
+ * A link in a bucket's chain: the address of the next direction's node,
+ * with that direction in bit 0; 0 ends the chain.
+ */
 struct pl_flow_node {
-	struct rhash_head node;
+	unsigned long next;
 	struct pl_tuple tuple;
-	u8 dir;				/* enum pl_dir */
+	u32 seq;			/* next sequence number this way */
 };
 
 #define PL_FLOW_FIN_ORIG	BIT(0)
 #define PL_FLOW_FIN_REPLY	BIT(1)
-#define PL_FLOW_SEQ_REPLY	BIT(2)	/* seq[PL_DIR_REPLY] is known */
+#define PL_FLOW_SEQ_REPLY	BIT(2)	/* the reply's seq is known */
 
-/* 128 bytes: two cache lines. */
+/* 112 bytes: its memory is most of what a flow costs. */
 struct pl_flow {
 	struct pl_flow_node nodes[2];	/* by enum pl_dir */
-	struct rcu_head rcu;
 	struct pl_eni *eni;
 	struct pl_backend *backend;
+	u64 bytes[2];
+	u32 packets[2];
 	u32 created;			/* jiffies */
 	u32 last_seen;			/* jiffies; READ_ONCE() */
-	u32 packets[2];
-	u32 seq[2];			/* next sequence number, each way */
-	u64 bytes[2];
+	struct llist_node reap;		/* dead, waiting for a grace period */
 	u8 state;			/* enum pl_flow_state */
 	u8 flags;			/* PL_FLOW_* */
 	u8 dead;			/* set once, by whoever kills it */
 };
 
+/* Where a walk over the table is: a bucket, and live flows seen in it. */
+struct pl_flows_pos {
+	u32 bucket;
+	u32 skip;
+};
+
+#define PL_FLOW_LOCKS 256		/* bucket locks, striped */
+
+/*
+ * The table is an array of buckets sized once (the flow_buckets module
+ * parameter), allocated when the namespace's packet hooks go in.
+ */
 struct pl_flows {
-	struct rhashtable table;
+	unsigned long *buckets;		/* NULL until pl_flows_start() */
+	u32 mask;
+	u32 rnd;			/* for hashing tuples to buckets */
+	u32 seed;			/* for hashing flows to backends */
 	atomic_t count;
 	u32 max;
-	u32 seed;			/* for hashing flows to backends */
+	struct pl_flows_pos gc_pos;	/* where the collector is */
 	struct delayed_work gc;
-	struct rhashtable_iter gc_iter;
-	bool gc_walking;
+	struct llist_head dead;		/* flows to free after a grace period */
+	struct work_struct reap;
+	spinlock_t locks[PL_FLOW_LOCKS];	/* bucket i: locks[i % N] */
 };
 
 struct pl_net;
@@ -73,23 +93,38 @@ struct tcphdr;
 
 #define PL_DEFAULT_MAX_FLOWS 262144
 
-static inline struct pl_flow *pl_flow_of(struct pl_flow_node *n)
+static inline enum pl_dir pl_link_dir(unsigned long link)
 {
-	return container_of(n - n->dir, struct pl_flow, nodes[0]);
+	return link & 1;
 }
 
-int pl_flows_init(struct pl_net *pn);
+static inline struct pl_flow_node *pl_link_node(unsigned long link)
+{
+	return (struct pl_flow_node *)(link & ~1UL);
+}
+
+static inline struct pl_flow *pl_link_flow(unsigned long link)
+{
+	return container_of(pl_link_node(link) - pl_link_dir(link),
+			    struct pl_flow, nodes[0]);
+}
+
+void pl_flows_init(struct pl_net *pn);
+int pl_flows_start(struct pl_net *pn);
 void pl_flows_exit(struct pl_net *pn);
 int pl_flow_cache_init(void);
 void pl_flow_cache_exit(void);
 
-struct pl_flow_node *pl_flow_lookup(struct pl_net *pn,
-				    const struct pl_tuple *t);
+struct pl_flow *pl_flow_lookup(struct pl_net *pn, const struct pl_tuple *t,
+			       enum pl_dir *dir);
 struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 			       struct pl_eni *eni, struct pl_backend *b,
 			       const struct pl_tuple *reply, int *why);
 void pl_flow_kill(struct pl_net *pn, struct pl_flow *f);
 void pl_flow_reset(struct pl_net *pn, struct pl_flow *f);
+int pl_flows_walk(struct pl_net *pn, struct pl_flows_pos *pos, u32 n,
+		  int (*fn)(struct pl_flow *f, void *arg), void *arg);
+bool pl_flows_walked(const struct pl_net *pn, const struct pl_flows_pos *pos);
 void pl_flows_kill_if(struct pl_net *pn,
 		      bool (*match)(const struct pl_flow *f, const void *arg),
 		      const void *arg, bool reset);

@@ -142,17 +142,16 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 }
 
 /* The flow a lookup found, unless it is gone or should be replaced. */
-static struct pl_flow *pl_flow_live(struct pl_net *pn, struct pl_flow_node *n,
-				    const struct tcphdr *th)
+static struct pl_flow *pl_flow_live(struct pl_net *pn, struct pl_flow *f,
+				    enum pl_dir dir, const struct tcphdr *th)
 {
-	struct pl_flow *f = pl_flow_of(n);
 	u8 state;
 
 	if (READ_ONCE(f->dead))
 		return NULL;
 	state = READ_ONCE(f->state);
 	if (pl_flow_expired(f, jiffies) ||
-	    (n->dir == PL_DIR_ORIG && th->syn && !th->ack &&
+	    (dir == PL_DIR_ORIG && th->syn && !th->ack &&
 	     state >= PL_FLOW_STATE_CLOSING)) {
 		pl_flow_kill(pn, f);
 		return NULL;
@@ -185,8 +184,8 @@ static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
 {
 	struct pl_service *svc = eni->ep->svc;
 	struct pl_az *az = eni->subnet->az;
-	struct pl_flow_node *n;
 	struct pl_tuple reply;
+	enum pl_dir dir;
 	struct pl_backend *b;
 	struct pl_flow *f;
 	bool fallback;
@@ -207,8 +206,7 @@ static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
 	}
 	f = pl_flow_create(pn, t, eni, b, &reply, why);
 	if (!f && *why == -EEXIST) {
-		n = pl_flow_lookup(pn, t);
-		f = n ? pl_flow_of(n) : NULL;
+		f = pl_flow_lookup(pn, t, &dir);
 		*why = PL_DROP_NO_MEMORY;
 	}
 	if (f && fallback) {
@@ -230,13 +228,13 @@ static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
 		.sport = th->source, .dport = th->dest,
 	};
 	const struct pl_listener *l;
-	struct pl_flow_node *n;
-	struct pl_flow *f = NULL;
+	struct pl_flow *f;
+	enum pl_dir dir;
 	int why;
 
-	n = pl_flow_lookup(pn, &t);
-	if (n)
-		f = pl_flow_live(pn, n, th);
+	f = pl_flow_lookup(pn, &t, &dir);
+	if (f)
+		f = pl_flow_live(pn, f, dir, th);
 	if (!f) {
 		why = pl_eni_admit(eni, skb, th, &l);
 		if (why == PL_PASS)
@@ -260,12 +258,12 @@ static unsigned int pl_source_rcv(struct pl_net *pn, struct sk_buff *skb)
 		.saddr = iph->saddr, .daddr = iph->daddr,
 		.sport = th->source, .dport = th->dest,
 	};
-	struct pl_flow_node *n;
-	struct pl_flow *f = NULL;
+	struct pl_flow *f;
+	enum pl_dir dir;
 
-	n = pl_flow_lookup(pn, &t);
-	if (n)
-		f = pl_flow_live(pn, n, th);
+	f = pl_flow_lookup(pn, &t, &dir);
+	if (f)
+		f = pl_flow_live(pn, f, dir, th);
 	if (!f) {
 		if (!th->rst)
 			pl_rst_answer(pn->net, skb);
@@ -285,8 +283,9 @@ static unsigned int pl_icmp_rcv(struct pl_net *pn, struct sk_buff *skb,
 	unsigned int off = ip_hdrlen(skb) + sizeof(struct icmphdr);
 	enum pl_dir dir = eni ? PL_DIR_ORIG : PL_DIR_REPLY;
 	const struct pl_tuple *o;
-	struct pl_flow_node *n;
 	struct pl_tuple key;
+	enum pl_dir found;
+	struct pl_flow *f;
 	struct icmphdr *icmph;
 	struct iphdr *in;
 	__be16 *ports;
@@ -307,10 +306,10 @@ static unsigned int pl_icmp_rcv(struct pl_net *pn, struct sk_buff *skb,
 	ports = (__be16 *)((void *)in + in->ihl * 4);
 	key = (struct pl_tuple){ .saddr = in->daddr, .daddr = in->saddr,
 				 .sport = ports[1], .dport = ports[0] };
-	n = pl_flow_lookup(pn, &key);
-	if (!n || n->dir != dir || READ_ONCE(pl_flow_of(n)->dead))
+	f = pl_flow_lookup(pn, &key, &found);
+	if (!f || found != dir || READ_ONCE(f->dead))
 		return pl_drop(pn, eni, PL_DROP_UNKNOWN_REPLY);
-	o = &pl_flow_of(n)->nodes[!dir].tuple;
+	o = &f->nodes[!dir].tuple;
 	why = pl_route(skb, o->saddr);
 	if (why != PL_PASS)
 		return pl_drop(pn, eni, why);
@@ -392,6 +391,9 @@ int pl_hooks_enable(struct pl_net *pn)
 
 	if (pn->hooks)
 		return 0;
+	err = pl_flows_start(pn);
+	if (err)
+		return err;
 	err = nf_register_net_hooks(pn->net, pl_hook_ops,
 				    ARRAY_SIZE(pl_hook_ops));
 	if (!err)

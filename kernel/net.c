@@ -42,19 +42,15 @@ static int __net_init pl_net_init_net(struct net *net)
 	err = pl_addrs_init(&pn->addrs);
 	if (err)
 		goto err_endpoints;
-	err = pl_flows_init(pn);
-	if (err)
-		goto err_addrs;
+	pl_flows_init(pn);
 	pn->stats = pl_counters_alloc();
 	if (!pn->stats) {
 		err = -ENOMEM;
-		goto err_flows;
+		goto err_addrs;
 	}
 	pl_lb_init(pn);
 	return 0;
 
-err_flows:
-	pl_flows_exit(pn);
 err_addrs:
 	pl_addrs_destroy(&pn->addrs);
 err_endpoints:

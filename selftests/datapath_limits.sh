@@ -7,9 +7,11 @@
 # ICMP error, sent to the service's source address, reaches the client
 # translated); a SYN flood fills max-flows, the extra SYNs are dropped and
 # counted, an established connection keeps working, and new connections
-# get through once the half-open flows expire; pl unloads under traffic,
-# and a namespace with live flows goes away, without a kernel complaint
-# (run.sh checks the log). Topology: see topo.sh, plus, for the far
+# get through once the half-open flows expire; pl unloads under traffic;
+# loaded again with the smallest flow table (flow_buckets=1024), it holds
+# thousands of flows, lists each once and flushes them all; and a
+# namespace with live flows goes away, without a kernel complaint (run.sh
+# checks the log). Topology: see topo.sh, plus, for the far
 # backend:
 #
 #   r br-p1 --- 192.168.1.20 pr 192.168.9.1 --- bf 192.168.9.11
@@ -24,7 +26,7 @@ source "$(dirname "$(readlink -f "$0")")/topo.sh"
 ktap_print_header
 pl_require_root
 pl_require_pl_ctl
-ktap_set_plan 4
+ktap_set_plan 5
 
 ENI_FAR=10.0.1.51
 SRC_FAR=192.168.1.101
@@ -160,15 +162,44 @@ test_unload_under_traffic()
 		"$(topo_session_end pump1 60)"
 	topo_session_end pump2 60 >/dev/null
 	topo_session_end bulk 60 >/dev/null
-	check_ok "pl loads again" -- pl_load || return 1
+	check_ok "pl loads again, with the smallest flow table" -- \
+		insmod "$(pl_ko)" flow_buckets=1024 || return 1
 	check_eq "a fresh pl has no configuration" "[]" \
-		"$(r_ctl -j endpoint show)"
+		"$(r_ctl -j endpoint show)" || return 1
+	topo_pl_config
+}
+
+# Thousands of flows in 1,024 buckets: chains of several flows each.
+test_small_table()
+{
+	local n=2000 nc0 nc1 before after flows out
+
+	check_eq "flow_buckets as loaded" 1024 \
+		"$(cat /sys/module/pl/parameters/flow_buckets)" || return 1
+	nc0=$(topo_stat "$(topo_stats)" namespace - new-connections)
+	check_ok "$n SYNs sent" -- topo_py_in c2a syns "$ENI_A:80" -n $n \
+		--source 10.0.1.100 --sources 100 || return 1
+	nc1=$(topo_stat "$(topo_stats)" namespace - new-connections)
+	check_eq "each SYN opened a flow" $n $((nc1 - nc0))
+	# They expire 10 s after their SYN: count before and after the dump.
+	before=$(flow_count)
+	flows=$(topo_flows)
+	after=$(flow_count)
+	check_eq "flow show lists each flow once, all of them" true \
+		"$(pl_jq --argjson lo "$after" --argjson hi "$before" '
+			(map(.orig) | unique | length) == length and
+			length >= $lo and length <= $hi and length > 0 and
+			all(.[]; .orig.saddr | startswith("10.0.1.1"))' <<<"$flows")"
+	out=$(topo_connect c1b "$ENI_B:80" -n 3 --timeout 20)
+	check_eq "connections get through meanwhile" 3 "$(topo_jq "$out" .ok)" ||
+		pl_indent <<<"$out"
+	check_ok "flow flush" -- r_ctl flow flush || return 1
+	check_eq "no flow left" 0 "$(flow_count)"
 }
 
 # Delete the router's namespace while pl carries a connection through it.
 test_netns_with_flows()
 {
-	topo_pl_config || return 1
 	topo_session last c1a "$ENI_A:80" --timeout 5 echo \
 		"pump:$(topo_gofile never)"
 	topo_session_first last || return 1
@@ -192,5 +223,6 @@ topo_py_in()
 pl_subtest "datapath: path MTU discovery through an endpoint" test_pmtu
 pl_subtest "datapath: a SYN flood fills max-flows, established flows stay" test_syn_flood
 pl_subtest "datapath: pl unloads under traffic" test_unload_under_traffic
+pl_subtest "datapath: 2,000 flows in a table of 1,024 buckets" test_small_table
 pl_subtest "datapath: a namespace with live flows goes away cleanly" test_netns_with_flows
 ktap_finished

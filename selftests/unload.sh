@@ -17,13 +17,14 @@
 #
 # rmmod must succeed and leave nothing behind: after insmod again, every
 # namespace is empty, with default limits. The kernel log must stay clean
-# throughout.
+# throughout. Last, a flow_buckets module parameter that is not a power of
+# two from 1,024 to 67,108,864 makes insmod fail, saying why.
 
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 ktap_print_header
 pl_require_root
-ktap_set_plan 4
+ktap_set_plan 5
 
 pl_unload || ktap_exit_fail_msg "pl is loaded and cannot be unloaded"
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
@@ -97,8 +98,32 @@ test_rmmod_again()
 	check_kmsg_clean "after rmmod"
 }
 
+test_flow_buckets()
+{
+	local v
+
+	for v in 1000 512 134217728 0; do
+		pl_kmsg_mark
+		check_fail "insmod pl flow_buckets=$v" -- \
+			insmod "$(pl_ko)" flow_buckets=$v || return 1
+		check_match "the kernel log says why flow_buckets=$v is refused" \
+			"pl: flow_buckets=$v: want a power of two from 1024 to 67108864" \
+			"$(pl_kmsg_since_mark)" || return 1
+		check_eq "pl is not loaded" no \
+			"$(pl_loaded && echo yes || echo no)" || return 1
+	done
+	check_ok "insmod pl flow_buckets=1048576" -- \
+		insmod "$(pl_ko)" flow_buckets=1048576 || return 1
+	check_eq "the parameter as loaded" 1048576 \
+		"$(cat /sys/module/pl/parameters/flow_buckets)"
+	check_ok "configure a namespace: its flow table is allocated" -- \
+		helper_in "$ns1" populate || return 1
+	check_ok "rmmod pl" -- rmmod pl
+}
+
 pl_subtest "unload: namespace deletion with configuration" test_netns_delete
 pl_subtest "unload: rmmod with configuration in several namespaces" test_rmmod
 pl_subtest "unload: no configuration survives rmmod" test_reload_empty
 pl_subtest "unload: rmmod again" test_rmmod_again
+pl_subtest "unload: insmod refuses a bad flow_buckets" test_flow_buckets
 ktap_finished
