@@ -504,7 +504,8 @@ main() {
 	local t_start cfg
 	t_start=$(date +%s)
 	emit meta "{\"kernel\": \"$(uname -r)\", \"kernel_version\": \"$(uname -v)\", \"vcpus\": $(nproc), \"mem_mb\": $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo), \"guest_cpu\": \"$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)\", \"quick\": $quick, \"rounds\": $ROUNDS, \"slice_ms\": $SLICE, \"sizes\": \"$SIZES\", \"backends\": $NBACK}"
-	insmod "$top/build/$(uname -r)/pl.ko" || die "cannot load pl.ko"
+	insmod "$top/build/$(uname -r)/pl.ko" flow_buckets=1048576 ||
+		die "cannot load pl.ko"
 	modprobe nf_conntrack
 	modprobe ip_vs conn_tab_bits=20
 	modprobe ip_vs_mh
@@ -512,7 +513,7 @@ main() {
 	sysctl -qw net.netfilter.nf_conntrack_max=$MAXFLOWS \
 		net.netfilter.nf_conntrack_buckets=1048576
 	sysctl -qw kernel.perf_event_paranoid=-1 kernel.kptr_restrict=0
-	emit tables "{\"nf_conntrack_buckets\": $(cat /proc/sys/net/netfilter/nf_conntrack_buckets), \"nf_conntrack_max\": $(cat /proc/sys/net/netfilter/nf_conntrack_max), \"ip_vs_conn_tab_bits\": $(cat /sys/module/ip_vs/parameters/conn_tab_bits), \"pl_max_flows\": $MAXFLOWS}"
+	emit tables "{\"nf_conntrack_buckets\": $(cat /proc/sys/net/netfilter/nf_conntrack_buckets), \"nf_conntrack_max\": $(cat /proc/sys/net/netfilter/nf_conntrack_max), \"ip_vs_conn_tab_bits\": $(cat /sys/module/ip_vs/parameters/conn_tab_bits), \"pl_max_flows\": $MAXFLOWS, \"pl_flow_buckets\": $(cat /sys/module/pl/parameters/flow_buckets)}"
 
 	log "setting up the configurations: $CFGS"
 	setup_all

@@ -109,11 +109,11 @@ def memory(res, tables):
             "vmalloc_bytes_per_flow": x["vm"] / flows,
             "all_kernel_bytes_per_flow": x["used"] / flows,
         }
-        # Hash buckets: pl's rhashtable grows with its flows (vmalloc);
-        # conntrack's and IPVS's tables are allocated up front, whole.
+        # Hash buckets: every table is allocated up front and counts whole.
         if cfg == "pl":
-            m["bucket_bytes_per_flow"] = max(x["vm"], 0) / flows
-            m["buckets_note"] = "rhashtable, grown with the flows (vmalloc delta)"
+            nb = tables["pl_flow_buckets"]
+            m["bucket_bytes_per_flow"] = nb * 8 / flows
+            m["buckets_note"] = "%d buckets of 8 bytes, allocated up front" % nb
         elif cfg == "nft":
             m["bucket_bytes_per_flow"] = tables["nf_conntrack_buckets"] * 8 / flows
             m["buckets_note"] = "%d buckets of 8 bytes, allocated up front" % tables["nf_conntrack_buckets"]
@@ -393,9 +393,10 @@ def markdown(r, txt):
              "interface and drops it in an nftables ingress chain before its "
              "TCP stack (SYNs of the handshakes excepted: they get SYN-cookie "
              "SYN-ACKs). Tables sized as a fair operator would for a million "
-             "flows: pl max-flows %s, nf_conntrack_max %s with %s buckets, "
-             "IPVS conn_tab_bits %s." % (
+             "flows: pl max-flows %s with flow_buckets %s, nf_conntrack_max "
+             "%s with %s buckets, IPVS conn_tab_bits %s." % (
                  meta["backends"], fmt(tb.get("pl_max_flows", 0)),
+                 fmt(tb.get("pl_flow_buckets", 0)),
                  fmt(tb.get("nf_conntrack_max", 0)),
                  fmt(tb.get("nf_conntrack_buckets", 0)),
                  tb.get("ip_vs_conn_tab_bits", "?")))
