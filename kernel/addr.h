@@ -25,6 +25,7 @@ struct pl_addr {
 int pl_addrs_init(struct rhashtable *ht);
 void pl_addrs_destroy(struct rhashtable *ht);
 struct pl_addr *pl_addr_lookup(struct rhashtable *ht, __be32 addr);
+struct pl_addr *pl_addr_lookup_rcu(struct rhashtable *ht, __be32 addr);
 int pl_addr_insert(struct rhashtable *ht, struct pl_addr *a);
 void pl_addr_remove(struct rhashtable *ht, struct pl_addr *a);
 

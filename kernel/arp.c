@@ -89,7 +89,7 @@ unsigned int pl_arp_in(void *priv, struct sk_buff *skb,
 	sha = p;
 	memcpy(&sip, p + ETH_ALEN, sizeof(sip));
 	memcpy(&tip, p + 2 * ETH_ALEN + sizeof(sip), sizeof(tip));
-	a = pl_addr_lookup(&pn->addrs, tip);
+	a = pl_addr_lookup_rcu(&pn->addrs, tip);
 	if (!a || !pl_arp_ours(state->net, a, dev, sip, tip))
 		return NF_ACCEPT;
 	pl_arp_reply(pn, a, dev, sip, tip, sha);
