@@ -88,7 +88,7 @@ static int pl_route(struct sk_buff *skb, __be32 daddr)
 		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
 		return PL_DROP_TTL_EXCEEDED;
 	}
-	mtu = dst_mtu(&rt->dst);
+	mtu = ip_dst_mtu_maybe_forward(&rt->dst, true);
 	if (pl_exceeds_mtu(skb, mtu)) {
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
 		return PL_DROP_TOO_BIG;
