@@ -8,7 +8,8 @@
  * bucket locks. A flow dies once (whoever sets ->dead first unlinks it)
  * and is freed in batches after a grace period. Expired flows are found by
  * the packets that hit them and by a collector that walks the buckets a
- * slice at a time.
+ * slice at a time, paced so that a pass takes about PL_GC_PASS whatever
+ * the table's size, and flat out while the table is nearly full.
  */
 
 #include <linux/jhash.h>
@@ -26,8 +27,8 @@
 #include "service.h"
 #include "stats.h"
 
-#define PL_GC_BATCH	2048		/* buckets looked at per slice */
-#define PL_GC_INTERVAL	HZ		/* between passes over the table */
+#define PL_GC_BATCH	2048		/* buckets looked at per slice, at least */
+#define PL_GC_PASS	(8 * HZ)	/* a pass over the table, about */
 #define PL_PORT_FIRST	1024
 #define PL_PORT_TRIES	128
 
@@ -356,7 +357,7 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 	this_cpu_inc(b->stats->new_conns);
 	pl_flow_notify(pn, f, PL_CMD_FLOW_ADD_NTF);
 	queue_delayed_work(system_power_efficient_wq, &pn->flows.gc,
-			   PL_GC_INTERVAL);
+			   pn->flows.gc_delay);
 	return f;
 
 err_count:
@@ -454,29 +455,40 @@ static int pl_flow_kill_expired(struct pl_flow *f, void *arg)
 	return 0;
 }
 
-/* One slice of the collector's walk; true when the pass is over. */
-static bool pl_flows_gc_slice(struct pl_net *pn)
-{
-	struct pl_flows_pos *pos = &pn->flows.gc_pos;
-
-	pl_flows_walk(pn, pos, PL_GC_BATCH, pl_flow_kill_expired, pn);
-	if (!pl_flows_walked(pn, pos))
-		return false;
-	*pos = (struct pl_flows_pos){};
-	return true;
-}
-
+/*
+ * The collector looks at one slice of the buckets, then waits so that a
+ * pass over the table takes about PL_GC_PASS: a large table costs no more
+ * often than a small one, and a flow outlives its timeout by at most
+ * that. A table seven-eighths full is walked a slice every jiffy, so that
+ * the room held by expired flows, half-open ones of a SYN flood above
+ * all, comes back soon. It stops while the table is empty; a new flow
+ * starts it again.
+ */
 static void pl_flows_gc(struct work_struct *work)
 {
 	struct pl_net *pn = container_of(to_delayed_work(work), struct pl_net,
 					 flows.gc);
-	bool done = pl_flows_gc_slice(pn);
+	struct pl_flows *fl = &pn->flows;
+	u32 count, max = READ_ONCE(fl->max);
 
-	if (!done)
-		queue_delayed_work(system_power_efficient_wq, &pn->flows.gc, 1);
-	else if (atomic_read(&pn->flows.count))
-		queue_delayed_work(system_power_efficient_wq, &pn->flows.gc,
-				   PL_GC_INTERVAL);
+	pl_flows_walk(pn, &fl->gc_pos, fl->gc_slice, pl_flow_kill_expired, pn);
+	if (pl_flows_walked(pn, &fl->gc_pos))
+		fl->gc_pos = (struct pl_flows_pos){};
+	count = atomic_read(&fl->count);
+	if (!count)
+		return;
+	queue_delayed_work(system_power_efficient_wq, &fl->gc,
+			   count >= max - max / 8 ? 1 : fl->gc_delay);
+}
+
+/* The collector's slice and wait, for a table of n buckets. */
+static void pl_flows_gc_pace(struct pl_flows *fl, u32 n)
+{
+	u32 slices;
+
+	fl->gc_slice = max_t(u32, PL_GC_BATCH, DIV_ROUND_UP(n, PL_GC_PASS));
+	slices = max_t(u32, 1, n / fl->gc_slice);
+	fl->gc_delay = max_t(unsigned long, 1, PL_GC_PASS / slices);
 }
 
 void pl_flows_init(struct pl_net *pn)
@@ -490,6 +502,7 @@ void pl_flows_init(struct pl_net *pn)
 	fl->seed = get_random_u32();
 	fl->rnd = get_random_u32();
 	fl->gc_pos = (struct pl_flows_pos){};
+	pl_flows_gc_pace(fl, pl_flow_buckets);
 	INIT_DELAYED_WORK(&fl->gc, pl_flows_gc);
 	init_llist_head(&fl->dead);
 	INIT_WORK(&fl->reap, pl_flows_reap);

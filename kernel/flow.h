@@ -79,6 +79,8 @@ struct pl_flows {
 	atomic_t count;
 	u32 max;
 	struct pl_flows_pos gc_pos;	/* where the collector is */
+	u32 gc_slice;			/* buckets looked at per slice */
+	unsigned long gc_delay;		/* jiffies between slices */
 	struct delayed_work gc;
 	struct llist_head dead;		/* flows to free after a grace period */
 	struct work_struct reap;

@@ -104,7 +104,7 @@ test_idle_timeout()
 	check_ok "idle timeout 350 s" -- r_ctl service set svc idle-timeout 350 || return 1
 	topo_go late1
 	topo_session_until late '"step": "pump:' >/dev/null || return 1
-	sleep 4		# twice the old timeout, and the collector runs every second
+	sleep 4		# twice the old timeout: its next packet would get a RST
 	check_eq "the flow outlived the old timeout" 1 "$(flows_from "$idle")"
 	topo_go late2
 	topo_session_ok late
