@@ -134,6 +134,16 @@ static spinlock_t *pl_bucket_lock(struct pl_flows *fl, u32 i)
 	return &fl->locks[i % PL_FLOW_LOCKS];
 }
 
+/* The link from link on whose node has tuple t, or 0. */
+static unsigned long pl_chain_find(unsigned long link,
+				   const struct pl_tuple *t)
+{
+	for (; link; link = READ_ONCE(pl_link_node(link)->next))
+		if (pl_tuple_eq(&pl_link_node(link)->tuple, t))
+			return link;
+	return 0;
+}
+
 /* The flow one of whose directions is t, and that direction. Under RCU. */
 struct pl_flow *pl_flow_lookup(struct pl_net *pn, const struct pl_tuple *t,
 			       enum pl_dir *dir)
@@ -144,14 +154,11 @@ struct pl_flow *pl_flow_lookup(struct pl_net *pn, const struct pl_tuple *t,
 
 	if (unlikely(!buckets))
 		return NULL;
-	for (link = READ_ONCE(buckets[pl_bucket(fl, t)]); link;
-	     link = READ_ONCE(pl_link_node(link)->next)) {
-		if (pl_tuple_eq(&pl_link_node(link)->tuple, t)) {
-			*dir = pl_link_dir(link);
-			return pl_link_flow(link);
-		}
-	}
-	return NULL;
+	link = pl_chain_find(READ_ONCE(buckets[pl_bucket(fl, t)]), t);
+	if (!link)
+		return NULL;
+	*dir = pl_link_dir(link);
+	return pl_link_flow(link);
 }
 
 /* Link one direction of f into its bucket, unless its tuple is taken. */
@@ -161,14 +168,11 @@ static int pl_flow_link(struct pl_flows *fl, struct pl_flow *f,
 	struct pl_flow_node *n = &f->nodes[dir];
 	u32 i = pl_bucket(fl, &n->tuple);
 	spinlock_t *lock = pl_bucket_lock(fl, i);
-	unsigned long link;
 
 	spin_lock_bh(lock);
-	for (link = fl->buckets[i]; link; link = pl_link_node(link)->next) {
-		if (pl_tuple_eq(&pl_link_node(link)->tuple, &n->tuple)) {
-			spin_unlock_bh(lock);
-			return -EEXIST;
-		}
+	if (pl_chain_find(fl->buckets[i], &n->tuple)) {
+		spin_unlock_bh(lock);
+		return -EEXIST;
 	}
 	n->next = fl->buckets[i];
 	/* A reader that finds n sees its tuple and ->next. */
