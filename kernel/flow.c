@@ -161,7 +161,10 @@ struct pl_flow *pl_flow_lookup(struct pl_net *pn, const struct pl_tuple *t,
 	return pl_link_flow(link);
 }
 
-/* Link one direction of f into its bucket, unless its tuple is taken. */
+/*
+ * Link one direction of f into its bucket, unless its tuple is taken.
+ * Only the packet path creates flows, with bottom halves off already.
+ */
 static int pl_flow_link(struct pl_flows *fl, struct pl_flow *f,
 			enum pl_dir dir)
 {
@@ -169,15 +172,16 @@ static int pl_flow_link(struct pl_flows *fl, struct pl_flow *f,
 	u32 i = pl_bucket(fl, &n->tuple);
 	spinlock_t *lock = pl_bucket_lock(fl, i);
 
-	spin_lock_bh(lock);
+	lockdep_assert_in_softirq();
+	spin_lock(lock);
 	if (pl_chain_find(fl->buckets[i], &n->tuple)) {
-		spin_unlock_bh(lock);
+		spin_unlock(lock);
 		return -EEXIST;
 	}
 	n->next = fl->buckets[i];
 	/* A reader that finds n sees its tuple and ->next. */
 	smp_store_release(&fl->buckets[i], (unsigned long)n | dir);
-	spin_unlock_bh(lock);
+	spin_unlock(lock);
 	return 0;
 }
 
@@ -321,20 +325,31 @@ static int pl_flow_publish(struct pl_net *pn, struct pl_flow *f, u32 hash)
 	return err;
 }
 
+/* orig's hash with the namespace's seed: picks its backend and port. */
+u32 pl_flow_hash(const struct pl_net *pn, const struct pl_tuple *orig)
+{
+	return jhash(orig, sizeof(*orig), pn->flows.seed);
+}
+
 /*
- * A new flow from orig to backend b, leaving from reply's source address
- * with a free port. On failure, *why is the drop reason, or -EEXIST when
- * another CPU created the same flow meanwhile. Called under RCU.
+ * A new flow from orig (of pl_flow_hash() hash) to backend b, leaving from
+ * reply's source address with a free port. On failure, *why is the drop
+ * reason, or -EEXIST when another CPU created the same flow meanwhile.
+ * Called under RCU, in the packet path.
  */
 struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
-			       struct pl_eni *eni, struct pl_backend *b,
+			       u32 hash, struct pl_eni *eni,
+			       struct pl_backend *b,
 			       const struct pl_tuple *reply, int *why)
 {
-	u32 hash = jhash(orig, sizeof(*orig), pn->flows.seed);
 	struct pl_flow *f;
-	int err;
+	int count, err;
 
-	if (atomic_inc_return(&pn->flows.count) > READ_ONCE(pn->flows.max)) {
+	count = atomic_inc_return(&pn->flows.count);
+	if (count == 1)		/* the collector rests while there is none */
+		queue_delayed_work(system_power_efficient_wq, &pn->flows.gc,
+				   pn->flows.gc_delay);
+	if (count > READ_ONCE(pn->flows.max)) {
 		*why = PL_DROP_FLOW_LIMIT;
 		goto err_count;
 	}
@@ -360,8 +375,6 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 	this_cpu_inc(eni->stats->new_conns);
 	this_cpu_inc(b->stats->new_conns);
 	pl_flow_notify(pn, f, PL_CMD_FLOW_ADD_NTF);
-	queue_delayed_work(system_power_efficient_wq, &pn->flows.gc,
-			   pn->flows.gc_delay);
 	return f;
 
 err_count:

@@ -119,8 +119,10 @@ void pl_flow_cache_exit(void);
 
 struct pl_flow *pl_flow_lookup(struct pl_net *pn, const struct pl_tuple *t,
 			       enum pl_dir *dir);
+u32 pl_flow_hash(const struct pl_net *pn, const struct pl_tuple *orig);
 struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
-			       struct pl_eni *eni, struct pl_backend *b,
+			       u32 hash, struct pl_eni *eni,
+			       struct pl_backend *b,
 			       const struct pl_tuple *reply, int *why);
 void pl_flow_kill(struct pl_net *pn, struct pl_flow *f);
 void pl_flow_reset(struct pl_net *pn, struct pl_flow *f);

@@ -184,14 +184,14 @@ static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
 {
 	struct pl_service *svc = eni->ep->svc;
 	struct pl_az *az = eni->subnet->az;
+	u32 hash = pl_flow_hash(pn, t);
 	struct pl_tuple reply;
 	enum pl_dir dir;
 	struct pl_backend *b;
 	struct pl_flow *f;
 	bool fallback;
 
-	b = pl_lb_pick(svc, az->index, jhash(t, sizeof(*t), pn->flows.seed),
-		       &fallback);
+	b = pl_lb_pick(svc, az->index, hash, &fallback);
 	if (!b) {
 		*why = PL_DROP_NO_BACKEND;
 		return NULL;
@@ -204,7 +204,7 @@ static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
 		*why = PL_DROP_NO_SOURCE;
 		return NULL;
 	}
-	f = pl_flow_create(pn, t, eni, b, &reply, why);
+	f = pl_flow_create(pn, t, hash, eni, b, &reply, why);
 	if (!f && *why == -EEXIST) {
 		f = pl_flow_lookup(pn, t, &dir);
 		*why = PL_DROP_NO_MEMORY;
