@@ -533,5 +533,18 @@ main() {
 	emit done "{\"seconds\": $(($(date +%s) - t_start))}"
 }
 
+# One boot of tools/bench/ab: the pl.ko at $PL_KO against plain forwarding.
+ab_main() {
+	CFGS="plain pl"; ROUNDS=21; SLICE=200; SIZES=1000; PROFILE=0
+	insmod "$PL_KO" flow_buckets=1048576 || die "cannot load $PL_KO"
+	setup_all
+	run_established
+	run_new_flows
+}
+
 PROFILE_SECS=4
-[ "${BENCH_LIB:-0}" = 1 ] || main
+if [ "${1:-}" = ab ]; then
+	ab_main
+elif [ "${BENCH_LIB:-0}" != 1 ]; then
+	main
+fi
