@@ -9,17 +9,50 @@
 #ifndef _PL_ADDR_H
 #define _PL_ADDR_H
 
+#include <linux/if_ether.h>
+#include <linux/list.h>
 #include <linux/rhashtable.h>
+
+struct pl_req;
+struct nlattr;
+struct sk_buff;
 
 enum pl_addr_kind {
 	PL_ADDR_ENI,
 	PL_ADDR_SOURCE,
 };
 
+/* What the packet path and the prober tell the prober's work (acd.c). */
+enum {
+	PL_ACD_SEEN = BIT(0),	/* another host used the address */
+	PL_ACD_LOCAL = BIT(1),	/* a local address came or went */
+};
+
 struct pl_addr {
 	struct rhash_head node;
 	__be32 addr;
 	u8 kind;		/* enum pl_addr_kind */
+	u8 serve;		/* READ_ONCE(): the packet path handles it */
+	u8 state;		/* enum pl_addr_state */
+	u8 conflict;		/* enum pl_addr_conflict */
+	u8 probe:1;		/* probe it before use */
+	u8 picked:1;		/* the kernel chose it: move on when in use */
+	u8 step;		/* probes, then announcements, sent */
+	u8 mac[ETH_ALEN];	/* the other host, in a conflict */
+	int ifindex;		/* where it is probed and announced, or 0 */
+	int conflict_ifindex;	/* the local interface that has it */
+	unsigned long due;	/* jiffies of the next step */
+	struct list_head timed;	/* in pn->acd.timed while probing or announcing */
+	/* Reports from the packet path and notifiers, under pn->acd.lock. */
+	struct list_head report;
+	u8 reported;		/* PL_ACD_* */
+	u8 gone;		/* removed: no more reports */
+	u8 report_mac[ETH_ALEN];
+};
+
+/* The netlink attribute types of an address nest (ENI or source). */
+struct pl_addr_attrs {
+	int state, conflict, mac, ifindex;
 };
 
 int pl_addrs_init(struct rhashtable *ht);
@@ -28,5 +61,15 @@ struct pl_addr *pl_addr_lookup(struct rhashtable *ht, __be32 addr);
 struct pl_addr *pl_addr_lookup_rcu(struct rhashtable *ht, __be32 addr);
 int pl_addr_insert(struct rhashtable *ht, struct pl_addr *a);
 void pl_addr_remove(struct rhashtable *ht, struct pl_addr *a);
+int pl_addr_check_free(struct pl_req *req, __be32 ip,
+		       const struct nlattr *attr);
+int pl_addr_fill(struct sk_buff *skb, const struct pl_addr *a,
+		 const struct pl_addr_attrs *t);
+
+/* Does pl answer ARP for the address and translate its traffic? */
+static inline bool pl_addr_serves(const struct pl_addr *a)
+{
+	return READ_ONCE(a->serve);
+}
 
 #endif /* _PL_ADDR_H */

@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The router answers ARP for every ENI IP on the interface that faces the
- * ENI's subnet (its dev, or the one its connected route goes out of), and
- * for every source address toward the hosts that ask for it (on the
- * interface the route back to the asker goes out of). Nobody adds an
+ * The router answers ARP for every ENI IP it serves on the interface that
+ * faces the ENI's subnet (its dev, or the one its connected route goes out
+ * of), and for every source address toward the hosts that ask for it (on
+ * the interface the route back to the asker goes out of). Nobody adds an
  * address or a route by hand.
+ *
+ * Every ARP packet from another host that uses one of pl's addresses as
+ * its sender, or probes for one pl is probing, goes to conflict detection
+ * (acd.c).
  */
 
+#include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <net/arp.h>
 #include <net/route.h>
 
+#include "acd.h"
 #include "addr.h"
 #include "arp.h"
 #include "endpoint.h"
@@ -66,6 +72,28 @@ static void pl_arp_reply(struct pl_net *pn, struct pl_addr *a,
 	arp_xmit(reply);
 }
 
+/*
+ * Another host sent this ARP packet: does it claim one of pl's addresses
+ * (as its sender), or probe for one that pl is probing (RFC 5227 2.1.1)?
+ */
+static void pl_arp_conflicts(struct pl_net *pn, __be16 op, const u8 *sha,
+			     __be32 sip, __be32 tip)
+{
+	struct pl_addr *a;
+
+	if (sip) {
+		a = pl_addr_lookup_rcu(&pn->addrs, sip);
+		if (a)
+			pl_acd_seen(pn, a, sha);
+		return;
+	}
+	if (op != htons(ARPOP_REQUEST))
+		return;
+	a = pl_addr_lookup_rcu(&pn->addrs, tip);
+	if (a && READ_ONCE(a->state) == PL_ADDR_STATE_PROBING)
+		pl_acd_seen(pn, a, sha);
+}
+
 unsigned int pl_arp_in(void *priv, struct sk_buff *skb,
 		       const struct nf_hook_state *state)
 {
@@ -80,7 +108,8 @@ unsigned int pl_arp_in(void *priv, struct sk_buff *skb,
 	    !pskb_may_pull(skb, arp_hdr_len(dev)))
 		return NF_ACCEPT;
 	arp = arp_hdr(skb);
-	if (arp->ar_op != htons(ARPOP_REQUEST) ||
+	if ((arp->ar_op != htons(ARPOP_REQUEST) &&
+	     arp->ar_op != htons(ARPOP_REPLY)) ||
 	    arp->ar_hrd != htons(ARPHRD_ETHER) ||
 	    arp->ar_pro != htons(ETH_P_IP) ||
 	    arp->ar_hln != ETH_ALEN || arp->ar_pln != sizeof(__be32))
@@ -89,8 +118,12 @@ unsigned int pl_arp_in(void *priv, struct sk_buff *skb,
 	sha = p;
 	memcpy(&sip, p + ETH_ALEN, sizeof(sip));
 	memcpy(&tip, p + 2 * ETH_ALEN + sizeof(sip), sizeof(tip));
+	if (!ether_addr_equal(sha, dev->dev_addr))
+		pl_arp_conflicts(pn, arp->ar_op, sha, sip, tip);
+	if (arp->ar_op != htons(ARPOP_REQUEST))
+		return NF_ACCEPT;
 	a = pl_addr_lookup_rcu(&pn->addrs, tip);
-	if (!a || !pl_arp_ours(state->net, a, dev, sip, tip))
+	if (!a || !pl_addr_serves(a) || !pl_arp_ours(state->net, a, dev, sip, tip))
 		return NF_ACCEPT;
 	pl_arp_reply(pn, a, dev, sip, tip, sha);
 	return NF_DROP;

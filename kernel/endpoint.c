@@ -9,6 +9,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
+#include "acd.h"
 #include "az.h"
 #include "compat.h"
 #include "endpoint.h"
@@ -26,27 +27,12 @@ static struct pl_endpoint *pl_endpoint_lookup(struct pl_net *pn,
 	return obj ? container_of(obj, struct pl_endpoint, obj) : NULL;
 }
 
-/* Refuse an address that an ENI or a source address holds already. */
-int pl_addr_check_free(struct pl_req *req, __be32 ip,
-		       const struct nlattr *attr)
-{
-	const struct pl_addr *a = pl_addr_lookup(&req->pn->addrs, ip);
-	const struct pl_source *src;
-	const struct pl_eni *eni;
-
-	if (!a)
-		return 0;
-	if (a->kind == PL_ADDR_ENI) {
-		eni = container_of(a, struct pl_eni, addr);
-		return pl_fail(req, -EADDRINUSE, attr,
-			       "%pI4 is taken by endpoint \"%s\"", &ip,
-			       eni->ep->obj.key.name);
-	}
-	src = container_of(a, struct pl_source, addr);
-	return pl_fail(req, -EADDRINUSE, attr,
-		       "%pI4 is a source address of service \"%s\"", &ip,
-		       src->svc->obj.key.name);
-}
+static const struct pl_addr_attrs pl_eni_addr_attrs = {
+	.state = PL_A_ENI_ADDR_STATE,
+	.conflict = PL_A_ENI_CONFLICT,
+	.mac = PL_A_ENI_CONFLICT_MAC,
+	.ifindex = PL_A_ENI_CONFLICT_IFINDEX,
+};
 
 static int pl_endpoint_fill_enis(struct sk_buff *skb,
 				 const struct pl_endpoint *ep)
@@ -63,7 +49,8 @@ static int pl_endpoint_fill_enis(struct sk_buff *skb,
 				   eni->subnet->obj.key.name) ||
 		    nla_put_in_addr(skb, PL_A_ENI_IP, eni->addr.addr) ||
 		    nla_put_string(skb, PL_A_ENI_AZ,
-				   eni->subnet->az->obj.key.name))
+				   eni->subnet->az->obj.key.name) ||
+		    pl_addr_fill(skb, &eni->addr, &pl_eni_addr_attrs))
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
 	}
@@ -175,8 +162,10 @@ static int pl_endpoint_place(struct pl_req *req, struct pl_endpoint *ep)
 	for (i = 0; i < ep->n_enis; i++) {
 		struct pl_eni *eni = &ep->enis[i];
 
-		if (!eni->addr.addr)
+		if (!eni->addr.addr) {
 			eni->addr.addr = pl_subnet_pick_ip(pn, eni->subnet);
+			eni->addr.picked = 1;
+		}
 		if (!eni->addr.addr) {
 			err = pl_fail(req, -ENOSPC, NULL,
 				      "subnet \"%s\" has no free address",
@@ -392,6 +381,7 @@ static int pl_endpoint_add(struct pl_req *req)
 	struct pl_endpoint *ep;
 	union pl_key key;
 	int err;
+	u8 i;
 
 	err = pl_req_key(req, PL_A_ENDPOINT_ID, "endpoint id", &key);
 	if (err)
@@ -399,19 +389,20 @@ static int pl_endpoint_add(struct pl_req *req)
 	if (pl_endpoint_lookup(pn, &key))
 		return pl_fail(req, -EEXIST, req->info->attrs[PL_A_ENDPOINT_ID],
 			       "endpoint \"%s\" already exists", key.name);
-	err = pl_hooks_enable(pn);
-	if (err)
-		return err;
 	ep = pl_endpoint_build(req, &key);
 	if (IS_ERR(ep))
 		return PTR_ERR(ep);
 	err = pl_endpoint_place(req, ep);
 	if (err)
 		goto err_free;
-	err = pl_table_insert(&pn->endpoints, &ep->obj);
+	/* Everything is checked: only memory can fail from here on. */
+	err = pl_hooks_enable(pn) ?: pl_table_insert(&pn->endpoints, &ep->obj);
 	if (err)
 		goto err_unplace;
 	pl_endpoint_link(ep);
+	for (i = 0; i < ep->n_enis; i++)
+		pl_acd_start(pn, &ep->enis[i].addr, ep->enis[i].subnet->probe,
+			     ep->enis[i].addr.picked);
 	pl_net_changed(pn);
 	pl_nl_notify(req, PL_CMD_ENDPOINT_ADD_NTF, pl_endpoint_fill, &ep->obj);
 	/* The endpoint exists now, whether or not the reply gets through. */
@@ -484,6 +475,13 @@ static struct pl_endpoint *pl_endpoint_req(struct pl_req *req)
 				       "endpoint \"%s\" does not exist",
 				       key.name));
 	return ep;
+}
+
+/* An ENI's address changed owner or state (acd.c). */
+void pl_endpoint_notify(struct pl_net *pn, const struct pl_endpoint *ep)
+{
+	pl_nl_announce(pn, PL_CMD_ENDPOINT_CHANGE_NTF, pl_endpoint_fill,
+		       &ep->obj);
 }
 
 static void pl_endpoint_changed(struct pl_req *req, struct pl_endpoint *ep)
@@ -602,6 +600,7 @@ static void pl_endpoint_free(struct pl_net *pn, struct pl_endpoint *ep)
 
 	pl_endpoint_stop(pn, ep, PL_ENDPOINT_STATE_REJECTED);
 	for (i = 0; i < ep->n_enis; i++) {
+		pl_acd_forget(pn, &ep->enis[i].addr);
 		pl_addr_remove(&pn->addrs, &ep->enis[i].addr);
 		ep->enis[i].subnet->n_enis--;
 	}

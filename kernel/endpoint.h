@@ -49,8 +49,7 @@ struct pl_endpoint {
 };
 
 bool pl_endpoint_allows(const struct pl_endpoint *ep, __be32 saddr);
-int pl_addr_check_free(struct pl_req *req, __be32 ip,
-		       const struct nlattr *attr);
 void pl_endpoints_flush(struct pl_net *pn);
+void pl_endpoint_notify(struct pl_net *pn, const struct pl_endpoint *ep);
 
 #endif /* _PL_ENDPOINT_H */

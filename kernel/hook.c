@@ -366,7 +366,7 @@ static unsigned int pl_ip_in(void *priv, struct sk_buff *skb,
 	if (!atomic_read(&pn->addrs.nelems))
 		return NF_ACCEPT;
 	a = pl_addr_lookup_rcu(&pn->addrs, ip_hdr(skb)->daddr);
-	return a ? pl_rcv(pn, skb, a) : NF_ACCEPT;
+	return a && pl_addr_serves(a) ? pl_rcv(pn, skb, a) : NF_ACCEPT;
 }
 
 static const struct nf_hook_ops pl_hook_ops[] = {

@@ -5,6 +5,7 @@
 
 #include <linux/module.h>
 
+#include "acd.h"
 #include "flow.h"
 #include "maglev.h"
 #include "netlink.h"
@@ -23,12 +24,17 @@ static int __init pl_init(void)
 	err = pl_net_init();
 	if (err)
 		goto err_cache;
-	err = pl_nl_init();
+	err = pl_acd_notifier_init();
 	if (err)
 		goto err_net;
+	err = pl_nl_init();
+	if (err)
+		goto err_acd;
 	pr_info("pl: PrivateLink-style endpoints, version %s\n", PL_VERSION);
 	return 0;
 
+err_acd:
+	pl_acd_notifier_exit();
 err_net:
 	pl_net_exit();
 err_cache:
@@ -40,6 +46,7 @@ err_cache:
 static void __exit pl_exit(void)
 {
 	pl_nl_exit();
+	pl_acd_notifier_exit();
 	pl_net_exit();
 	rcu_barrier();
 	pl_flow_cache_exit();

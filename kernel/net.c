@@ -42,6 +42,7 @@ static int __net_init pl_net_init_net(struct net *net)
 	err = pl_addrs_init(&pn->addrs);
 	if (err)
 		goto err_endpoints;
+	pl_acd_init(pn);
 	pl_flows_init(pn);
 	pn->stats = pl_counters_alloc();
 	if (!pn->stats) {
@@ -71,6 +72,7 @@ static void __net_exit pl_net_exit_net(struct net *net)
 	struct pl_net *pn = pl_net(net);
 
 	pl_hooks_disable(pn);
+	pl_acd_exit(pn);
 	mutex_lock(&pn->lock);
 	pl_flows_exit(pn);
 	pl_endpoints_flush(pn);

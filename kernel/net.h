@@ -13,6 +13,7 @@
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
+#include "acd.h"
 #include "flow.h"
 #include "stats.h"
 #include "table.h"
@@ -36,6 +37,7 @@ struct pl_net {
 	struct pl_table backends;
 	struct pl_table endpoints;
 	struct rhashtable addrs;	/* struct pl_addr */
+	struct pl_acd acd;		/* conflict detection for addrs */
 	DECLARE_BITMAP(az_indexes, PL_MAX_AZS);
 	struct pl_flows flows;
 	struct pl_counters __percpu *stats;

@@ -11,10 +11,14 @@
 #include <uapi/linux/pl.h>
 
 /* Common nested types */
-const struct nla_policy pl_eni_nl_policy[PL_A_ENI_AZ + 1] = {
+const struct nla_policy pl_eni_nl_policy[PL_A_ENI_CONFLICT_IFINDEX + 1] = {
 	[PL_A_ENI_SUBNET] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_ENI_IP] = { .type = NLA_U32, },
 	[PL_A_ENI_AZ] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_ENI_ADDR_STATE] = NLA_POLICY_MAX(NLA_U8, 2),
+	[PL_A_ENI_CONFLICT] = NLA_POLICY_MAX(NLA_U8, 3),
+	[PL_A_ENI_CONFLICT_MAC] = NLA_POLICY_EXACT_LEN(6),
+	[PL_A_ENI_CONFLICT_IFINDEX] = { .type = NLA_U32, },
 };
 
 const struct nla_policy pl_listener_nl_policy[PL_A_LISTENER_TARGET_PORT + 1] = {
@@ -27,9 +31,13 @@ const struct nla_policy pl_prefix_nl_policy[PL_A_PREFIX_LEN + 1] = {
 	[PL_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
 };
 
-const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_AZ + 1] = {
+const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_CONFLICT_IFINDEX + 1] = {
 	[PL_A_SOURCE_ADDRESS] = { .type = NLA_U32, },
 	[PL_A_SOURCE_AZ] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_SOURCE_ADDR_STATE] = NLA_POLICY_MAX(NLA_U8, 2),
+	[PL_A_SOURCE_CONFLICT] = NLA_POLICY_MAX(NLA_U8, 3),
+	[PL_A_SOURCE_CONFLICT_MAC] = NLA_POLICY_EXACT_LEN(6),
+	[PL_A_SOURCE_CONFLICT_IFINDEX] = { .type = NLA_U32, },
 };
 
 /* PL_CMD_AZ_ADD - do */
@@ -55,12 +63,13 @@ static const struct nla_policy pl_az_get_nl_policy[PL_A_AZ_NAME + 1] = {
 };
 
 /* PL_CMD_SUBNET_ADD - do */
-static const struct nla_policy pl_subnet_add_nl_policy[PL_A_SUBNET_IFINDEX + 1] = {
+static const struct nla_policy pl_subnet_add_nl_policy[PL_A_SUBNET_PROBE + 1] = {
 	[PL_A_SUBNET_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_SUBNET_PREFIX] = { .type = NLA_U32, },
 	[PL_A_SUBNET_PREFIX_LEN] = NLA_POLICY_RANGE(NLA_U8, 1, 29),
 	[PL_A_SUBNET_AZ] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_SUBNET_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PL_A_SUBNET_PROBE] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* PL_CMD_SUBNET_DEL - do */
@@ -214,6 +223,12 @@ static const struct nla_policy pl_stats_get_nl_policy[PL_A_STATS_SERVICE + 1] = 
 	[PL_A_STATS_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 };
 
+/* PL_CMD_SUBNET_SET - do */
+static const struct nla_policy pl_subnet_set_nl_policy[PL_A_SUBNET_PROBE + 1] = {
+	[PL_A_SUBNET_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_SUBNET_PROBE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
 /* Ops table for pl */
 static const struct genl_split_ops pl_nl_ops[] = {
 	{
@@ -253,7 +268,7 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.cmd		= PL_CMD_SUBNET_ADD,
 		.doit		= pl_nl_subnet_add_doit,
 		.policy		= pl_subnet_add_nl_policy,
-		.maxattr	= PL_A_SUBNET_IFINDEX,
+		.maxattr	= PL_A_SUBNET_PROBE,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -440,6 +455,13 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.policy		= pl_stats_get_nl_policy,
 		.maxattr	= PL_A_STATS_SERVICE,
 		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= PL_CMD_SUBNET_SET,
+		.doit		= pl_nl_subnet_set_doit,
+		.policy		= pl_subnet_set_nl_policy,
+		.maxattr	= PL_A_SUBNET_PROBE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

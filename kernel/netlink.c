@@ -188,6 +188,24 @@ void pl_nl_notify(struct pl_req *req, u8 cmd, pl_fill_t fill,
 	genl_notify(&pl_nl_family, skb, info, PL_NLGRP_CONFIG, GFP_KERNEL);
 }
 
+/* Announce a change nobody asked for (the prober's) on the config group. */
+void pl_nl_announce(struct pl_net *pn, u8 cmd, pl_fill_t fill,
+		    const void *obj)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&pl_nl_family, pn->net, PL_NLGRP_CONFIG))
+		return;
+	skb = pl_nl_msg(NULL, cmd, fill, obj);
+	if (IS_ERR(skb)) {
+		genl_set_err(&pl_nl_family, pn->net, 0, PL_NLGRP_CONFIG,
+			     -ENOBUFS);
+		return;
+	}
+	genlmsg_multicast_netns(&pl_nl_family, pn->net, skb, 0,
+				PL_NLGRP_CONFIG, GFP_KERNEL);
+}
+
 static int pl_nl_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 			  const struct pl_dump *d, const struct pl_obj *obj)
 {

@@ -60,6 +60,8 @@ static inline int pl_req_len(const struct pl_req *req)
 int pl_nl_reply(struct pl_req *req, u8 cmd, pl_fill_t fill, const void *obj);
 void pl_nl_notify(struct pl_req *req, u8 cmd, pl_fill_t fill,
 		  const void *obj);
+void pl_nl_announce(struct pl_net *pn, u8 cmd, pl_fill_t fill,
+		    const void *obj);
 
 /* A dump of one table, optionally filtered. */
 struct pl_dump {

@@ -8,6 +8,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
+#include "acd.h"
 #include "az.h"
 #include "backend.h"
 #include "endpoint.h"
@@ -92,6 +93,13 @@ static int pl_service_fill_listeners(struct sk_buff *skb,
 	return 0;
 }
 
+static const struct pl_addr_attrs pl_source_addr_attrs = {
+	.state = PL_A_SOURCE_ADDR_STATE,
+	.conflict = PL_A_SOURCE_CONFLICT,
+	.mac = PL_A_SOURCE_CONFLICT_MAC,
+	.ifindex = PL_A_SOURCE_CONFLICT_IFINDEX,
+};
+
 static int pl_service_fill_sources(struct sk_buff *skb,
 				   const struct pl_service *svc)
 {
@@ -103,7 +111,8 @@ static int pl_service_fill_sources(struct sk_buff *skb,
 		nest = nla_nest_start(skb, PL_A_SERVICE_SOURCE);
 		if (!nest ||
 		    nla_put_in_addr(skb, PL_A_SOURCE_ADDRESS, src->addr.addr) ||
-		    nla_put_string(skb, PL_A_SOURCE_AZ, src->az->obj.key.name))
+		    nla_put_string(skb, PL_A_SOURCE_AZ, src->az->obj.key.name) ||
+		    pl_addr_fill(skb, &src->addr, &pl_source_addr_attrs))
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
 	}
@@ -272,6 +281,13 @@ static struct pl_service *pl_service_req(struct pl_req *req)
 	return attr ? pl_service_find(req, attr) : ERR_PTR(-EINVAL);
 }
 
+/* A source address changed state (acd.c). */
+void pl_service_notify(struct pl_net *pn, const struct pl_service *svc)
+{
+	pl_nl_announce(pn, PL_CMD_SERVICE_CHANGE_NTF, pl_service_fill,
+		       &svc->obj);
+}
+
 static void pl_service_changed(struct pl_req *req, struct pl_service *svc)
 {
 	pl_net_changed(req->pn);
@@ -292,6 +308,7 @@ static int pl_service_set(struct pl_req *req)
 
 static void pl_source_free(struct pl_net *pn, struct pl_source *src)
 {
+	pl_acd_forget(pn, &src->addr);
 	pl_addr_remove(&pn->addrs, &src->addr);
 	list_del_rcu(&src->list);
 	src->az->n_sources--;
@@ -414,6 +431,7 @@ static int pl_source_add(struct pl_req *req)
 	}
 	list_add_tail_rcu(&src->list, &svc->sources);
 	az->n_sources++;
+	pl_acd_start(req->pn, &src->addr, true, false);
 	pl_service_changed(req, svc);
 	return 0;
 }

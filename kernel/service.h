@@ -55,5 +55,6 @@ __be32 pl_service_source(const struct pl_service *svc, const struct pl_az *az);
 struct pl_service *pl_service_find(struct pl_req *req,
 				   const struct nlattr *attr);
 void pl_services_flush(struct pl_net *pn);
+void pl_service_notify(struct pl_net *pn, const struct pl_service *svc);
 
 #endif /* _PL_SERVICE_H */

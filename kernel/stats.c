@@ -53,6 +53,7 @@ static void pl_sum_add(struct pl_sum *sum, struct pl_counters __percpu *c,
 		sum->c.packets += p->packets;
 		sum->c.rst_rx += p->rst_rx;
 		sum->c.zone_fallbacks += p->zone_fallbacks;
+		sum->c.address_conflicts += p->address_conflicts;
 		for (i = 0; drops && i < PL_DROP_MAX; i++)
 			sum->c.drops[i] += p->drops[i];
 	}
@@ -71,6 +72,7 @@ static void pl_sum_eni(struct pl_sum *sum, struct pl_eni *eni, bool traffic)
 		sum->c.packets += one.c.packets;
 		sum->c.rst_rx += one.c.rst_rx;
 		sum->c.zone_fallbacks += one.c.zone_fallbacks;
+		sum->c.address_conflicts += one.c.address_conflicts;
 	}
 	for (i = 0; i < PL_DROP_MAX; i++)
 		sum->c.drops[i] += one.c.drops[i];
@@ -108,7 +110,9 @@ static int pl_sum_put(struct sk_buff *skb, const struct pl_sum *sum)
 	    nla_put_u64_64bit(skb, PL_A_COUNTERS_RST_RECEIVED, sum->c.rst_rx,
 			      PL_A_COUNTERS_PAD) ||
 	    nla_put_u64_64bit(skb, PL_A_COUNTERS_ZONE_FALLBACKS,
-			      sum->c.zone_fallbacks, PL_A_COUNTERS_PAD))
+			      sum->c.zone_fallbacks, PL_A_COUNTERS_PAD) ||
+	    nla_put_u64_64bit(skb, PL_A_COUNTERS_ADDRESS_CONFLICTS,
+			      sum->c.address_conflicts, PL_A_COUNTERS_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -40,6 +40,7 @@ struct pl_counters {
 	u64 packets;
 	u64 rst_rx;
 	u64 zone_fallbacks;
+	u64 address_conflicts;
 	u64 drops[PL_DROP_MAX];
 };
 

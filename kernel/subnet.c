@@ -8,6 +8,7 @@
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
+#include <net/route.h>
 
 #include "addr.h"
 #include "az.h"
@@ -64,6 +65,14 @@ int pl_subnet_check_ip(struct pl_req *req, const struct pl_subnet *s,
 	return 0;
 }
 
+/* An address of the router itself (or a broadcast one) is never picked. */
+static bool pl_subnet_local(struct pl_net *pn, __be32 ip)
+{
+	unsigned int type = inet_addr_type(pn->net, ip);
+
+	return type == RTN_LOCAL || type == RTN_BROADCAST;
+}
+
 /* A free host address, or 0 when the subnet is full. */
 __be32 pl_subnet_pick_ip(struct pl_net *pn, struct pl_subnet *s)
 {
@@ -74,7 +83,7 @@ __be32 pl_subnet_pick_ip(struct pl_net *pn, struct pl_subnet *s)
 	for (i = 0; i < n; i++) {
 		__be32 ip = htonl(ntohl(s->prefix) + off);
 
-		if (!pl_addr_lookup(&pn->addrs, ip)) {
+		if (!pl_addr_lookup(&pn->addrs, ip) && !pl_subnet_local(pn, ip)) {
 			s->next_pick = off + 1;
 			return ip;
 		}
@@ -92,7 +101,8 @@ static int pl_subnet_fill(struct sk_buff *skb, const void *obj)
 	    nla_put_in_addr(skb, PL_A_SUBNET_PREFIX, s->prefix) ||
 	    nla_put_u8(skb, PL_A_SUBNET_PREFIX_LEN, s->plen) ||
 	    nla_put_string(skb, PL_A_SUBNET_AZ, s->az->obj.key.name) ||
-	    (s->ifindex && nla_put_u32(skb, PL_A_SUBNET_IFINDEX, s->ifindex)))
+	    (s->ifindex && nla_put_u32(skb, PL_A_SUBNET_IFINDEX, s->ifindex)) ||
+	    nla_put_u8(skb, PL_A_SUBNET_PROBE, s->probe))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -193,6 +203,8 @@ static int pl_subnet_add(struct pl_req *req)
 	s->az = az;
 	if (attrs[PL_A_SUBNET_IFINDEX])
 		s->ifindex = nla_get_u32(attrs[PL_A_SUBNET_IFINDEX]);
+	s->probe = attrs[PL_A_SUBNET_PROBE] ?
+		   nla_get_u8(attrs[PL_A_SUBNET_PROBE]) : 1;
 	err = pl_table_insert(&pn->subnets, &s->obj);
 	if (err) {
 		kfree(s);
@@ -210,6 +222,25 @@ static struct pl_subnet *pl_subnet_req(struct pl_req *req)
 
 	attr = pl_req_attr(req, PL_A_SUBNET_ID, "subnet id");
 	return attr ? pl_subnet_find(req, attr) : ERR_PTR(-EINVAL);
+}
+
+/* Probing applies to ENIs placed from then on. */
+static int pl_subnet_set(struct pl_req *req)
+{
+	struct pl_subnet *s = pl_subnet_req(req);
+	const struct nlattr *attr;
+
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	attr = pl_req_attr(req, PL_A_SUBNET_PROBE, "probe");
+	if (!attr)
+		return -EINVAL;
+	if (s->probe == nla_get_u8(attr))
+		return 0;
+	s->probe = nla_get_u8(attr);
+	pl_net_changed(req->pn);
+	pl_nl_notify(req, PL_CMD_SUBNET_CHANGE_NTF, pl_subnet_fill, &s->obj);
+	return 0;
 }
 
 static void pl_subnet_free(struct pl_net *pn, struct pl_subnet *s)
@@ -256,6 +287,11 @@ void pl_subnets_flush(struct pl_net *pn)
 int pl_nl_subnet_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return pl_nl_do(skb, info, pl_subnet_add);
+}
+
+int pl_nl_subnet_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_subnet_set);
 }
 
 int pl_nl_subnet_del_doit(struct sk_buff *skb, struct genl_info *info)

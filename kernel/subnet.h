@@ -16,6 +16,7 @@ struct pl_subnet {
 	__be32 prefix;
 	u8 plen;
 	int ifindex;			/* 0: found by route */
+	u8 probe;			/* probe ENI IPs before use */
 	struct pl_az *az;
 	u32 n_enis;
 	u32 next_pick;			/* host offset to try first */

@@ -41,6 +41,10 @@ static struct nla_policy eni_policy[PL_A_ENI_MAX + 1] = {
 	[PL_A_ENI_SUBNET] = { .type = NLA_STRING },
 	[PL_A_ENI_IP] = { .type = NLA_U32 },
 	[PL_A_ENI_AZ] = { .type = NLA_STRING },
+	[PL_A_ENI_ADDR_STATE] = { .type = NLA_U8 },
+	[PL_A_ENI_CONFLICT] = { .type = NLA_U8 },
+	[PL_A_ENI_CONFLICT_MAC] = { .type = NLA_UNSPEC },
+	[PL_A_ENI_CONFLICT_IFINDEX] = { .type = NLA_U32 },
 };
 
 static struct nla_policy prefix_policy[PL_A_PREFIX_MAX + 1] = {
@@ -103,6 +107,9 @@ static void endpoint_print_enis(struct nlmsghdr *nlh, const char *id,
 		out_addr("ip", "ip", nla_get_u32(tb[PL_A_ENI_IP]));
 		out_str("az", "az", az);
 		out_str("dns", "dns", endpoint_dns_name(dns, id, az, svc));
+		addr_state_print(tb[PL_A_ENI_ADDR_STATE], tb[PL_A_ENI_CONFLICT],
+				 tb[PL_A_ENI_CONFLICT_MAC],
+				 tb[PL_A_ENI_CONFLICT_IFINDEX]);
 		out_item_end();
 	}
 	out_arr_end();

@@ -51,6 +51,7 @@ static const struct mon_event mon_events[] = {
 	{ PL_CMD_AZ_CHANGE_NTF, "az", "set", az_print },
 	{ PL_CMD_AZ_DEL_NTF, "az", "del", az_print },
 	{ PL_CMD_SUBNET_ADD_NTF, "subnet", "add", subnet_print },
+	{ PL_CMD_SUBNET_CHANGE_NTF, "subnet", "set", subnet_print },
 	{ PL_CMD_SUBNET_DEL_NTF, "subnet", "del", subnet_print },
 	{ PL_CMD_SERVICE_ADD_NTF, "service", "add", service_print },
 	{ PL_CMD_SERVICE_CHANGE_NTF, "service", "set", service_print },

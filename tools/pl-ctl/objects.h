@@ -40,4 +40,7 @@ void limits_print(struct nlmsghdr *nlh, const char *key);
 
 void flow_print(struct nlmsghdr *nlh, const char *key);
 
+void addr_state_print(struct nlattr *state, struct nlattr *conflict,
+		      struct nlattr *mac, struct nlattr *ifindex);
+
 #endif /* PL_CTL_OBJECTS_H */

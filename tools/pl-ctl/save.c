@@ -102,6 +102,8 @@ static void save_subnets(struct pl_objs *o)
 			printf(" dev %s",
 			       subnet_dev(nla_get_u32(tb[PL_A_SUBNET_IFINDEX]),
 					  dev));
+		if (tb[PL_A_SUBNET_PROBE] && !nla_get_u8(tb[PL_A_SUBNET_PROBE]))
+			fputs(" probe off", stdout);
 		putchar('\n');
 	}
 }

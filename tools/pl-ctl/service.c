@@ -45,6 +45,10 @@ static struct nla_policy listener_policy[PL_A_LISTENER_MAX + 1] = {
 static struct nla_policy source_policy[PL_A_SOURCE_MAX + 1] = {
 	[PL_A_SOURCE_ADDRESS] = { .type = NLA_U32 },
 	[PL_A_SOURCE_AZ] = { .type = NLA_STRING },
+	[PL_A_SOURCE_ADDR_STATE] = { .type = NLA_U8 },
+	[PL_A_SOURCE_CONFLICT] = { .type = NLA_U8 },
+	[PL_A_SOURCE_CONFLICT_MAC] = { .type = NLA_UNSPEC },
+	[PL_A_SOURCE_CONFLICT_IFINDEX] = { .type = NLA_U32 },
 };
 
 int service_parse(struct nlmsghdr *nlh, struct nlattr **tb)
@@ -108,18 +112,23 @@ static void service_print_listeners(struct nlmsghdr *nlh)
 
 static void service_print_sources(struct nlmsghdr *nlh)
 {
-	struct nlattr *nla = NULL;
+	struct nlattr *nla = NULL, *tb[PL_A_SOURCE_MAX + 1];
 	const char *az;
 	__u32 addr;
 
 	out_arr_begin("source");
 	while ((nla = nl_attr_next(nlh, PL_A_SERVICE_SOURCE, nla))) {
-		if (source_parse(nla, &addr, &az))
+		if (source_parse(nla, &addr, &az) ||
+		    nla_parse_nested(tb, PL_A_SOURCE_MAX, nla, source_policy))
 			continue;
 		out_item_begin();
 		out_cont();
 		out_addr("address", "source", addr);
 		out_str("az", "az", az);
+		addr_state_print(tb[PL_A_SOURCE_ADDR_STATE],
+				 tb[PL_A_SOURCE_CONFLICT],
+				 tb[PL_A_SOURCE_CONFLICT_MAC],
+				 tb[PL_A_SOURCE_CONFLICT_IFINDEX]);
 		out_item_end();
 	}
 	out_arr_end();

@@ -43,6 +43,19 @@ static const char * const flow_states[] = {
 	[PL_FLOW_STATE_CLOSED] = "closed",
 };
 
+static const char * const addr_states[] = {
+	[PL_ADDR_STATE_PROBING] = "probing",
+	[PL_ADDR_STATE_AVAILABLE] = "available",
+	[PL_ADDR_STATE_CONFLICT] = "conflict",
+};
+
+static const char * const addr_conflicts[] = {
+	[PL_ADDR_CONFLICT_NONE] = "none",
+	[PL_ADDR_CONFLICT_LOCAL] = "local",
+	[PL_ADDR_CONFLICT_IN_USE] = "in-use",
+	[PL_ADDR_CONFLICT_CLAIMED] = "claimed",
+};
+
 static const char * const stats_scopes[] = {
 	[PL_STATS_SCOPE_NAMESPACE] = "namespace",
 	[PL_STATS_SCOPE_ENDPOINT] = "endpoint",
@@ -65,6 +78,12 @@ const struct pl_enum pl_backend_states = {
 
 const struct pl_enum pl_flow_states = { flow_states, ARRAY_SIZE(flow_states) };
 
+const struct pl_enum pl_addr_states = { addr_states, ARRAY_SIZE(addr_states) };
+
+const struct pl_enum pl_addr_conflicts = {
+	addr_conflicts, ARRAY_SIZE(addr_conflicts)
+};
+
 const struct pl_enum pl_stats_scopes = {
 	stats_scopes, ARRAY_SIZE(stats_scopes)
 };
@@ -83,6 +102,7 @@ static const struct pl_attr subnet_attrs[] = {
 	[PL_A_SUBNET_PREFIX_LEN] = { "prefix-len", NULL },
 	[PL_A_SUBNET_AZ] = { "az", NULL },
 	[PL_A_SUBNET_IFINDEX] = { "ifindex", NULL },
+	[PL_A_SUBNET_PROBE] = { "probe", NULL },
 };
 
 static const struct pl_set subnet_set = { PL_A_SUBNET_MAX, subnet_attrs };
@@ -99,6 +119,10 @@ static const struct pl_set listener_set = {
 static const struct pl_attr source_attrs[] = {
 	[PL_A_SOURCE_ADDRESS] = { "address", NULL },
 	[PL_A_SOURCE_AZ] = { "az", NULL },
+	[PL_A_SOURCE_ADDR_STATE] = { "addr-state", NULL },
+	[PL_A_SOURCE_CONFLICT] = { "conflict", NULL },
+	[PL_A_SOURCE_CONFLICT_MAC] = { "conflict-mac", NULL },
+	[PL_A_SOURCE_CONFLICT_IFINDEX] = { "conflict-ifindex", NULL },
 };
 
 static const struct pl_set source_set = { PL_A_SOURCE_MAX, source_attrs };
@@ -131,6 +155,10 @@ static const struct pl_attr eni_attrs[] = {
 	[PL_A_ENI_SUBNET] = { "subnet", NULL },
 	[PL_A_ENI_IP] = { "ip", NULL },
 	[PL_A_ENI_AZ] = { "az", NULL },
+	[PL_A_ENI_ADDR_STATE] = { "addr-state", NULL },
+	[PL_A_ENI_CONFLICT] = { "conflict", NULL },
+	[PL_A_ENI_CONFLICT_MAC] = { "conflict-mac", NULL },
+	[PL_A_ENI_CONFLICT_IFINDEX] = { "conflict-ifindex", NULL },
 };
 
 static const struct pl_set eni_set = { PL_A_ENI_MAX, eni_attrs };
@@ -204,6 +232,7 @@ static const struct pl_attr counters_attrs[] = {
 	[PL_A_COUNTERS_ZONE_FALLBACKS] = { "zone-fallbacks", NULL },
 	[PL_A_COUNTERS_DROPS] = { "drops", &drops_set },
 	[PL_A_COUNTERS_PAD] = { "pad", NULL },
+	[PL_A_COUNTERS_ADDRESS_CONFLICTS] = { "address-conflicts", NULL },
 };
 
 static const struct pl_set counters_set = {
@@ -265,6 +294,7 @@ static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_FLOW_GET ... PL_CMD_FLOW_FLUSH] = &flow_set,
 	[PL_CMD_STATS_GET] = &stats_set,
 	[PL_CMD_FLOW_ADD_NTF ... PL_CMD_FLOW_DEL_NTF] = &flow_set,
+	[PL_CMD_SUBNET_SET ... PL_CMD_SUBNET_CHANGE_NTF] = &subnet_set,
 };
 
 const struct pl_set *pl_cmd_set(int cmd)

@@ -32,6 +32,8 @@ extern const struct pl_enum pl_backend_states;
 extern const struct pl_enum pl_on_off;
 extern const struct pl_enum pl_flow_states;
 extern const struct pl_enum pl_stats_scopes;
+extern const struct pl_enum pl_addr_states;
+extern const struct pl_enum pl_addr_conflicts;
 
 const struct pl_set *pl_cmd_set(int cmd);
 const char *pl_attr_name(const struct pl_set *set, int type);

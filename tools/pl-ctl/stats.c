@@ -49,6 +49,7 @@ static struct nla_policy counters_policy[PL_A_COUNTERS_MAX + 1] = {
 		.type = NLA_U64
 	},
 	[PL_A_COUNTERS_DROPS] = { .type = NLA_NESTED },
+	[PL_A_COUNTERS_ADDRESS_CONFLICTS] = { .type = NLA_U64 },
 };
 
 static struct nla_policy drops_policy[PL_A_DROPS_MAX + 1] = {
@@ -150,6 +151,11 @@ static void stats_print_counters(const struct stats_msg *s,
 	out_nest_begin("counters");
 	for (i = PL_A_COUNTERS_ACTIVE_CONNECTIONS;
 	     i <= PL_A_COUNTERS_ZONE_FALLBACKS; i++) {
+		name = pl_attr_name(set, i);
+		out_u64(name, name, nla_get_u64(s->ctr[i]));
+	}
+	i = PL_A_COUNTERS_ADDRESS_CONFLICTS;
+	if (s->ctr[i]) {
 		name = pl_attr_name(set, i);
 		out_u64(name, name, nla_get_u64(s->ctr[i]));
 	}

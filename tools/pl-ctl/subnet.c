@@ -2,9 +2,9 @@
 /*
  * pl-ctl subnet: IPv4 subnets in one zone, where endpoint IPs are placed.
  *
- *   subnet-a prefix 10.0.1.0/24 az us-east-1a dev eth1
+ *   subnet-a prefix 10.0.1.0/24 az us-east-1a dev eth1 probe on
  *   {"id":"subnet-a","prefix":"10.0.1.0/24","az":"us-east-1a",
- *    "ifindex":3,"dev":"eth1"}
+ *    "ifindex":3,"dev":"eth1","probe":true}
  */
 
 #include <net/if.h>
@@ -19,6 +19,7 @@
 #include "objects.h"
 #include "out.h"
 #include "req.h"
+#include "spec.h"
 
 static struct nla_policy subnet_policy[PL_A_SUBNET_MAX + 1] = {
 	[PL_A_SUBNET_ID] = { .type = NLA_STRING },
@@ -26,6 +27,7 @@ static struct nla_policy subnet_policy[PL_A_SUBNET_MAX + 1] = {
 	[PL_A_SUBNET_PREFIX_LEN] = { .type = NLA_U8 },
 	[PL_A_SUBNET_AZ] = { .type = NLA_STRING },
 	[PL_A_SUBNET_IFINDEX] = { .type = NLA_U32 },
+	[PL_A_SUBNET_PROBE] = { .type = NLA_U8 },
 };
 
 int subnet_parse(struct nlmsghdr *nlh, struct nlattr **tb)
@@ -63,6 +65,8 @@ void subnet_print(struct nlmsghdr *nlh, const char *key)
 			out_u32("ifindex", NULL, ifindex);
 		out_str("dev", "dev", subnet_dev(ifindex, dev));
 	}
+	if (tb[PL_A_SUBNET_PROBE])
+		out_bool("probe", "probe", nla_get_u8(tb[PL_A_SUBNET_PROBE]));
 	out_obj_end();
 }
 
@@ -97,6 +101,12 @@ static const struct pl_kw subnet_add_kws[] = {
 	{ "prefix", kw_prefix, PL_A_SUBNET_PREFIX, NULL, PL_KW_REQUIRED },
 	{ "az", kw_string, PL_A_SUBNET_AZ, NULL, PL_KW_REQUIRED },
 	{ "dev", kw_dev, PL_A_SUBNET_IFINDEX, NULL, 0 },
+	{ "probe", kw_enum, PL_A_SUBNET_PROBE, &pl_on_off, 0 },
+	{ }
+};
+
+static const struct pl_kw subnet_set_kws[] = {
+	{ "probe", kw_enum, PL_A_SUBNET_PROBE, &pl_on_off, PL_KW_REQUIRED },
 	{ }
 };
 
@@ -106,6 +116,14 @@ static int subnet_add(struct pl_args *a)
 
 	return req_send(m, req_name(a, m, PL_A_SUBNET_ID, "ID") ?:
 			   req_kws(a, m, subnet_add_kws));
+}
+
+static int subnet_set(struct pl_args *a)
+{
+	struct nl_msg *m = nl_req(PL_CMD_SUBNET_SET, 0);
+
+	return req_send(m, req_name(a, m, PL_A_SUBNET_ID, "ID") ?:
+			   req_kws(a, m, subnet_set_kws));
 }
 
 static int subnet_del(struct pl_args *a)
@@ -131,7 +149,8 @@ static int subnet_show(struct pl_args *a)
 
 static const struct pl_cmd subnet_cmds[] = {
 	{ "add", subnet_add,
-	  "subnet add ID prefix A.B.C.D/LEN az AZ [dev IFNAME]" },
+	  "subnet add ID prefix A.B.C.D/LEN az AZ [dev IFNAME] [probe {on|off}]" },
+	{ "set", subnet_set, "subnet set ID probe {on|off}" },
 	{ "del", subnet_del, "subnet del ID" },
 	{ "show", subnet_show, "subnet show [ID]" },
 	{ }

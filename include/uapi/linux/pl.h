@@ -63,6 +63,41 @@ enum pl_backend_state {
 };
 
 /**
+ * enum pl_addr_state - Whether pl serves one of its addresses (an ENI IP or a
+ *   source address): answers ARP for it and translates traffic to it.
+ * @PL_ADDR_STATE_PROBING: Being probed with ARP (RFC 5227) before use, for
+ *   about a second; not served yet.
+ * @PL_ADDR_STATE_AVAILABLE: Served.
+ * @PL_ADDR_STATE_CONFLICT: Another owner was found (see addr-conflict). Served
+ *   only when the conflict is "claimed".
+ */
+enum pl_addr_state {
+	PL_ADDR_STATE_PROBING,
+	PL_ADDR_STATE_AVAILABLE,
+	PL_ADDR_STATE_CONFLICT,
+};
+
+/**
+ * enum pl_addr_conflict - Who else has an address of pl's.
+ * @PL_ADDR_CONFLICT_NONE: Nobody.
+ * @PL_ADDR_CONFLICT_LOCAL: An address of this router's own interfaces
+ *   (conflict-ifindex names the interface). The local address wins: pl does
+ *   not serve it until it goes away.
+ * @PL_ADDR_CONFLICT_IN_USE: Another host (conflict-mac) answered pl's probe,
+ *   probed for the address at the same time, or is in the neighbour table with
+ *   it. pl does not serve it; delete the ENI or source address and give
+ *   another one.
+ * @PL_ADDR_CONFLICT_CLAIMED: Another host (conflict-mac) claimed the address
+ *   after pl did (gratuitous ARP or an ARP reply). pl keeps serving it.
+ */
+enum pl_addr_conflict {
+	PL_ADDR_CONFLICT_NONE,
+	PL_ADDR_CONFLICT_LOCAL,
+	PL_ADDR_CONFLICT_IN_USE,
+	PL_ADDR_CONFLICT_CLAIMED,
+};
+
+/**
  * enum pl_flow_state - TCP state of a flow, as pl follows it.
  * @PL_FLOW_STATE_SYN_SENT: The client's SYN was forwarded.
  * @PL_FLOW_STATE_SYN_RECV: The backend answered with SYN-ACK.
@@ -113,6 +148,7 @@ enum {
 	PL_A_SUBNET_PREFIX_LEN,
 	PL_A_SUBNET_AZ,
 	PL_A_SUBNET_IFINDEX,
+	PL_A_SUBNET_PROBE,
 
 	__PL_A_SUBNET_MAX,
 	PL_A_SUBNET_MAX = (__PL_A_SUBNET_MAX - 1)
@@ -129,6 +165,10 @@ enum {
 enum {
 	PL_A_SOURCE_ADDRESS = 1,
 	PL_A_SOURCE_AZ,
+	PL_A_SOURCE_ADDR_STATE,
+	PL_A_SOURCE_CONFLICT,
+	PL_A_SOURCE_CONFLICT_MAC,
+	PL_A_SOURCE_CONFLICT_IFINDEX,
 
 	__PL_A_SOURCE_MAX,
 	PL_A_SOURCE_MAX = (__PL_A_SOURCE_MAX - 1)
@@ -164,6 +204,10 @@ enum {
 	PL_A_ENI_SUBNET = 1,
 	PL_A_ENI_IP,
 	PL_A_ENI_AZ,
+	PL_A_ENI_ADDR_STATE,
+	PL_A_ENI_CONFLICT,
+	PL_A_ENI_CONFLICT_MAC,
+	PL_A_ENI_CONFLICT_IFINDEX,
 
 	__PL_A_ENI_MAX,
 	PL_A_ENI_MAX = (__PL_A_ENI_MAX - 1)
@@ -240,6 +284,7 @@ enum {
 	PL_A_COUNTERS_ZONE_FALLBACKS,
 	PL_A_COUNTERS_DROPS,
 	PL_A_COUNTERS_PAD,
+	PL_A_COUNTERS_ADDRESS_CONFLICTS,
 
 	__PL_A_COUNTERS_MAX,
 	PL_A_COUNTERS_MAX = (__PL_A_COUNTERS_MAX - 1)
@@ -332,6 +377,8 @@ enum {
 	PL_CMD_STATS_GET,
 	PL_CMD_FLOW_ADD_NTF,
 	PL_CMD_FLOW_DEL_NTF,
+	PL_CMD_SUBNET_SET,
+	PL_CMD_SUBNET_CHANGE_NTF,
 
 	__PL_CMD_MAX,
 	PL_CMD_MAX = (__PL_CMD_MAX - 1)
