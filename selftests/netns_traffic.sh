@@ -81,6 +81,9 @@ setup()
 	for ((i = 1; i <= N; i++)); do
 		router_setup "$i" || return 1
 	done
+	for ((i = 1; i <= N; i++)); do
+		topo_claimed "${TOPO_NS[r$i]}" || return 1
+	done
 	topo_servers b
 }
 

@@ -51,6 +51,7 @@
 #   topo_backend NAME SUBNET HOST  one more backend host, 192.168.SUBNET.HOST
 #   topo_pl_config [LINE...]       configure pl as above, then pl-ctl LINEs
 #   topo_ctl_batch LINE...         pl-ctl batch lines in r, in one run
+#   topo_claimed NS                wait until pl in NS probes no address
 #   r_ctl ARGS                     pl-ctl in r
 #   topo_ns HOST                   the namespace of a host (r, c1a, b1a, ...)
 #   topo_connect HOST IP:PORT ...  pl_tcp.py connect from HOST (JSON out)
@@ -318,7 +319,8 @@ endpoint add vpce-1 service svc subnet subnet-a ip $ENI_A subnet subnet-b ip $EN
 EOF
 }
 
-# topo_ctl_batch LINE...: pl-ctl batch lines in r, in one run.
+# topo_ctl_batch LINE...: pl-ctl batch lines in r, in one run; when they
+# add ENIs or source addresses, wait until pl has probed them.
 topo_ctl_batch()
 {
 	local out
@@ -327,6 +329,26 @@ topo_ctl_batch()
 		pl_indent <<<"$out"
 		return 1
 	fi
+	if printf '%s\n' "$@" | grep -qE '^(endpoint add|service source add) '; then
+		topo_claimed "$R"
+	fi
+}
+
+topo_probing()
+{
+	pl_ctl -n "$1" endpoint show | grep -q 'state probing' ||
+		pl_ctl -n "$1" service show | grep -q 'state probing'
+}
+
+# topo_claimed NS: wait (10 s at most) until pl in NS probes no address
+# any more (see Documentation/pl.rst, "Addresses").
+topo_claimed()
+{
+	topo_wait 10 eval "! topo_probing '$1'" || {
+		echo "# pl in $1 still probes after 10 s:"
+		pl_ctl -n "$1" endpoint show | pl_indent
+		return 1
+	}
 }
 
 # topo_pl_config [LINE...]: the standard configuration, then each LINE.
