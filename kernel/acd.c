@@ -40,6 +40,7 @@
 #define PL_ACD_PROBE_GAP	(HZ / 3)
 #define PL_ACD_ANNOUNCES	2
 #define PL_ACD_ANNOUNCE_GAP	HZ
+#define PL_ACD_BATCH		(HZ / 50)
 
 static void pl_acd_count(struct pl_net *pn, struct pl_addr *a)
 {
@@ -101,18 +102,7 @@ static int pl_acd_ifindex(struct pl_net *pn, const struct pl_addr *a)
 /* Is addr an address of the router? Its interface, when one has it. */
 static bool pl_acd_local(struct net *net, __be32 addr, int *ifindex)
 {
-	struct net_device *dev;
-	unsigned int type = inet_addr_type(net, addr);
-
-	*ifindex = 0;
-	if (type != RTN_LOCAL && type != RTN_BROADCAST)
-		return false;
-	rcu_read_lock();
-	dev = __ip_dev_find(net, addr, false);
-	if (dev)
-		*ifindex = dev->ifindex;
-	rcu_read_unlock();
-	return true;
+	return pl_addr_local(net, addr, ifindex);
 }
 
 /* Does the neighbour table hold addr as reachable from another MAC? */
@@ -160,8 +150,8 @@ static void pl_acd_wake(struct pl_net *pn, unsigned long delay)
 /* The address is pl's: serve it, and announce it. */
 static void pl_acd_claim(struct pl_net *pn, struct pl_addr *a)
 {
-	a->state = PL_ADDR_STATE_AVAILABLE;
-	a->conflict = PL_ADDR_CONFLICT_NONE;
+	WRITE_ONCE(a->state, PL_ADDR_STATE_AVAILABLE);
+	WRITE_ONCE(a->conflict, PL_ADDR_CONFLICT_NONE);
 	WRITE_ONCE(a->serve, 1);
 	a->step = 0;
 	if (!a->ifindex) {
@@ -178,8 +168,8 @@ static void pl_acd_claim(struct pl_net *pn, struct pl_addr *a)
 static void pl_acd_conflict(struct pl_net *pn, struct pl_addr *a, u8 why,
 			    const u8 *mac, int ifindex)
 {
-	a->state = PL_ADDR_STATE_CONFLICT;
-	a->conflict = why;
+	WRITE_ONCE(a->state, PL_ADDR_STATE_CONFLICT);
+	WRITE_ONCE(a->conflict, why);
 	if (mac)
 		ether_addr_copy(a->mac, mac);
 	a->conflict_ifindex = ifindex;
@@ -238,13 +228,14 @@ static void pl_acd_begin(struct pl_net *pn, struct pl_addr *a)
 		pl_acd_claim(pn, a);
 		return;
 	}
-	a->state = PL_ADDR_STATE_PROBING;
-	a->conflict = PL_ADDR_CONFLICT_NONE;
+	WRITE_ONCE(a->state, PL_ADDR_STATE_PROBING);
+	WRITE_ONCE(a->conflict, PL_ADDR_CONFLICT_NONE);
 	WRITE_ONCE(a->serve, 0);
 	a->step = 0;
 	a->due = jiffies;
 	list_add_tail(&a->timed, &pn->acd.timed);
-	mod_delayed_work(system_wq, &pn->acd.work, 0);
+	/* A little later: a batch of adds then costs one pass. */
+	mod_delayed_work(system_wq, &pn->acd.work, PL_ACD_BATCH);
 }
 
 /* A new address, in the table already. Called with the config lock. */
@@ -253,7 +244,10 @@ void pl_acd_start(struct pl_net *pn, struct pl_addr *a, bool probe,
 {
 	lockdep_assert_held(&pn->lock);
 	INIT_LIST_HEAD(&a->timed);
+	spin_lock_bh(&pn->acd.lock);	/* the packet path may see a already */
 	INIT_LIST_HEAD(&a->report);
+	a->reported = 0;
+	spin_unlock_bh(&pn->acd.lock);
 	a->probe = probe;
 	a->picked = picked;
 	pl_acd_begin(pn, a);
@@ -305,9 +299,25 @@ void pl_acd_seen(struct pl_net *pn, struct pl_addr *a, const u8 *mac)
 	pl_acd_report(pn, a, PL_ACD_SEEN, mac);
 }
 
+/* Is mac the router's own, on the address's interface? */
+static bool pl_acd_own_mac(struct pl_net *pn, const struct pl_addr *a,
+			   const u8 *mac)
+{
+	struct net_device *dev;
+	bool own;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(pn->net, a->ifindex);
+	own = dev && ether_addr_equal(mac, dev->dev_addr);
+	rcu_read_unlock();
+	return own;
+}
+
 /* Another host uses the address. */
 static void pl_acd_other(struct pl_net *pn, struct pl_addr *a, const u8 *mac)
 {
+	if (pl_acd_own_mac(pn, a, mac))
+		return;		/* the router's own ARP, heard elsewhere */
 	switch (a->state) {
 	case PL_ADDR_STATE_PROBING:
 		if (a->picked && pl_acd_move(pn, a)) {
@@ -320,8 +330,8 @@ static void pl_acd_other(struct pl_net *pn, struct pl_addr *a, const u8 *mac)
 		return;
 	case PL_ADDR_STATE_AVAILABLE:
 		pl_acd_log(a, "is claimed by", mac);
-		a->state = PL_ADDR_STATE_CONFLICT;
-		a->conflict = PL_ADDR_CONFLICT_CLAIMED;
+		WRITE_ONCE(a->state, PL_ADDR_STATE_CONFLICT);
+		WRITE_ONCE(a->conflict, PL_ADDR_CONFLICT_CLAIMED);
 		ether_addr_copy(a->mac, mac);
 		return;
 	default:

@@ -73,32 +73,93 @@ void pl_addr_remove(struct rhashtable *ht, struct pl_addr *a)
 }
 
 /*
+ * The interface whose broadcast address addr is, or 0. Under RCU. As
+ * fib_add_ifaddr() does, the prefix's broadcast address counts whether
+ * or not the address was given one ("brd").
+ */
+static bool pl_addr_ifa_broadcast(const struct in_ifaddr *ifa, __be32 addr)
+{
+	if (ifa->ifa_broadcast == addr)
+		return true;
+	return ifa->ifa_prefixlen < 31 &&
+	       ((ifa->ifa_local | ~ifa->ifa_mask) == addr ||
+		(ifa->ifa_local & ifa->ifa_mask) == addr);
+}
+
+/* The interface whose broadcast address addr is, or 0. Under RCU. */
+static int pl_addr_broadcast(struct net *net, __be32 addr)
+{
+	const struct in_ifaddr *ifa;
+	struct in_device *in_dev;
+	struct net_device *dev;
+
+	for_each_netdev_rcu(net, dev) {
+		in_dev = __in_dev_get_rcu(dev);
+		if (!in_dev)
+			continue;
+		in_dev_for_each_ifa_rcu(ifa, in_dev) {
+			if (pl_addr_ifa_broadcast(ifa, addr))
+				return dev->ifindex;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Is addr the router's own: RTN_LOCAL (an address of an interface) or
+ * RTN_BROADCAST (an interface's broadcast address), with that interface
+ * in *ifindex; 0 when it is not. inet_addr_type() alone says broadcast of
+ * every address while the namespace has no local table yet.
+ */
+unsigned int pl_addr_local(struct net *net, __be32 addr, int *ifindex)
+{
+	unsigned int type = inet_addr_type(net, addr);
+	struct net_device *dev;
+
+	*ifindex = 0;
+	if (type != RTN_LOCAL && type != RTN_BROADCAST)
+		return 0;
+	rcu_read_lock();
+	if (type == RTN_LOCAL) {
+		dev = __ip_dev_find(net, addr, false);
+		if (dev)
+			*ifindex = dev->ifindex;
+	} else {
+		*ifindex = pl_addr_broadcast(net, addr);
+		if (!*ifindex)
+			type = 0;
+	}
+	rcu_read_unlock();
+	return type;
+}
+
+/*
  * An address of the namespace itself (any interface) or a broadcast or
  * multicast one is never pl's: taking it would hijack the router's own.
  */
 static int pl_addr_check_local(struct pl_req *req, __be32 ip,
 			       const struct nlattr *attr)
 {
-	struct net *net = req->pn->net;
 	char name[IFNAMSIZ] = "?";
 	struct net_device *dev;
 	unsigned int type;
+	int ifindex;
 
 	if (ipv4_is_multicast(ip) || ipv4_is_lbcast(ip) || ipv4_is_zeronet(ip))
 		return pl_fail(req, -EADDRINUSE, attr,
 			       "%pI4 is not a unicast address", &ip);
-	type = inet_addr_type(net, ip);
-	if (type != RTN_LOCAL && type != RTN_BROADCAST)
+	type = pl_addr_local(req->pn->net, ip, &ifindex);
+	if (!type)
 		return 0;
 	rcu_read_lock();
-	dev = __ip_dev_find(net, ip, false);
+	dev = dev_get_by_index_rcu(req->pn->net, ifindex);
 	if (dev)
 		strscpy(name, dev->name, sizeof(name));
 	rcu_read_unlock();
 	if (type == RTN_BROADCAST)
 		return pl_fail(req, -EADDRINUSE, attr,
-			       "%pI4 is a broadcast address of this router",
-			       &ip);
+			       "%pI4 is a broadcast address of this router (dev %s)",
+			       &ip, name);
 	return pl_fail(req, -EADDRINUSE, attr,
 		       "%pI4 is an address of this router (dev %s)", &ip, name);
 }

@@ -13,6 +13,7 @@
 #include <linux/list.h>
 #include <linux/rhashtable.h>
 
+struct net;
 struct pl_req;
 struct nlattr;
 struct sk_buff;
@@ -33,8 +34,8 @@ struct pl_addr {
 	__be32 addr;
 	u8 kind;		/* enum pl_addr_kind */
 	u8 serve;		/* READ_ONCE(): the packet path handles it */
-	u8 state;		/* enum pl_addr_state */
-	u8 conflict;		/* enum pl_addr_conflict */
+	u8 state;		/* enum pl_addr_state; READ_ONCE() */
+	u8 conflict;		/* enum pl_addr_conflict; READ_ONCE() */
 	u8 probe:1;		/* probe it before use */
 	u8 picked:1;		/* the kernel chose it: move on when in use */
 	u8 step;		/* probes, then announcements, sent */
@@ -63,6 +64,7 @@ int pl_addr_insert(struct rhashtable *ht, struct pl_addr *a);
 void pl_addr_remove(struct rhashtable *ht, struct pl_addr *a);
 int pl_addr_check_free(struct pl_req *req, __be32 ip,
 		       const struct nlattr *attr);
+unsigned int pl_addr_local(struct net *net, __be32 addr, int *ifindex);
 int pl_addr_fill(struct sk_buff *skb, const struct pl_addr *a,
 		 const struct pl_addr_attrs *t);
 

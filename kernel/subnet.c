@@ -8,7 +8,6 @@
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
-#include <net/route.h>
 
 #include "addr.h"
 #include "az.h"
@@ -68,9 +67,9 @@ int pl_subnet_check_ip(struct pl_req *req, const struct pl_subnet *s,
 /* An address of the router itself (or a broadcast one) is never picked. */
 static bool pl_subnet_local(struct pl_net *pn, __be32 ip)
 {
-	unsigned int type = inet_addr_type(pn->net, ip);
+	int ifindex;
 
-	return type == RTN_LOCAL || type == RTN_BROADCAST;
+	return pl_addr_local(pn->net, ip, &ifindex);
 }
 
 /* A free host address, or 0 when the subnet is full. */
