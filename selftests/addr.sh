@@ -73,7 +73,7 @@ test_local_refused()
 		acceptance auto || return 1
 	check_fail_with '192\.168\.1\.1 is an address of this router \(dev br-p1\)' -- \
 		r_ctl service source add svc2 192.168.1.1 az a
-	check_fail_with '192\.168\.1\.255 is a broadcast address of this router' -- \
+	check_fail_with '192\.168\.1\.255 is a broadcast address of this router \(dev br-p1\)' -- \
 		r_ctl service source add svc2 192.168.1.255 az a
 	check_fail_with '224\.0\.0\.5 is not a unicast address' -- \
 		r_ctl service source add svc2 224.0.0.5 az a
@@ -107,6 +107,9 @@ test_client_conflict()
 		"\"state\":\"conflict\",\"conflict\":\"in-use\",\"conflict-mac\":\"$c2a_mac\"" \
 		"$(r_ctl -j endpoint show vpce-c)"
 	check_eq "counted" $((before + 1)) "$(conflicts)"
+	check_match "endpoint dns comments its line out" \
+		'^# 10\.0\.1\.11	vpce-c\.svc\.vpce\.internal' \
+		"$(r_ctl endpoint dns vpce-c)"
 	check_ok "c1a still pings c2a" -- ip netns exec "$(topo_ns c1a)" \
 		ping -c 1 -W 2 10.0.1.11
 	check_eq "c1a's neighbour entry for c2a" "$c2a_mac" \

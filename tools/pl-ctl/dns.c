@@ -37,23 +37,47 @@ struct dns_ep {
 	char regional[PL_DNS_LEN];
 };
 
+/*
+ * An ENI IP in conflict with another host or the router (see ADDRESSES in
+ * pl-ctl(8)) is not pl's: its line is commented out, saying why.
+ */
+static const char *dns_conflict(struct nlattr **tb)
+{
+	__u8 kind;
+
+	if (!tb[PL_A_ENI_ADDR_STATE] ||
+	    nla_get_u8(tb[PL_A_ENI_ADDR_STATE]) != PL_ADDR_STATE_CONFLICT ||
+	    !tb[PL_A_ENI_CONFLICT])
+		return NULL;
+	kind = nla_get_u8(tb[PL_A_ENI_CONFLICT]);
+	if (kind == PL_ADDR_CONFLICT_CLAIMED)
+		return NULL;		/* pl keeps serving it */
+	return pl_enum_name(&pl_addr_conflicts, kind) ?: "unknown";
+}
+
 static void dns_eni(const struct dns_ep *ep, struct nlattr *nest)
 {
 	struct nlattr *tb[PL_A_ENI_MAX + 1];
 	char zonal[PL_DNS_LEN], ip[INET_ADDRSTRLEN];
+	const char *conflict;
 
 	if (eni_parse(nest, tb))
 		return;
 	endpoint_dns_name(zonal, ep->id, nla_get_string(tb[PL_A_ENI_AZ]),
 			  ep->svc);
 	addr_str(nla_get_u32(tb[PL_A_ENI_IP]), ip);
+	conflict = dns_conflict(tb);
 	if (!out_json()) {
+		if (conflict)
+			printf("# %s: conflict %s\n# ", ip, conflict);
 		printf("%s\t%s %s\n", ip, ep->regional, zonal);
 		return;
 	}
 	out_obj_begin(NULL);
 	out_str("endpoint", NULL, ep->id);
 	out_str("state", NULL, ep->state);
+	if (conflict)
+		out_str("conflict", NULL, conflict);
 	out_str("ip", NULL, ip);
 	out_arr_begin("names");
 	out_str(NULL, NULL, ep->regional);
