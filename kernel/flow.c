@@ -63,11 +63,9 @@ bool pl_flow_expired(const struct pl_flow *f, unsigned long now)
 	return (s32)((u32)now - READ_ONCE(f->last_seen) - timeout) > 0;
 }
 
-static u8 pl_flow_next_state(const struct pl_flow *f, enum pl_dir dir,
+static u8 pl_flow_next_state(u8 state, enum pl_dir dir,
 			     const struct tcphdr *th, u8 flags)
 {
-	u8 state = f->state;
-
 	if (th->rst)
 		return PL_FLOW_STATE_CLOSED;
 	if (state == PL_FLOW_STATE_CLOSED)
@@ -87,12 +85,38 @@ static u8 pl_flow_next_state(const struct pl_flow *f, enum pl_dir dir,
 	return state;
 }
 
+/*
+ * active-connections counts the open flows: from the SYN that creates one
+ * until both sides have sent FIN or either has sent RST (the flow enters
+ * closing or closed), or until it dies, whichever comes first. The count
+ * is per CPU, in the counters of the namespace, the ENI and the backend;
+ * ->open says whether the flow is in it, and whoever clears it with
+ * xchg() takes the flow out, once.
+ */
+static void pl_flow_open(struct pl_net *pn, struct pl_flow *f)
+{
+	WRITE_ONCE(f->open, 1);
+	this_cpu_inc(pn->stats->open);
+	this_cpu_inc(f->eni->stats->open);
+	this_cpu_inc(f->backend->stats->open);
+}
+
+static void pl_flow_close(struct pl_net *pn, struct pl_flow *f)
+{
+	if (!xchg(&f->open, 0))
+		return;
+	this_cpu_dec(pn->stats->open);
+	this_cpu_dec(f->eni->stats->open);
+	this_cpu_dec(f->backend->stats->open);
+}
+
 /* Account a packet of the flow and follow its TCP state. */
-void pl_flow_track(struct pl_flow *f, enum pl_dir dir, const struct tcphdr *th,
-		   unsigned int len, unsigned int payload)
+void pl_flow_track(struct pl_net *pn, struct pl_flow *f, enum pl_dir dir,
+		   const struct tcphdr *th, unsigned int len,
+		   unsigned int payload)
 {
 	u32 end = ntohl(th->seq) + payload + th->syn + th->fin;
-	u8 flags = f->flags;
+	u8 flags = f->flags, state = f->state, next;
 	bool known = dir == PL_DIR_ORIG || (flags & PL_FLOW_SEQ_REPLY);
 
 	if (th->syn || (known && after(end, f->nodes[dir].seq))) {
@@ -103,7 +127,11 @@ void pl_flow_track(struct pl_flow *f, enum pl_dir dir, const struct tcphdr *th,
 	if (th->fin)
 		flags |= dir == PL_DIR_ORIG ? PL_FLOW_FIN_ORIG :
 					      PL_FLOW_FIN_REPLY;
-	WRITE_ONCE(f->state, pl_flow_next_state(f, dir, th, flags));
+	next = pl_flow_next_state(state, dir, th, flags);
+	WRITE_ONCE(f->state, next);
+	/* The full barrier of xchg() orders this after the store of state. */
+	if (next >= PL_FLOW_STATE_CLOSING && state < PL_FLOW_STATE_CLOSING)
+		pl_flow_close(pn, f);
 	f->flags = flags;
 	WRITE_ONCE(f->last_seen, (u32)jiffies);
 	f->packets[dir]++;
@@ -231,6 +259,7 @@ void pl_flow_kill(struct pl_net *pn, struct pl_flow *f)
 		return;
 	pl_flow_unlink(&pn->flows, f, PL_DIR_ORIG);
 	pl_flow_unlink(&pn->flows, f, PL_DIR_REPLY);
+	pl_flow_close(pn, f);
 	atomic_dec(&f->eni->nflows);
 	atomic_dec(&f->backend->nflows);
 	atomic_dec(&pn->flows.count);
@@ -364,6 +393,7 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 		       err == -EADDRINUSE ? PL_DROP_NO_PORT : PL_DROP_NO_MEMORY;
 		goto err_count;
 	}
+	pl_flow_open(pn, f);
 	atomic_inc(&eni->nflows);
 	atomic_inc(&b->nflows);
 	if (pl_flow_orphan(f)) {
@@ -371,6 +401,14 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 		*why = PL_DROP_NOT_AVAILABLE;
 		return NULL;
 	}
+	/*
+	 * A RST on another CPU may have closed the flow before it was
+	 * counted: then its pl_flow_close() found nothing to take out. The
+	 * barrier in pl_flow_orphan() pairs with that of pl_flow_close():
+	 * one of the two sees the other's store.
+	 */
+	if (unlikely(READ_ONCE(f->state) >= PL_FLOW_STATE_CLOSING))
+		pl_flow_close(pn, f);
 	this_cpu_inc(pn->stats->new_conns);
 	this_cpu_inc(eni->stats->new_conns);
 	this_cpu_inc(b->stats->new_conns);

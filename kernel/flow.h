@@ -57,6 +57,7 @@ struct pl_flow {
 	u8 state;			/* enum pl_flow_state */
 	u8 flags;			/* PL_FLOW_* */
 	u8 dead;			/* set once, by whoever kills it */
+	u8 open;			/* in active-connections; xchg() */
 };
 
 /* Where a walk over the table is: a bucket, and live flows seen in it. */
@@ -135,7 +136,8 @@ void pl_flows_kill_if(struct pl_net *pn,
 
 void pl_flow_notify(struct pl_net *pn, const struct pl_flow *f, u8 cmd);
 bool pl_flow_expired(const struct pl_flow *f, unsigned long now);
-void pl_flow_track(struct pl_flow *f, enum pl_dir dir, const struct tcphdr *th,
-		   unsigned int len, unsigned int payload);
+void pl_flow_track(struct pl_net *pn, struct pl_flow *f, enum pl_dir dir,
+		   const struct tcphdr *th, unsigned int len,
+		   unsigned int payload);
 
 #endif /* _PL_FLOW_H */

@@ -134,7 +134,7 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 		return pl_drop(pn, eni, PL_DROP_NO_MEMORY);
 	th = pl_tcp(skb);
 	hdrs = ip_hdrlen(skb) + th->doff * 4;
-	pl_flow_track(f, dir, th, skb->len, skb->len - hdrs);
+	pl_flow_track(pn, f, dir, th, skb->len, skb->len - hdrs);
 	pl_count_flow(pn, f, dir, th, skb->len);
 	pl_xlate_tcp(skb, &to);
 	pl_untrack(skb);

@@ -36,7 +36,6 @@ void pl_counters_free(struct pl_counters __percpu *c)
 
 /* Counters summed over CPUs and objects. */
 struct pl_sum {
-	u64 active;
 	struct pl_counters c;
 };
 
@@ -48,6 +47,7 @@ static void pl_sum_add(struct pl_sum *sum, struct pl_counters __percpu *c,
 	for_each_possible_cpu(cpu) {
 		const struct pl_counters *p = per_cpu_ptr(c, cpu);
 
+		sum->c.open += p->open;
 		sum->c.new_conns += p->new_conns;
 		sum->c.bytes += p->bytes;
 		sum->c.packets += p->packets;
@@ -66,7 +66,7 @@ static void pl_sum_eni(struct pl_sum *sum, struct pl_eni *eni, bool traffic)
 
 	pl_sum_add(&one, eni->stats, true);
 	if (traffic) {
-		sum->active += atomic_read(&eni->nflows);
+		sum->c.open += one.c.open;
 		sum->c.new_conns += one.c.new_conns;
 		sum->c.bytes += one.c.bytes;
 		sum->c.packets += one.c.packets;
@@ -76,6 +76,16 @@ static void pl_sum_eni(struct pl_sum *sum, struct pl_eni *eni, bool traffic)
 	}
 	for (i = 0; i < PL_DROP_MAX; i++)
 		sum->c.drops[i] += one.c.drops[i];
+}
+
+/*
+ * The open flows: what CPUs opened less what they closed, which a read
+ * racing with a flow that opens on one CPU and closes on another can see
+ * below zero for a moment.
+ */
+static u64 pl_sum_active(const struct pl_sum *sum)
+{
+	return (s64)sum->c.open < 0 ? 0 : sum->c.open;
 }
 
 static int pl_sum_put(struct sk_buff *skb, const struct pl_sum *sum)
@@ -98,7 +108,7 @@ static int pl_sum_put(struct sk_buff *skb, const struct pl_sum *sum)
 	}
 	nla_nest_end(skb, drops);
 	if (nla_put_u64_64bit(skb, PL_A_COUNTERS_ACTIVE_CONNECTIONS,
-			      sum->active, PL_A_COUNTERS_PAD) ||
+			      pl_sum_active(sum), PL_A_COUNTERS_PAD) ||
 	    nla_put_u64_64bit(skb, PL_A_COUNTERS_NEW_CONNECTIONS,
 			      sum->c.new_conns, PL_A_COUNTERS_PAD) ||
 	    nla_put_u64_64bit(skb, PL_A_COUNTERS_BYTES, sum->c.bytes,
@@ -159,7 +169,6 @@ static int pl_stats_namespace(struct sk_buff *skb, struct netlink_callback *cb,
 	struct pl_sum sum = {};
 
 	pl_sum_add(&sum, pn->stats, true);
-	sum.active = atomic_read(&pn->flows.count);
 	return pl_stats_put(skb, cb, PL_STATS_SCOPE_NAMESPACE, NULL, NULL,
 			    &sum);
 }
@@ -211,7 +220,6 @@ static int pl_stats_endpoint(struct sk_buff *skb, struct netlink_callback *cb,
 
 static void pl_sum_backend(struct pl_sum *sum, struct pl_backend *b)
 {
-	sum->active += atomic_read(&b->nflows);
 	pl_sum_add(sum, b->stats, false);
 }
 

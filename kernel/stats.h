@@ -35,6 +35,7 @@ enum pl_drop {
 static_assert((int)PL_DROP_MAX == (int)PL_A_DROPS_NO_MEMORY);
 
 struct pl_counters {
+	u64 open;		/* flows opened here less those closed: wraps */
 	u64 new_conns;
 	u64 bytes;
 	u64 packets;

@@ -7,7 +7,10 @@
 # timeout gets a RST on its next packet while a busy one goes on, and a
 # changed timeout applies to existing flows; rejecting or deleting an
 # endpoint removes its flows (the client's next packet goes unanswered)
-# and leaves another endpoint's alone. Topology: see topo.sh.
+# and leaves another endpoint's alone. active-connections counts the open
+# connections only, at every scope: not those reset or closed by both
+# sides, which flow show still lists; none once all are gone, and a flow
+# flushed open or closed is taken out once. Topology: see topo.sh.
 
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 source "$(dirname "$(readlink -f "$0")")/topo.sh"
@@ -15,7 +18,7 @@ source "$(dirname "$(readlink -f "$0")")/topo.sh"
 ktap_print_header
 pl_require_root
 pl_require_pl_ctl
-ktap_set_plan 4
+ktap_set_plan 5
 
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
 pl_defer pl_unload
@@ -50,6 +53,132 @@ check_step_error()
 	topo_session_match "$name" '"event": "step", "ok": false'
 	check_eq "$desc: within ${secs}s" true \
 		"$(topo_jq "$TOPO_EVENT" ".elapsed < $secs")"
+}
+
+# The JSON filters of test_active, in one place. The scopes, on one line:
+# the namespace, vpce-1, ENI A, ENI B, svc, then b1a b2a b1b b2b.
+ACTIVE_BACKENDS="[\"${TOPO_ADDR[b1a]}\", \"${TOPO_ADDR[b2a]}\", \"${TOPO_ADDR[b1b]}\", \"${TOPO_ADDR[b2b]}\"]"
+
+# active_stats: active-connections at each scope, as stats show says.
+active_stats()
+{
+	topo_stats | pl_jq -r --arg a "$ENI_A" --arg b "$ENI_B" \
+		--argjson be "$ACTIVE_BACKENDS" '
+		def n(f): [.[] | select(f) | .counters."active-connections"]
+			| first // "none";
+		[n(.scope == "namespace"),
+		 n(.scope == "endpoint" and .endpoint == "vpce-1"),
+		 n(.scope == "eni" and .address == $a),
+		 n(.scope == "eni" and .address == $b),
+		 n(.scope == "service" and .service == "svc")] +
+		[$be[] as $x | n(.scope == "backend" and .address == $x)]
+		| map(tostring) | join(" ")'
+}
+
+# active_flows FLOWS: the open flows at each scope, as flow show lists
+# them (every state but closing and closed).
+active_flows()
+{
+	pl_jq -r --arg a "$ENI_A" --arg b "$ENI_B" --argjson be "$ACTIVE_BACKENDS" '
+		map(select(.state != "closing" and .state != "closed")) as $o
+		| def n(f): [$o[] | select(f)] | length;
+		[n(true), n(.endpoint == "vpce-1"), n(.orig.daddr == $a),
+		 n(.orig.daddr == $b), n(.service == "svc")] +
+		[$be[] as $x | n(.backend == $x)]
+		| map(tostring) | join(" ")' <<<"$1"
+}
+
+# flow_states FLOWS: how many flows in each state, "STATE N ...".
+flow_states()
+{
+	pl_jq -r 'group_by(.state) | map("\(.[0].state) \(length)") | join(" ")' <<<"$1"
+}
+
+# Wait until as many flows as given are in STATE.
+flows_in()
+{
+	[ "$(topo_flows | pl_jq "map(select(.state == \"$1\")) | length")" = "$2" ] ||
+		{ topo_nap 0.5; false; }
+}
+
+active_is()
+{
+	[ "$(active_stats | cut -d' ' -f1)" = "$1" ] || { topo_nap 0.5; false; }
+}
+
+# check_active DESC: active-connections at every scope matches the open
+# flows that flow show lists.
+check_active()
+{
+	local flows seen want
+	flows=$(topo_flows)
+	seen=$(active_stats)
+	want=$(active_flows "$flows")
+	check_eq "$1: active-connections at every scope (flows: $(flow_states "$flows"))" \
+		"$want" "$seen"
+}
+
+test_active()
+{
+	local c flows n
+
+	check_ok "flow flush" -- r_ctl flow flush || return 1
+	check_eq "nothing open" "0 0 0 0 0 0 0 0 0" "$(active_stats)"
+
+	# Three connections that stay open, two in each zone's ENI.
+	topo_session live1 c1a "$ENI_A:80" --timeout 30 echo "wait:$(topo_gofile live)" echo
+	topo_session live2 c2a "$ENI_A:80" --timeout 30 echo "wait:$(topo_gofile live)" echo
+	topo_session live3 c1b "$ENI_B:80" --timeout 30 echo "wait:$(topo_gofile live)" echo
+	topo_session_first live1 && topo_session_first live2 &&
+		topo_session_first live3 || return 1
+	check_active "3 open"
+	check_eq "3 open: 3 in the namespace, 2 at ENI A, 1 at ENI B" "3 3 2 1 3" \
+		"$(active_stats | cut -d' ' -f1-5)"
+
+	# Two closed by both sides with FIN, then two reset by the client
+	# (closed flows go 5 s after their RST: list them before that).
+	c=$(topo_connect c1b "$ENI_B:80" -n 2 --close fin)
+	check_eq "2 connections closed" 2 "$(topo_jq "$c" .ok)" || pl_indent <<<"$c"
+	topo_wait 10 flows_in closing 2 ||
+		pl_fail "FAIL: the closed connections' flows are not closing"
+	c=$(topo_connect c1a "$ENI_A:80" -n 2 --close reset)
+	check_eq "2 connections reset" 2 "$(topo_jq "$c" .ok)" || pl_indent <<<"$c"
+	flows=$(topo_flows)
+	check_match "flow show lists the closed ones" "closed 2 closing 2 established 3" \
+		"$(flow_states "$flows")"
+	check_active "3 open, 2 reset, 2 closed"
+	check_eq "still 3 in the namespace" 3 "$(active_stats | cut -d' ' -f1)"
+
+	# The open ones end with FIN both ways: nothing open any more.
+	topo_go live
+	topo_session_ok live1
+	topo_session_ok live2
+	topo_session_ok live3
+	topo_wait 10 active_is 0 ||
+		pl_fail "FAIL: connections still counted active"
+	flows=$(topo_flows)
+	check_eq "all gone: nothing active" "0 0 0 0 0 0 0 0 0" "$(active_stats)"
+	n=$(pl_jq length <<<"$flows")
+	check_eq "all gone: flow show still lists closing flows ($(flow_states "$flows"))" \
+		true "$(pl_jq -n "$n > 0")"
+
+	# Flows flushed open and closing leave the count right: it is not
+	# below zero (shown as 0) when the next connection opens.
+	topo_session flushed c1a "$ENI_A:80" --timeout 10 echo "wait:$(topo_gofile flushed)"
+	topo_session_first flushed || return 1
+	check_ok "flow flush, one open and some closing" -- r_ctl flow flush || return 1
+	check_eq "after flush: nothing active" "0 0 0 0 0 0 0 0 0" "$(active_stats)"
+	topo_go flushed
+	topo_session_end flushed >/dev/null
+	topo_session next c2a "$ENI_A:80" --timeout 10 echo "wait:$(topo_gofile next)" echo
+	topo_session_first next || return 1
+	check_eq "the next connection: 1 active" "1 1 1 0 1" \
+		"$(active_stats | cut -d' ' -f1-5)"
+	check_active "the next connection"
+	topo_go next
+	topo_session_ok next
+	topo_wait 10 active_is 0 ||
+		pl_fail "FAIL: the last connection still counted active"
 }
 
 test_flush()
@@ -153,6 +282,7 @@ test_delete()
 		'timeout|EHOSTUNREACH|ENETUNREACH'
 }
 
+pl_subtest "datapath: active-connections counts only open connections" test_active
 pl_subtest "datapath: after flow flush, the next packet gets a RST" test_flush
 pl_subtest "datapath: idle flows expire, busy ones stay; the timeout applies at once" test_idle_timeout
 pl_subtest "datapath: rejecting an endpoint removes its flows, not others'" test_reject
