@@ -53,7 +53,7 @@ check_flow()
 	local desc=$1 client=$2 sport=$3 eni=$4 backend=$5 src=$6 sp=$7
 	check_eq "$desc: flow show" \
 		"established $client:$sport>$eni:80 $backend:8080>$src:$sp vpce-1 svc $backend" \
-		"$(topo_flows | pl_jq -r --arg c "$client" '.[] | select(.orig.saddr == $c) | "\(.state) \(.orig.saddr):\(.orig.sport)>\(.orig.daddr):\(.orig.dport) \(.reply.saddr):\(.reply.sport)>\(.reply.daddr):\(.reply.dport) \(.endpoint) \(.service) \(.backend)"')"
+		"$(topo_flows | pl_jq -r --arg c "$client" '.flows[] | select(.orig.saddr == $c) | "\(.state) \(.orig.saddr):\(.orig.sport)>\(.orig.daddr):\(.orig.dport) \(.reply.saddr):\(.reply.sport)>\(.reply.daddr):\(.reply.dport) \(.endpoint) \(.service) \(.backend)"')"
 }
 
 test_consumer()
@@ -142,7 +142,7 @@ test_integrity()
 	check_match "$n bytes each way, SHA256 checked" '"ok": true' "$ev" || {
 		topo_session_log bulk; return 1; }
 	check_eq "the flow carried them" "true true" \
-		"$(topo_flows | pl_jq -r ".[] | select(.orig.saddr == \"${TOPO_ADDR[c2a]}\") |
+		"$(topo_flows | pl_jq -r ".flows[] | select(.orig.saddr == \"${TOPO_ADDR[c2a]}\") |
 			\"\(.\"bytes-orig\" > $n) \(.\"bytes-reply\" > $n)\"")"
 	topo_go bulk
 	topo_session_ok bulk
@@ -160,7 +160,7 @@ test_counters()
 	check_eq "service: new connections" 7 \
 		"$(topo_stat "$s" service svc new-connections)"
 	check_eq "the backends' new connections add up" 7 \
-		"$(pl_jq '[.[] | select(.scope == "backend") | .counters."new-connections"] | add' <<<"$s")"
+		"$(pl_jq '[.stats[] | select(.scope == "backend") | .counters."new-connections"] | add' <<<"$s")"
 }
 
 pl_subtest "datapath: a consumer client reaches a backend through its ENI" test_consumer

@@ -122,7 +122,7 @@ test_pinned()
 close $SRC_A $port eof" "$(grep " $SRC_A $port\( \|\$\)" "$(topo_log "$backend")")"
 	done
 	check_eq "no flow left to the churned addresses" 0 \
-		"$(topo_flows | pl_jq '[.[] | select(.backend | test("^192\\.168\\.1\\.2[01]"))] | length')"
+		"$(topo_flows | pl_jq '[.flows[] | select(.backend | test("^192\\.168\\.1\\.2[01]"))] | length')"
 }
 
 pl_subtest "churn: transfers stay intact while configuration churns" test_churn

@@ -125,7 +125,7 @@ test_acceptance()
 		"endpoint add vpce-p service svc subnet subnet-a ip $ENI_P" \
 		"endpoint add vpce-x service svc subnet subnet-a ip $ENI_X" \
 		"endpoint reject vpce-x" || return 1
-	states=$(r_ctl -j endpoint show | pl_jq -r '[.[] | "\(.id)=\(.state)"] | join(" ")')
+	states=$(r_ctl -j endpoint show | pl_jq -r '[.endpoints[] | "\(.id)=\(.state)"] | join(" ")')
 	check_eq "the endpoints' states" \
 		"vpce-1=available vpce-p=pending-acceptance vpce-x=rejected" "$states"
 

@@ -30,7 +30,7 @@ flows_from()
 {
 	local sport=$1
 	shift
-	topo_flows "$@" | pl_jq "[.[] | select(.orig.sport == $sport)] | length"
+	topo_flows "$@" | pl_jq "[.flows[] | select(.orig.sport == $sport)] | length"
 }
 
 # Wait (polling every half second) until no flow comes from the port.
@@ -192,7 +192,7 @@ test_flush()
 	sport=$(topo_jq "$TOPO_CONNECTED" .sport)
 	check_eq "the connection's flow" 1 "$(flows_from "$sport")"
 	check_ok "flow flush" -- r_ctl flow flush || return 1
-	check_eq "no flow left" 0 "$(topo_flows | pl_jq length)"
+	check_eq "no flow left" 0 "$(topo_flows | pl_jq '.flows | length')"
 	topo_go flush
 	check_step_error "the next packet gets a RST: ECONNRESET" flush ECONNRESET 3
 	check_eq "ENI: no-flow counted" 1 \
@@ -275,7 +275,7 @@ test_delete()
 	a=$(topo_jq "$TOPO_CONNECTED" .sport)
 	check_eq "vpce-2's flow" 1 "$(flows_from "$a")"
 	check_ok "delete vpce-2" -- r_ctl endpoint del vpce-2 || return 1
-	check_eq "no flow left" 0 "$(topo_flows | pl_jq length)"
+	check_eq "no flow left" 0 "$(topo_flows | pl_jq '.flows | length')"
 	topo_go del
 	# The ENI IP belongs to nobody now: no answer, or an ICMP error.
 	check_step_error "the deleted endpoint's client: no answer" del \

@@ -98,7 +98,7 @@ test_cross_zone()
 # The sum of the backends' zone fallbacks in a stats show -j.
 backend_fallbacks()
 {
-	pl_jq '[.[] | select(.scope == "backend") | .counters."zone-fallbacks"] | add' <<<"$1"
+	pl_jq '[.stats[] | select(.scope == "backend") | .counters."zone-fallbacks"] | add' <<<"$1"
 }
 
 # fallback DESC HOST ENI CHANGES UNDO OTHERS PEER: after CHANGES (pl-ctl

@@ -108,7 +108,7 @@ test_pmtu()
 
 flow_count()
 {
-	r_ctl -j limits show | pl_jq .flows
+	r_ctl -j limits show | pl_jq .limits.flows
 }
 
 test_syn_flood()
@@ -165,7 +165,7 @@ test_unload_under_traffic()
 	check_ok "pl loads again, with the smallest flow table" -- \
 		insmod "$(pl_ko)" flow_buckets=1024 || return 1
 	check_eq "a fresh pl has no configuration" "[]" \
-		"$(r_ctl -j endpoint show)" || return 1
+		"$(r_ctl -j endpoint show | pl_jq -c .endpoints)" || return 1
 	topo_pl_config
 }
 
@@ -187,7 +187,7 @@ test_small_table()
 	after=$(flow_count)
 	check_eq "flow show lists each flow once, all of them" true \
 		"$(pl_jq --argjson lo "$after" --argjson hi "$before" '
-			(map(.orig) | unique | length) == length and
+			.flows | (map(.orig) | unique | length) == length and
 			length >= $lo and length <= $hi and length > 0 and
 			all(.[]; .orig.saddr | startswith("10.0.1.1"))' <<<"$flows")"
 	out=$(topo_connect c1b "$ENI_B:80" -n 3 --timeout 20)

@@ -87,7 +87,7 @@ test_drain_delete()
 	topo_wait 10 grep -qE "^close $SRC_A $pport " "$(topo_log "$x")"
 	check_eq "$x's socket was reset too" "close $SRC_A $pport reset" \
 		"$(grep -E "^close $SRC_A $pport " "$(topo_log "$x")")"
-	check_eq "no flow left to $x" 0 "$(topo_flows backend "$xaddr" | pl_jq length)"
+	check_eq "no flow left to $x" 0 "$(topo_flows backend "$xaddr" | pl_jq '.flows | length')"
 	change "backend add svc $xaddr az a"
 }
 
@@ -119,7 +119,7 @@ test_undisturbed()
 	change "backend add svc 192.168.1.99 az a weight 2" || return 1
 	change "backend del svc 192.168.1.99" || return 1
 
-	flows=$(topo_flows | pl_jq -r ".[] | select(.orig.sport == $sport) | \"\(.backend) \(.state)\"")
+	flows=$(topo_flows | pl_jq -r ".flows[] | select(.orig.sport == $sport) | \"\(.backend) \(.state)\"")
 	check_eq "its flow: same backend, established" "$xaddr established" "$flows"
 	topo_go long
 	ev=$(topo_session_end long)

@@ -4,9 +4,10 @@
 # Watching the data path, seen from outside: pl-ctl monitor prints the
 # configuration changes as they happen, and monitor flows the flows a
 # connection creates and destroys, with both tuples and the last counters;
-# with conntrack loaded and in use in the router, pl's packets stay out of
-# it (untracked: tracked once, by pl) while other forwarded traffic is
-# tracked. Topology: see topo.sh.
+# every JSON document pl-ctl prints starts with its metainfo, as does
+# monitor's stream (a line of it); with conntrack loaded and in use in the
+# router, pl's packets stay out of it (untracked: tracked once, by pl)
+# while other forwarded traffic is tracked. Topology: see topo.sh.
 
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 source "$(dirname "$(readlink -f "$0")")/topo.sh"
@@ -15,7 +16,7 @@ ktap_print_header
 pl_require_root
 pl_require_pl_ctl
 pl_require_cmd nft
-ktap_set_plan 3
+ktap_set_plan 4
 
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
 pl_defer pl_unload
@@ -68,7 +69,7 @@ test_monitor_config()
 		"endpoint del vpce-m" || return 1
 	topo_wait 20 monitor_has cfg '.object == "endpoint" and .action == "del"'
 	monitor_stop cfg
-	out=$(pl_jq -r "select($not_warm) | \"\\(.object) \\(.action)\"" \
+	out=$(pl_jq -r "select(has(\"object\") and $not_warm) | \"\\(.object) \\(.action)\"" \
 		"$TOPO_DIR/cfg.mon" | xargs)
 	check_eq "the changes, in order" \
 		"backend set az set az set endpoint add endpoint del" "$out" ||
@@ -103,6 +104,30 @@ test_monitor_flows()
 	check_eq "flow del: its packets counted both ways" true \
 		"$(topo_jq "$del" '."packets-orig" >= 3 and ."packets-reply" >= 3')" ||
 		pl_indent <<<"$del"
+}
+
+# pl-ctl -j: each document is an object of the metainfo, first, then of
+# the output under its key; monitor's first line is the metainfo alone.
+test_metainfo()
+{
+	local v meta cmd key out
+
+	v=$(pl_ctl -V) && v=${v#pl-ctl } || return 1
+	meta="{\"metainfo\":{\"version\":\"$v\",\"json_schema_version\":1}"
+	for cmd in "az show:azs" "subnet show:subnets" "service show:services" \
+		   "backend show:backends" "endpoint show:endpoints" \
+		   "endpoint dns:dns" "flow show:flows" "stats show:stats" \
+		   "limits show:limits"; do
+		key=${cmd#*:}
+		# shellcheck disable=SC2086
+		out=$(r_ctl -j ${cmd%:*}) || return 1
+		check_eq "${cmd%:*}: the metainfo, then \"$key\"" "$meta,\"$key\":" \
+			"${out:0:$((${#meta} + ${#key} + 4))}" || continue
+		check_eq "${cmd%:*}: those two members alone" 2 \
+			"$(pl_jq 'keys | length' <<<"$out")"
+	done
+	check_eq "monitor: its first line, the metainfo alone" "$meta}" \
+		"$(head -n 1 "$TOPO_DIR/cfg.mon")"
 }
 
 # nft counters by name, on one line.
@@ -150,5 +175,6 @@ EOF
 
 pl_subtest "datapath: monitor prints configuration changes" test_monitor_config
 pl_subtest "datapath: monitor flows prints flows created and destroyed" test_monitor_flows
+pl_subtest "pl-ctl -j: the metainfo leads every document" test_metainfo
 pl_subtest "datapath: with conntrack in use, pl's flows are not tracked twice" test_conntrack
 ktap_finished

@@ -75,7 +75,7 @@ transfer()
 	topo_session_match "$name" '"event": "connected"'
 	sport=$(topo_jq "$TOPO_EVENT" .sport)
 	FLOW=$(topo_flows | pl_jq -c --arg c "${TOPO_ADDR[$client]}" --argjson p "$sport" \
-		'.[] | select(.orig.saddr == $c and .orig.sport == $p)')
+		'.flows[] | select(.orig.saddr == $c and .orig.sport == $p)')
 	topo_go "$name"
 	topo_session_ok "$name" &&
 	check_match "$name: flow show lists the flow" '"state"' "$FLOW"

@@ -529,7 +529,7 @@ topo_stat()
 	local stats=$1 scope=$2 key=$3
 	shift 3
 	pl_jq -r --arg s "$scope" --arg k "$key" '
-		[.[] | select(.scope == $s and ($s == "namespace" or
+		[.stats[] | select(.scope == $s and ($s == "namespace" or
 			(if $s == "endpoint" then .endpoint
 			 elif $s == "service" then .service
 			 else .address end) == $k))]

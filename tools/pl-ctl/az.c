@@ -85,10 +85,11 @@ static int az_show(struct pl_args *a)
 
 	if (a->argc != 1) {
 		m = nl_req(PL_CMD_AZ_GET, NLM_F_DUMP);
-		return req_show(m, arg_end(a), az_print);
+		return req_show(m, arg_end(a), "azs", az_print);
 	}
 	m = nl_req(PL_CMD_AZ_GET, 0);
-	return req_show(m, req_name(a, m, PL_A_AZ_NAME, "NAME"), az_print);
+	return req_show(m, req_name(a, m, PL_A_AZ_NAME, "NAME"), "azs",
+			az_print);
 }
 
 static const struct pl_cmd az_cmds[] = {

@@ -106,15 +106,16 @@ static int backend_show(struct pl_args *a)
 
 	if (!a->argc) {
 		m = nl_req(PL_CMD_BACKEND_GET, NLM_F_DUMP);
-		return req_show(m, 0, backend_print);
+		return req_show(m, 0, "backends", backend_print);
 	}
 	if (a->argc == 1) {
 		m = nl_req(PL_CMD_BACKEND_GET, NLM_F_DUMP);
 		return req_show(m, req_service(a, m, PL_A_BACKEND_SERVICE),
-				backend_print);
+				"backends", backend_print);
 	}
 	m = nl_req(PL_CMD_BACKEND_GET, 0);
-	return req_show(m, backend_key(a, m) ?: arg_end(a), backend_print);
+	return req_show(m, backend_key(a, m) ?: arg_end(a), "backends",
+			backend_print);
 }
 
 static const struct pl_cmd backend_cmds[] = {

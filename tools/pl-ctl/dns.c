@@ -10,9 +10,10 @@
  * the ENI in its zone. Endpoints that are not available are listed too,
  * after a comment saying so. With -j:
  *
- *   [{"endpoint":"vpce-1","state":"available","ip":"10.0.1.4",
- *     "names":["vpce-1.svc1.vpce.internal",
- *              "vpce-1-us-east-1a.svc1.vpce.internal"]}]
+ *   {"metainfo":{...},
+ *    "dns":[{"endpoint":"vpce-1","state":"available","ip":"10.0.1.4",
+ *            "names":["vpce-1.svc1.vpce.internal",
+ *                     "vpce-1-us-east-1a.svc1.vpce.internal"]}]}
  */
 
 #include <arpa/inet.h>
@@ -113,5 +114,5 @@ int endpoint_dns(struct pl_args *a)
 	int err;
 
 	m = endpoint_get(a, &err);
-	return req_show(m, err, dns_endpoint);
+	return req_show(m, err, "dns", dns_endpoint);
 }

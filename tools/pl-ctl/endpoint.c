@@ -292,7 +292,7 @@ static int endpoint_show(struct pl_args *a)
 	int err;
 
 	m = endpoint_get(a, &err);
-	return req_show(m, err, endpoint_print);
+	return req_show(m, err, "endpoints", endpoint_print);
 }
 
 static const struct pl_cmd endpoint_cmds[] = {

@@ -199,7 +199,7 @@ static int flow_show(struct pl_args *a)
 	err = req_kws(a, m, flow_show_kws) ?:
 	      req_exists(a, m, PL_A_FLOW_ENDPOINT, PL_CMD_ENDPOINT_GET,
 			 PL_A_ENDPOINT_ID);
-	return req_stream(m, err, flow_print);
+	return req_stream(m, err, "flows", flow_print);
 }
 
 static const struct pl_kw flow_flush_kws[] = {

@@ -8,7 +8,7 @@
  *   backends 4 max 200000
  *   endpoints 1 max 100000
  *   flows 12 max 262144
- *   {"max-azs":32,...,"max-flows":262144,"azs":2,...,"flows":12}
+ *   {"metainfo":{...},"limits":{"max-azs":32,...,"azs":2,...,"flows":12}}
  */
 
 #include <linux/pl.h>
@@ -80,8 +80,11 @@ static int limits_show(struct pl_args *a)
 		return err;
 	}
 	err = nl_exec(m, &objs);
-	if (!err && objs.n)
-		limits_print(objs_next(&objs, NULL), NULL);
+	if (!err && objs.n) {
+		out_doc_begin();
+		limits_print(objs_next(&objs, NULL), "limits");
+		out_doc_end();
+	}
 	objs_free(&objs);
 	return err;
 }

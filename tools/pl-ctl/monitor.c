@@ -11,6 +11,7 @@
  *   {"action":"set","object":"backend","backend":{"service":"svc1",...}}
  *
  * A deletion shows the object's last state. SIGINT and SIGTERM end it.
+ * With -j, the first line is the metainfo alone: {"metainfo":{...}}.
  */
 
 #include <errno.h>
@@ -180,6 +181,9 @@ static int monitor_run(struct pl_args *a)
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, mon_event, NULL);
 		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, mon_seq_ok, NULL);
 		nl_socket_set_nonblocking(sk);
+		out_doc_begin();
+		out_doc_end();
+		out_flush();
 		out_oneline(1);
 		err = mon_loop(sk, cb, sfd);
 		out_oneline(0);

@@ -6,6 +6,13 @@
  * one naming it, then keyword-value pairs. Lists within an object (source
  * addresses, ENIs, allowed prefixes) go on continuation lines indented by
  * four spaces, or on the same line when one line is asked for (monitor).
+ *
+ * Every JSON document is an object that starts with "metainfo" (pl-ctl's
+ * version and the JSON schema's), then holds the output under one key:
+ *
+ *   {"metainfo":{"version":"0.1.0","json_schema_version":1},"azs":[...]}
+ *
+ * monitor prints the metainfo alone first, then one object per event.
  */
 
 #include <arpa/inet.h>
@@ -14,6 +21,12 @@
 #include "json.h"
 #include "out.h"
 #include "spec.h"
+
+/*
+ * Within one schema version, members and enum values may be added, never
+ * removed, renamed or given another type: pl-ctl(8), "JSON OUTPUT".
+ */
+#define PL_JSON_SCHEMA_VERSION	1
 
 static struct {
 	int json;
@@ -42,16 +55,37 @@ void out_flush(void)
 	fflush(stdout);
 }
 
-void out_list_begin(void)
+void out_doc_begin(void)
+{
+	if (!out.json)
+		return;
+	json_begin_object(NULL);
+	json_begin_object("metainfo");
+	json_string("version", PL_VERSION);
+	json_uint("json_schema_version", PL_JSON_SCHEMA_VERSION);
+	json_end_object();
+}
+
+void out_doc_end(void)
 {
 	if (out.json)
-		json_begin_array(NULL);
+		json_end_object();
+}
+
+void out_list_begin(const char *key)
+{
+	if (!out.json)
+		return;
+	out_doc_begin();
+	json_begin_array(key);
 }
 
 void out_list_end(void)
 {
-	if (out.json)
-		json_end_array();
+	if (!out.json)
+		return;
+	json_end_array();
+	out_doc_end();
 }
 
 void out_obj_begin(const char *key)

@@ -18,8 +18,19 @@ int out_json(void);
 void out_oneline(int on);
 void out_flush(void);
 
-/* A list of objects: a JSON array, or one object per line. */
-void out_list_begin(void);
+/*
+ * A JSON document: an object of the metainfo, then of the output under
+ * its own key (an object opened with that key, or a list); nothing in
+ * plain text.
+ */
+void out_doc_begin(void);
+void out_doc_end(void);
+
+/*
+ * A list of objects: a JSON document holding an array under key, or one
+ * object per line.
+ */
+void out_list_begin(const char *key);
 void out_list_end(void);
 
 /* An object: a JSON object, or a line (with its continuation lines). */

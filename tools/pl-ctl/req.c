@@ -226,8 +226,8 @@ int req_send(struct nl_msg *m, int err)
 	return nl_exec(m, NULL);
 }
 
-/* Send a get or dump request, then print every reply as a list. */
-int req_show(struct nl_msg *m, int err,
+/* Send a get or dump request, then print every reply as a list, key. */
+int req_show(struct nl_msg *m, int err, const char *key,
 	     void (*print)(struct nlmsghdr *nlh, const char *key))
 {
 	struct pl_objs objs = { NULL };
@@ -239,7 +239,7 @@ int req_show(struct nl_msg *m, int err,
 	}
 	err = nl_exec(m, &objs);
 	if (!err) {
-		out_list_begin();
+		out_list_begin(key);
 		for (nlh = objs_next(&objs, NULL); nlh;
 		     nlh = objs_next(&objs, nlh))
 			print(nlh, NULL);
@@ -250,6 +250,7 @@ int req_show(struct nl_msg *m, int err,
 }
 
 struct req_stream {
+	const char *key;
 	void (*print)(struct nlmsghdr *nlh, const char *key);
 	unsigned int n;
 };
@@ -259,19 +260,19 @@ static void req_stream_one(struct nlmsghdr *nlh, void *arg)
 	struct req_stream *st = arg;
 
 	if (!st->n++)
-		out_list_begin();
+		out_list_begin(st->key);
 	st->print(nlh, NULL);
 }
 
 /*
- * Send a dump request, and print each reply as it arrives, as a list: for
- * dumps that are no snapshots, and may be large (flows). The list is ended
- * even when the dump fails part way, after its error.
+ * Send a dump request, and print each reply as it arrives, as a list, key:
+ * for dumps that are no snapshots, and may be large (flows). The list is
+ * ended even when the dump fails part way, after its error.
  */
-int req_stream(struct nl_msg *m, int err,
+int req_stream(struct nl_msg *m, int err, const char *key,
 	       void (*print)(struct nlmsghdr *nlh, const char *key))
 {
-	struct req_stream st = { .print = print };
+	struct req_stream st = { .key = key, .print = print };
 
 	if (err) {
 		nlmsg_free(m);
@@ -279,7 +280,7 @@ int req_stream(struct nl_msg *m, int err,
 	}
 	err = nl_dump_each(m, req_stream_one, &st);
 	if (!err && !st.n)
-		out_list_begin();
+		out_list_begin(key);
 	if (!err || st.n)
 		out_list_end();
 	return err;

@@ -62,9 +62,9 @@ int req_exists(const struct pl_args *a, struct nl_msg *m, int type, __u8 cmd,
 
 int req_send(struct nl_msg *m, int err);
 
-int req_show(struct nl_msg *m, int err,
+int req_show(struct nl_msg *m, int err, const char *key,
 	     void (*print)(struct nlmsghdr *nlh, const char *key));
-int req_stream(struct nl_msg *m, int err,
+int req_stream(struct nl_msg *m, int err, const char *key,
 	       void (*print)(struct nlmsghdr *nlh, const char *key));
 
 #endif /* PL_CTL_REQ_H */

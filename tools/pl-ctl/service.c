@@ -243,11 +243,11 @@ static int service_show(struct pl_args *a)
 
 	if (a->argc != 1) {
 		m = nl_req(PL_CMD_SERVICE_GET, NLM_F_DUMP);
-		return req_show(m, arg_end(a), service_print);
+		return req_show(m, arg_end(a), "services", service_print);
 	}
 	m = nl_req(PL_CMD_SERVICE_GET, 0);
 	return req_show(m, req_name(a, m, PL_A_SERVICE_NAME, "NAME"),
-			service_print);
+			"services", service_print);
 }
 
 /* NAME ADDRESS, and az AZ to add: one source nest. */

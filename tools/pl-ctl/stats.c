@@ -264,7 +264,7 @@ static void stats_print_all(const struct pl_objs *objs)
 	int scope;
 
 	b = stats_backends(objs, &n);
-	out_list_begin();
+	out_list_begin("stats");
 	while ((nlh = objs_next(objs, nlh))) {
 		scope = stats_peek(nlh, &service);
 		if (scope == PL_STATS_SCOPE_BACKEND && service)

@@ -140,11 +140,11 @@ static int subnet_show(struct pl_args *a)
 
 	if (a->argc != 1) {
 		m = nl_req(PL_CMD_SUBNET_GET, NLM_F_DUMP);
-		return req_show(m, arg_end(a), subnet_print);
+		return req_show(m, arg_end(a), "subnets", subnet_print);
 	}
 	m = nl_req(PL_CMD_SUBNET_GET, 0);
 	return req_show(m, req_name(a, m, PL_A_SUBNET_ID, "ID"),
-			subnet_print);
+			"subnets", subnet_print);
 }
 
 static const struct pl_cmd subnet_cmds[] = {
