@@ -64,7 +64,7 @@ active_stats()
 {
 	topo_stats | pl_jq -r --arg a "$ENI_A" --arg b "$ENI_B" \
 		--argjson be "$ACTIVE_BACKENDS" '
-		def n(f): [.[] | select(f) | .counters."active-connections"]
+		def n(f): [.stats[] | select(f) | .counters."active-connections"]
 			| first // "none";
 		[n(.scope == "namespace"),
 		 n(.scope == "endpoint" and .endpoint == "vpce-1"),
@@ -80,7 +80,7 @@ active_stats()
 active_flows()
 {
 	pl_jq -r --arg a "$ENI_A" --arg b "$ENI_B" --argjson be "$ACTIVE_BACKENDS" '
-		map(select(.state != "closing" and .state != "closed")) as $o
+		.flows | map(select(.state != "closing" and .state != "closed")) as $o
 		| def n(f): [$o[] | select(f)] | length;
 		[n(true), n(.endpoint == "vpce-1"), n(.orig.daddr == $a),
 		 n(.orig.daddr == $b), n(.service == "svc")] +
@@ -91,13 +91,13 @@ active_flows()
 # flow_states FLOWS: how many flows in each state, "STATE N ...".
 flow_states()
 {
-	pl_jq -r 'group_by(.state) | map("\(.[0].state) \(length)") | join(" ")' <<<"$1"
+	pl_jq -r '.flows | group_by(.state) | map("\(.[0].state) \(length)") | join(" ")' <<<"$1"
 }
 
 # Wait until as many flows as given are in STATE.
 flows_in()
 {
-	[ "$(topo_flows | pl_jq "map(select(.state == \"$1\")) | length")" = "$2" ] ||
+	[ "$(topo_flows | pl_jq ".flows | map(select(.state == \"$1\")) | length")" = "$2" ] ||
 		{ topo_nap 0.5; false; }
 }
 
@@ -158,7 +158,7 @@ test_active()
 		pl_fail "FAIL: connections still counted active"
 	flows=$(topo_flows)
 	check_eq "all gone: nothing active" "0 0 0 0 0 0 0 0 0" "$(active_stats)"
-	n=$(pl_jq length <<<"$flows")
+	n=$(pl_jq '.flows | length' <<<"$flows")
 	check_eq "all gone: flow show still lists closing flows ($(flow_states "$flows"))" \
 		true "$(pl_jq -n "$n > 0")"
 
