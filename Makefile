@@ -2,7 +2,8 @@
 #
 # pl: PrivateLink-style interface endpoints for Linux routers.
 #
-#   make                 pl.ko for one kernel, and pl-ctl
+#   make                 pl.ko for the running kernel (else the newest with
+#                        headers, with a notice), and pl-ctl
 #   make KDIR=DIR        ... against the kernel build tree DIR
 #   make modules-all     pl.ko for every kernel with headers installed
 #   make install         install the module, pl-ctl and its man page
@@ -17,10 +18,18 @@ export PL_VERSION
 TOP := $(abspath .)
 BUILD := $(TOP)/build
 
-# The running kernel's headers when installed, else the newest ones.
-KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	$(lastword $(sort $(wildcard /lib/modules/*/build))))
+# The running kernel's headers when installed, else the newest ones (by
+# version), which make says when it builds.
+KRUNNING := $(shell uname -r)
+KDIR_RUNNING := $(wildcard /lib/modules/$(KRUNNING)/build)
+ifeq ($(origin KDIR),undefined)
+KDIR := $(firstword $(KDIR_RUNNING) \
+	$(shell printf '%s\n' $(wildcard /lib/modules/*/build) | sort -V | tail -n 1))
+endif
 KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# Set when make chose KDIR, and not for the running kernel.
+KDIR_OTHER = $(if $(filter file,$(origin KDIR)),$(if $(KDIR_RUNNING),,$(KDIR)))
+KDIR_NOTICE = pl: the running kernel's headers ($(KRUNNING)) are not installed: building pl.ko for $(KRELEASE), the newest installed (make KDIR=DIR picks another)
 # Every kernel whose headers are installed.
 KERNELS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
 
@@ -40,6 +49,7 @@ all: module pl-ctl
 
 module:
 	@[ -n "$(KDIR)" ] || { echo "no kernel headers found: apt-get install linux-headers-amd64" >&2; exit 1; }
+	@$(if $(KDIR_OTHER),echo "$(KDIR_NOTICE)" >&2)
 	@$(MAKE) --no-print-directory module-build KR=$(KRELEASE) KD=$(KDIR)
 
 modules-all:

@@ -491,9 +491,17 @@ static void pl_endpoint_changed(struct pl_req *req, struct pl_endpoint *ep)
 		     &ep->obj);
 }
 
+static const char *const pl_endpoint_state_names[] = {
+	[PL_ENDPOINT_STATE_PENDING_ACCEPTANCE] = "pending-acceptance",
+	[PL_ENDPOINT_STATE_AVAILABLE] = "available",
+	[PL_ENDPOINT_STATE_REJECTED] = "rejected",
+};
+
 /*
  * Accept (available) or reject (rejected). As on AWS, only a pending
- * endpoint can be accepted, and a rejected one stays rejected.
+ * endpoint can be accepted (AcceptVpcEndpointConnections), and only a
+ * pending or available one rejected (RejectVpcEndpointConnections): a
+ * rejected one stays rejected. Anything else is refused, changing nothing.
  */
 static int pl_endpoint_set(struct pl_req *req)
 {
@@ -507,14 +515,19 @@ static int pl_endpoint_set(struct pl_req *req)
 	if (!attr)
 		return -EINVAL;
 	state = nla_get_u8(attr);
-	if (state == ep->state)
-		return 0;
 	if (state == PL_ENDPOINT_STATE_PENDING_ACCEPTANCE)
 		return pl_fail(req, -EINVAL, attr,
 			       "an endpoint cannot return to pending-acceptance");
-	if (ep->state == PL_ENDPOINT_STATE_REJECTED)
+	if (state == PL_ENDPOINT_STATE_AVAILABLE &&
+	    ep->state != PL_ENDPOINT_STATE_PENDING_ACCEPTANCE)
 		return pl_fail(req, -EINVAL, attr,
-			       "endpoint \"%s\" was rejected: delete it and create it again",
+			       "endpoint \"%s\" is %s, not pending-acceptance: only a pending endpoint can be accepted",
+			       ep->obj.key.name,
+			       pl_endpoint_state_names[ep->state]);
+	if (state == PL_ENDPOINT_STATE_REJECTED &&
+	    ep->state == PL_ENDPOINT_STATE_REJECTED)
+		return pl_fail(req, -EINVAL, attr,
+			       "endpoint \"%s\" is rejected already: only a pending or available endpoint can be rejected",
 			       ep->obj.key.name);
 	if (state == PL_ENDPOINT_STATE_REJECTED)
 		pl_endpoint_stop(req->pn, ep, state);

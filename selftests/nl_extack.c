@@ -253,6 +253,74 @@ TEST_F(extack, nested_eni_ip)
 	EXPECT_EQ(0, pl_do(&self->s, nlh, NULL, NULL, NULL));
 }
 
+/* endpoint-set asking for state; its state attribute is returned. */
+static const struct nlattr *endpoint_set(FIXTURE_DATA(extack) * self,
+					 struct nlmsghdr **nlh, __u8 state)
+{
+	*nlh = pl_msg(&self->s, self->buf, PL_CMD_ENDPOINT_SET, 0);
+	put_str(*nlh, PL_A_ENDPOINT_ID, "ep");
+	return put_u8(*nlh, PL_A_ENDPOINT_STATE, state);
+}
+
+/*
+ * As AWS's AcceptVpcEndpointConnections and RejectVpcEndpointConnections:
+ * only a pending endpoint can be accepted, only a pending or available one
+ * rejected, and none can return to pending-acceptance. Each refusal says
+ * what state the endpoint is in.
+ */
+TEST_F(extack, endpoint_state)
+{
+	struct refusal back = {
+		-EINVAL, "an endpoint cannot return to pending-acceptance",
+		NULL, -1
+	};
+	struct refusal accept_available = {
+		-EINVAL,
+		"endpoint \"ep\" is available, not pending-acceptance: only a pending endpoint can be accepted",
+		NULL, -1
+	};
+	struct refusal accept_rejected = {
+		-EINVAL,
+		"endpoint \"ep\" is rejected, not pending-acceptance: only a pending endpoint can be accepted",
+		NULL, -1
+	};
+	struct refusal reject_rejected = {
+		-EINVAL,
+		"endpoint \"ep\" is rejected already: only a pending or available endpoint can be rejected",
+		NULL, -1
+	};
+	struct nlmsghdr *nlh;
+	struct pl_result r;
+
+	ASSERT_EQ(0, pl_endpoint_add(&self->s, "ep", "svc", "sn-a", &r))
+		TH_LOG("%s", r.msg);
+	EXPECT_EQ(1, pl_recv_ntf(&self->listen, 1000, NULL, NULL));
+
+	back.offs_attr = endpoint_set(self, &nlh,
+				      PL_ENDPOINT_STATE_PENDING_ACCEPTANCE);
+	expect_refusal(_metadata, self, nlh, &back);
+
+	endpoint_set(self, &nlh, PL_ENDPOINT_STATE_AVAILABLE);
+	ASSERT_EQ(0, pl_do(&self->s, nlh, NULL, NULL, &r)) TH_LOG("%s", r.msg);
+	EXPECT_EQ(1, pl_recv_ntf(&self->listen, 1000, NULL, NULL));
+	accept_available.offs_attr =
+		endpoint_set(self, &nlh, PL_ENDPOINT_STATE_AVAILABLE);
+	expect_refusal(_metadata, self, nlh, &accept_available);
+
+	endpoint_set(self, &nlh, PL_ENDPOINT_STATE_REJECTED);
+	ASSERT_EQ(0, pl_do(&self->s, nlh, NULL, NULL, &r)) TH_LOG("%s", r.msg);
+	EXPECT_EQ(1, pl_recv_ntf(&self->listen, 1000, NULL, NULL));
+	reject_rejected.offs_attr =
+		endpoint_set(self, &nlh, PL_ENDPOINT_STATE_REJECTED);
+	expect_refusal(_metadata, self, nlh, &reject_rejected);
+	accept_rejected.offs_attr =
+		endpoint_set(self, &nlh, PL_ENDPOINT_STATE_AVAILABLE);
+	expect_refusal(_metadata, self, nlh, &accept_rejected);
+	back.offs_attr = endpoint_set(self, &nlh,
+				      PL_ENDPOINT_STATE_PENDING_ACCEPTANCE);
+	expect_refusal(_metadata, self, nlh, &back);
+}
+
 /* --- Notifications ----------------------------------------------------- */
 
 /* The notifications one change sent, in order. */

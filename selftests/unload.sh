@@ -17,14 +17,16 @@
 #
 # rmmod must succeed and leave nothing behind: after insmod again, every
 # namespace is empty, with default limits. The kernel log must stay clean
-# throughout. Last, a flow_buckets module parameter that is not a power of
+# throughout. pl-ctl monitor, running in two namespaces at rmmod, says
+# the module was unloaded and exits 1. Last, a flow_buckets module parameter that is not a power of
 # two from 1,024 to 67,108,864 makes insmod fail, saying why.
 
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 ktap_print_header
 pl_require_root
-ktap_set_plan 5
+pl_require_pl_ctl
+ktap_set_plan 6
 
 pl_unload || ktap_exit_fail_msg "pl is loaded and cannot be unloaded"
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
@@ -91,6 +93,54 @@ test_reload_empty()
 	done
 }
 
+# pl-ctl monitor in the initial namespace, and monitor all as JSON in
+# $ns1, hear of pl going away: each says so and exits 1, within seconds.
+test_monitor_unload()
+{
+	local dir pids=() i n rc
+
+	dir=$(mktemp -d)
+	pl_ctl monitor >"$dir/out0" 2>"$dir/err0" &
+	pids+=($!)
+	pl_ctl_ns "$ns1" -j monitor all >"$dir/out1" 2>"$dir/err1" &
+	pids+=($!)
+	# Each is listening once it shows a change of its namespace: make
+	# one (a new AZ) every 0.3 s until it does, 30 at most.
+	for i in 0 1; do
+		for ((n = 0; n < 30; n++)); do
+			if [ "$i" = 0 ]; then
+				pl_ctl az add "mon-$i-$n" 2>/dev/null
+			else
+				pl_ctl_ns "$ns1" az add "mon-$i-$n" 2>/dev/null
+			fi
+			sleep 0.3
+			grep -q "mon-$i-" "$dir/out$i" && break
+		done
+		check_match "monitor $i shows the AZs added" "mon-$i-" \
+			"$(cat "$dir/out$i" "$dir/err$i")"
+	done
+
+	check_ok "rmmod pl with monitors running" -- rmmod pl
+	for i in 0 1; do
+		for ((n = 0; n < 50; n++)); do
+			kill -0 "${pids[i]}" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "${pids[i]}" 2>/dev/null; then
+			check_eq "monitor $i exited within 5 s of rmmod" exited running
+			kill "${pids[i]}"
+		fi
+		wait "${pids[i]}"
+		rc=$?
+		check_eq "monitor $i: exit status" 1 "$rc"
+		check_eq "monitor $i: what it says" \
+			"pl-ctl: monitor: the pl module was unloaded" \
+			"$(cat "$dir/err$i")"
+	done
+	rm -rf "$dir"
+	check_ok "insmod pl again" -- pl_load
+}
+
 test_rmmod_again()
 {
 	pl_kmsg_mark
@@ -124,6 +174,7 @@ test_flow_buckets()
 pl_subtest "unload: namespace deletion with configuration" test_netns_delete
 pl_subtest "unload: rmmod with configuration in several namespaces" test_rmmod
 pl_subtest "unload: no configuration survives rmmod" test_reload_empty
+pl_subtest "unload: monitor exits when pl is unloaded" test_monitor_unload
 pl_subtest "unload: rmmod again" test_rmmod_again
 pl_subtest "unload: insmod refuses a bad flow_buckets" test_flow_buckets
 ktap_finished

@@ -3,10 +3,11 @@
  * Command-line arguments: walking them, reporting usage errors, strict
  * parsing of values, and splitting batch lines.
  *
- * A value that does not parse, or does not fit the attribute it goes to,
- * is a usage error. Ranges that the kernel's policy expresses (a port of 0,
- * a weight above 256, a name too long) are left to the kernel, so that
- * every client gets the same message.
+ * A value that does not parse, or falls outside the range the spec gives
+ * the attribute it goes to (a port of 0 or 70000, a weight above 256, a
+ * prefix length of 30 for a subnet), is a usage error: the same mistake
+ * gets the same status, and nothing is sent. What only the kernel can
+ * judge (names, addresses in use, host bits set) is left to it.
  */
 
 #include <arpa/inet.h>
@@ -81,18 +82,21 @@ static int digits(const char *s, __u32 max, __u32 *v)
 	return 0;
 }
 
-/* Decimal digits only: no sign, no space, no base prefix. */
+/* Decimal digits only (no sign, no space, no base prefix), min to max. */
 int parse_uint(const struct pl_args *a, const char *what, const char *s,
-	       __u32 max, __u32 *v)
+	       __u32 min, __u32 max, __u32 *v)
 {
 	switch (digits(s, max, v)) {
 	case -1:
 		return usage_err(a, "%s \"%s\" is not a number", what, s);
 	case -2:
-		return usage_err(a, "%s \"%s\" is too large (at most %u)",
-				 what, s, max);
+		goto range;
 	}
-	return 0;
+	if (*v >= min)
+		return 0;
+range:
+	return usage_err(a, "%s \"%s\" is out of range (%u to %u)", what, s,
+			 min, max);
 }
 
 /* A dotted quad, in network byte order. */

@@ -37,7 +37,7 @@ __printf(2, 3)
 int usage_err(const struct pl_args *a, const char *fmt, ...);
 
 int parse_uint(const struct pl_args *a, const char *what, const char *s,
-	       __u32 max, __u32 *v);
+	       __u32 min, __u32 max, __u32 *v);
 int parse_addr(const struct pl_args *a, const char *what, const char *s,
 	       __u32 *addr);
 int parse_prefix(const struct pl_args *a, const char *what, const char *s,

@@ -63,8 +63,8 @@ static int backend_key(struct pl_args *a, struct nl_msg *m)
 
 static const struct pl_kw backend_add_kws[] = {
 	{ "az", kw_string, PL_A_BACKEND_AZ, NULL, PL_KW_REQUIRED },
-	{ "port", kw_u16, PL_A_BACKEND_PORT, NULL, 0 },
-	{ "weight", kw_u32, PL_A_BACKEND_WEIGHT, NULL, 0 },
+	{ "port", kw_u16, PL_A_BACKEND_PORT, &pl_port_range, 0 },
+	{ "weight", kw_u32, PL_A_BACKEND_WEIGHT, &pl_weight_range, 0 },
 	{ }
 };
 
@@ -77,7 +77,7 @@ static int backend_add(struct pl_args *a)
 }
 
 static const struct pl_kw backend_set_kws[] = {
-	{ "weight", kw_u32, PL_A_BACKEND_WEIGHT, NULL, 0 },
+	{ "weight", kw_u32, PL_A_BACKEND_WEIGHT, &pl_weight_range, 0 },
 	{ "state", kw_enum, PL_A_BACKEND_STATE, &pl_backend_states, 0 },
 	{ }
 };

@@ -191,6 +191,7 @@ static int kw_allow(struct pl_args *a, struct nl_msg *m,
 	int err;
 
 	err = parse_prefix(a, "allow prefix", val, 0, &addr, &len) ?:
+	      req_count_max(a, m, kw->type, "allow prefixes", PL_MAX_ALLOW) ?:
 	      req_nest(a, m, kw->type, &nest);
 	if (err)
 		return err;

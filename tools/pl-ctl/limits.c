@@ -90,12 +90,17 @@ static int limits_show(struct pl_args *a)
 }
 
 static const struct pl_kw limits_set_kws[] = {
-	{ "max-azs", kw_u32, PL_A_LIMITS_MAX_AZS, NULL, 0 },
-	{ "max-subnets", kw_u32, PL_A_LIMITS_MAX_SUBNETS, NULL, 0 },
-	{ "max-services", kw_u32, PL_A_LIMITS_MAX_SERVICES, NULL, 0 },
-	{ "max-backends", kw_u32, PL_A_LIMITS_MAX_BACKENDS, NULL, 0 },
-	{ "max-endpoints", kw_u32, PL_A_LIMITS_MAX_ENDPOINTS, NULL, 0 },
-	{ "max-flows", kw_u32, PL_A_LIMITS_MAX_FLOWS, NULL, 0 },
+	{ "max-azs", kw_u32, PL_A_LIMITS_MAX_AZS, &pl_max_azs_range, 0 },
+	{ "max-subnets", kw_u32, PL_A_LIMITS_MAX_SUBNETS,
+	  &pl_limit_range, 0 },
+	{ "max-services", kw_u32, PL_A_LIMITS_MAX_SERVICES,
+	  &pl_limit_range, 0 },
+	{ "max-backends", kw_u32, PL_A_LIMITS_MAX_BACKENDS,
+	  &pl_limit_range, 0 },
+	{ "max-endpoints", kw_u32, PL_A_LIMITS_MAX_ENDPOINTS,
+	  &pl_limit_range, 0 },
+	{ "max-flows", kw_u32, PL_A_LIMITS_MAX_FLOWS,
+	  &pl_limit_range, 0 },
 	{ }
 };
 

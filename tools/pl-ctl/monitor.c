@@ -10,7 +10,9 @@
  *   flow add tcp syn-sent orig 10.0.1.10:45722 -> 10.0.1.50:80 ...
  *   {"action":"set","object":"backend","backend":{"service":"svc1",...}}
  *
- * A deletion shows the object's last state. SIGINT and SIGTERM end it.
+ * A deletion shows the object's last state. SIGINT and SIGTERM end it
+ * (status 0); so does the family going away, as the generic-netlink
+ * controller announces when pl is unloaded (status 1, said on stderr).
  * With -j, the first line is the metainfo alone: {"metainfo":{...}}.
  */
 
@@ -79,12 +81,18 @@ static const struct mon_event *mon_find(__u8 cmd)
 	return NULL;
 }
 
-static int mon_event(struct nl_msg *msg, void *arg __maybe_unused)
+/* arg: set when the pl family went away (the module was unloaded). */
+static int mon_event(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	const struct mon_event *ev;
+	int *gone = arg;
 
-	if (!genlmsg_valid_hdr(nlh, 0))
+	if (nl_family_gone(nlh)) {
+		*gone = 1;
+		return NL_STOP;
+	}
+	if (!nl_is_pl(nlh) || !genlmsg_valid_hdr(nlh, 0))
 		return NL_SKIP;
 	ev = mon_find(((struct genlmsghdr *)nlmsg_data(nlh))->cmd);
 	if (!ev)
@@ -119,8 +127,12 @@ static void mon_signal(int sfd)
 		perror("pl-ctl: signalfd");
 }
 
-/* Read events until a signal comes; returns 0, or PL_EFAIL. */
-static int mon_loop(struct nl_sock *sk, struct nl_cb *cb, int sfd)
+/*
+ * Read events until a signal comes (returns 0) or the family goes away
+ * (PL_EFAIL, said on stderr); gone is mon_event()'s.
+ */
+static int mon_loop(struct nl_sock *sk, struct nl_cb *cb, int sfd,
+		    const int *gone)
 {
 	struct pollfd pfd[2] = {
 		{ .fd = nl_socket_get_fd(sk), .events = POLLIN },
@@ -142,6 +154,12 @@ static int mon_loop(struct nl_sock *sk, struct nl_cb *cb, int sfd)
 		if (!pfd[0].revents)
 			continue;
 		err = nl_recvmsgs(sk, cb);
+		if (*gone) {
+			fflush(stdout);
+			fputs("pl-ctl: monitor: the pl module was unloaded\n",
+			      stderr);
+			return PL_EFAIL;
+		}
 		if (err == -NLE_NOMEM) {
 			fputs("pl-ctl: monitor: events were lost (receive buffer overrun)\n",
 			      stderr);
@@ -160,7 +178,7 @@ static int monitor_run(struct pl_args *a)
 	sigset_t mask, old;
 	struct nl_sock *sk;
 	struct nl_cb *cb;
-	int sfd, err;
+	int sfd, err, gone = 0;
 
 	err = (word ? parse_enum(a, "what to monitor", word, &mon_what,
 				 &what) : 0) ?: arg_end(a);
@@ -178,14 +196,14 @@ static int monitor_run(struct pl_args *a)
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	err = PL_EFAIL;
 	if (sfd >= 0 && sk && cb) {
-		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, mon_event, NULL);
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, mon_event, &gone);
 		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, mon_seq_ok, NULL);
 		nl_socket_set_nonblocking(sk);
 		out_doc_begin();
 		out_doc_end();
 		out_flush();
 		out_oneline(1);
-		err = mon_loop(sk, cb, sfd);
+		err = mon_loop(sk, cb, sfd, &gone);
 		out_oneline(0);
 	} else if (sfd < 0) {
 		perror("pl-ctl: signalfd");

@@ -31,6 +31,10 @@
 #define PL_MON_RCVBUF	(4 * 1024 * 1024)
 #define PL_DUMP_TRIES	5
 
+/* The generic-netlink controller, and its group announcing families. */
+#define PL_CTRL_NAME		"nlctrl"
+#define PL_CTRL_MCGRP_NOTIFY	"notify"
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -313,12 +317,12 @@ int nl_dump_each(struct nl_msg *m,
 }
 
 /* Join one multicast group; only CAP_NET_ADMIN may join some. */
-static int nl_join(struct nl_sock *sk, const char *name)
+static int nl_join(struct nl_sock *sk, const char *family, const char *name)
 {
 	char what[64];
 	int grp, err;
 
-	grp = genl_ctrl_resolve_grp(nl.sk, PL_FAMILY_NAME, name);
+	grp = genl_ctrl_resolve_grp(nl.sk, family, name);
 	if (grp < 0) {
 		snprintf(what, sizeof(what),
 			 "cannot resolve the \"%s\" multicast group", name);
@@ -340,7 +344,13 @@ static int nl_join(struct nl_sock *sk, const char *name)
 	return 0;
 }
 
-/* A second socket, subscribed to the n multicast groups named. */
+/*
+ * A second socket, subscribed to the n multicast groups named, and to the
+ * generic-netlink controller's "notify" group, which announces the family
+ * going away (see nl_family_gone()). The controller's group comes first:
+ * once the family's groups are resolved and joined, its removal cannot go
+ * unseen.
+ */
 struct nl_sock *nl_monitor(const char *const *groups, unsigned int n)
 {
 	struct nl_sock *sk;
@@ -353,13 +363,38 @@ struct nl_sock *nl_monitor(const char *const *groups, unsigned int n)
 		return NULL;
 	nl_socket_disable_seq_check(sk);
 	nl_socket_set_buffer_size(sk, PL_MON_RCVBUF, 0);
+	if (nl_join(sk, PL_CTRL_NAME, PL_CTRL_MCGRP_NOTIFY)) {
+		nl_socket_free(sk);
+		return NULL;
+	}
 	for (i = 0; i < n; i++) {
-		if (nl_join(sk, groups[i])) {
+		if (nl_join(sk, PL_FAMILY_NAME, groups[i])) {
 			nl_socket_free(sk);
 			return NULL;
 		}
 	}
 	return sk;
+}
+
+/* Whether nlh is a message of the pl family (a notification, to monitor). */
+int nl_is_pl(const struct nlmsghdr *nlh)
+{
+	return nl.sk && nlh->nlmsg_type == nl.family;
+}
+
+/* Whether nlh is the controller's announcement that the pl family is gone. */
+int nl_family_gone(struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL || !genlmsg_valid_hdr(nlh, 0) ||
+	    ((struct genlmsghdr *)nlmsg_data(nlh))->cmd != CTRL_CMD_DELFAMILY)
+		return 0;
+	if (genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0)
+		return 0;
+	return tb[CTRL_ATTR_FAMILY_NAME] &&
+	       !strcmp(nla_get_string(tb[CTRL_ATTR_FAMILY_NAME]),
+		       PL_FAMILY_NAME);
 }
 
 /* Parse a reply or notification; report a malformed one. */

@@ -4,7 +4,8 @@
  * (batch included), requests acknowledged or refused with the kernel's
  * message, dumps buffered whole and retried when interrupted (or handed
  * over as they arrive, for those that are not snapshots), and a socket
- * subscribed to multicast groups for monitor.
+ * subscribed to multicast groups for monitor, which also hears of the
+ * family going away.
  */
 
 #ifndef PL_CTL_NL_H
@@ -33,6 +34,8 @@ int nl_exec(struct nl_msg *m, struct pl_objs *replies);
 int nl_dump_each(struct nl_msg *m,
 		 void (*each)(struct nlmsghdr *nlh, void *arg), void *arg);
 struct nl_sock *nl_monitor(const char *const *groups, unsigned int n);
+int nl_is_pl(const struct nlmsghdr *nlh);
+int nl_family_gone(struct nlmsghdr *nlh);
 struct nlattr *nl_attr_next(struct nlmsghdr *nlh, int type,
 			    struct nlattr *prev);
 int nl_parse(struct nlmsghdr *nlh, struct nlattr **tb, int max,

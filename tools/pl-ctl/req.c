@@ -17,6 +17,7 @@
 #include "nl.h"
 #include "out.h"
 #include "req.h"
+#include "spec.h"
 
 static const struct pl_kw *kw_find(const struct pl_kw *kws, const char *word)
 {
@@ -103,14 +104,23 @@ int kw_string(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
 	return req_put_str(a, m, kw->type, kw->name, val);
 }
 
+/* The range of a number: kw->arg, or else what its type holds. */
+static struct pl_range kw_range(const struct pl_kw *kw, __u32 max)
+{
+	const struct pl_range *r = kw->arg;
+
+	return r ? *r : (struct pl_range){ 0, max };
+}
+
 int kw_u16(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
 	   const char *val)
 {
+	struct pl_range r = kw_range(kw, 0xffff);
 	__u32 v;
 	__u16 v16;
 	int err;
 
-	err = parse_uint(a, kw->name, val, 0xffff, &v);
+	err = parse_uint(a, kw->name, val, r.min, r.max, &v);
 	if (err)
 		return err;
 	v16 = v;
@@ -120,10 +130,11 @@ int kw_u16(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
 int kw_u32(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
 	   const char *val)
 {
+	struct pl_range r = kw_range(kw, 0xffffffff);
 	__u32 v;
 	int err;
 
-	err = parse_uint(a, kw->name, val, 0xffffffff, &v);
+	err = parse_uint(a, kw->name, val, r.min, r.max, &v);
 	if (err)
 		return err;
 	return req_put(a, m, kw->type, sizeof(v), &v);
@@ -195,6 +206,24 @@ int req_service(struct pl_args *a, struct nl_msg *m, int type)
 struct nlattr *req_attr(struct nl_msg *m, int type)
 {
 	return nlmsg_find_attr(nlmsg_hdr(m), GENL_HDRLEN, type);
+}
+
+/*
+ * Room for one more top-level attribute of type in m, which may hold at
+ * most max of them (the spec's max-listeners, max-allow): a usage error
+ * naming what when it is full.
+ */
+int req_count_max(const struct pl_args *a, struct nl_msg *m, int type,
+		  const char *what, unsigned int max)
+{
+	struct nlattr *nla = NULL;
+	unsigned int n = 0;
+
+	while ((nla = nl_attr_next(nlmsg_hdr(m), type, nla)))
+		n++;
+	if (n >= max)
+		return usage_err(a, "too many %s (at most %u)", what, max);
+	return 0;
 }
 
 /*

@@ -20,7 +20,7 @@ struct pl_kw {
 	int (*parse)(struct pl_args *a, struct nl_msg *m,
 		     const struct pl_kw *kw, const char *val);
 	int type;		/* attribute */
-	const void *arg;	/* for parse */
+	const void *arg;	/* for parse: a pl_enum, a pl_range */
 	unsigned int flags;
 };
 
@@ -57,6 +57,8 @@ int req_nest(const struct pl_args *a, struct nl_msg *m, int type,
 
 int req_service(struct pl_args *a, struct nl_msg *m, int type);
 struct nlattr *req_attr(struct nl_msg *m, int type);
+int req_count_max(const struct pl_args *a, struct nl_msg *m, int type,
+		  const char *what, unsigned int max);
 int req_exists(const struct pl_args *a, struct nl_msg *m, int type, __u8 cmd,
 	       int name_type);
 

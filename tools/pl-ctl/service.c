@@ -162,7 +162,7 @@ void service_print(struct nlmsghdr *nlh, const char *key)
 	out_obj_end();
 }
 
-/* port PORT[:TARGET-PORT]: one listener nest. */
+/* port PORT[:TARGET-PORT]: one listener nest, 1 to 65535 each. */
 static int kw_listener(struct pl_args *a, struct nl_msg *m,
 		       const struct pl_kw *kw, const char *val)
 {
@@ -178,11 +178,13 @@ static int kw_listener(struct pl_args *a, struct nl_msg *m,
 				 val);
 	if (colon)
 		memcpy(port, val, colon - val);
-	err = parse_uint(a, "port", colon ? port : val, 0xffff, &p);
+	err = parse_uint(a, "port", colon ? port : val, pl_port_range.min,
+			 pl_port_range.max, &p);
 	if (!err && colon)
-		err = parse_uint(a, "target port", colon + 1, 0xffff, &t);
-	if (!err)
-		err = req_nest(a, m, kw->type, &nest);
+		err = parse_uint(a, "target port", colon + 1,
+				 pl_port_range.min, pl_port_range.max, &t);
+	err = err ?: req_count_max(a, m, kw->type, "ports", PL_MAX_LISTENERS) ?:
+	      req_nest(a, m, kw->type, &nest);
 	if (err)
 		return err;
 	v = p;
@@ -199,14 +201,16 @@ static const struct pl_kw service_add_kws[] = {
 	  PL_KW_REQUIRED | PL_KW_MULTI },
 	{ "acceptance", kw_enum, PL_A_SERVICE_ACCEPTANCE, &pl_acceptances, 0 },
 	{ "cross-zone", kw_enum, PL_A_SERVICE_CROSS_ZONE, &pl_on_off, 0 },
-	{ "idle-timeout", kw_u32, PL_A_SERVICE_IDLE_TIMEOUT, NULL, 0 },
+	{ "idle-timeout", kw_u32, PL_A_SERVICE_IDLE_TIMEOUT,
+	  &pl_idle_timeout_range, 0 },
 	{ }
 };
 
 static const struct pl_kw service_set_kws[] = {
 	{ "acceptance", kw_enum, PL_A_SERVICE_ACCEPTANCE, &pl_acceptances, 0 },
 	{ "cross-zone", kw_enum, PL_A_SERVICE_CROSS_ZONE, &pl_on_off, 0 },
-	{ "idle-timeout", kw_u32, PL_A_SERVICE_IDLE_TIMEOUT, NULL, 0 },
+	{ "idle-timeout", kw_u32, PL_A_SERVICE_IDLE_TIMEOUT,
+	  &pl_idle_timeout_range, 0 },
 	{ }
 };
 

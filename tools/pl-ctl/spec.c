@@ -11,6 +11,19 @@
 #include "compiler.h"
 #include "spec.h"
 
+/* Ports (listener.port, listener.target-port, backend.port): min 1. */
+const struct pl_range pl_port_range = { 1, 65535 };
+/* backend.weight: max weight-max. */
+const struct pl_range pl_weight_range = { 0, PL_WEIGHT_MAX };
+/* service.idle-timeout: min 1, max idle-timeout-max. */
+const struct pl_range pl_idle_timeout_range = { 1, PL_IDLE_TIMEOUT_MAX };
+/* subnet.prefix-len: min 1, max 29. */
+const struct pl_range pl_subnet_len_range = { 1, 29 };
+/* limits.max-azs: min 1, max max-azs. */
+const struct pl_range pl_max_azs_range = { 1, PL_MAX_AZS };
+/* The other limits (max-subnets, ..., max-flows): min 1. */
+const struct pl_range pl_limit_range = { 1, 0xffffffff };
+
 static const char * const az_states[] = {
 	[PL_AZ_STATE_UP] = "up",
 	[PL_AZ_STATE_DOWN] = "down",

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Names from the YNL spec of the pl family: attribute names (to say which
- * attribute the kernel refused) and enum names (for arguments and output).
+ * attribute the kernel refused) and enum names (for arguments and output);
+ * and the ranges its checks give numbers, for pl-ctl to check them first.
  */
 
 #ifndef PL_CTL_SPEC_H
 #define PL_CTL_SPEC_H
+
+#include <linux/types.h>
 
 struct pl_set;
 
@@ -24,6 +27,19 @@ struct pl_enum {
 	const char *const *names;
 	unsigned int n;
 };
+
+/* The values an attribute takes, from its checks in the spec. */
+struct pl_range {
+	__u32 min;
+	__u32 max;
+};
+
+extern const struct pl_range pl_port_range;
+extern const struct pl_range pl_weight_range;
+extern const struct pl_range pl_idle_timeout_range;
+extern const struct pl_range pl_subnet_len_range;
+extern const struct pl_range pl_max_azs_range;
+extern const struct pl_range pl_limit_range;
 
 extern const struct pl_enum pl_az_states;
 extern const struct pl_enum pl_acceptances;

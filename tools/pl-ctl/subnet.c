@@ -70,14 +70,20 @@ void subnet_print(struct nlmsghdr *nlh, const char *key)
 	out_obj_end();
 }
 
-/* prefix A.B.C.D/LEN: two attributes. */
+/* prefix A.B.C.D/LEN, LEN 1 to 29: two attributes. */
 static int kw_prefix(struct pl_args *a, struct nl_msg *m,
 		     const struct pl_kw *kw, const char *val)
 {
+	const struct pl_range *r = &pl_subnet_len_range;
 	__u32 addr;
 	__u8 len;
+	int err;
 
-	return parse_prefix(a, kw->name, val, 1, &addr, &len) ?:
+	err = parse_prefix(a, kw->name, val, 1, &addr, &len);
+	if (!err && (len < r->min || len > r->max))
+		err = usage_err(a, "%s \"%s\": length %u is out of range (%u to %u)",
+				kw->name, val, len, r->min, r->max);
+	return err ?:
 	       req_put(a, m, PL_A_SUBNET_PREFIX, sizeof(addr), &addr) ?:
 	       req_put_u8(a, m, PL_A_SUBNET_PREFIX_LEN, len);
 }
