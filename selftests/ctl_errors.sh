@@ -56,7 +56,7 @@ check_status()
 states()
 {
 	ctl -j endpoint show |
-		pl_jq -r 'map("\(.id)=\(.state)") | join(" ")'
+		pl_jq -r '.endpoints | map("\(.id)=\(.state)") | join(" ")'
 }
 
 test_endpoint_states()
