@@ -159,6 +159,13 @@ setup_pl() {
 	ns $r pl-ctl -b $work/pl.batch || die "pl configuration failed"
 	pl_set_max_flows $r $MAXFLOWS || die "cannot raise max-flows"
 	ns $r pl-ctl service show svc >/dev/null	# waits for Maglev tables
+	# pl probes the ENI and the source address for about a second.
+	for k in $(seq 1 50); do
+		ns $r pl-ctl endpoint show | grep -q 'state probing' ||
+			ns $r pl-ctl service show | grep -q 'state probing' || return 0
+		sleep 0.2
+	done
+	die "pl still probes its addresses after 10 s"
 }
 
 setup_ipvs() {
