@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Names from Documentation/netlink/specs/pl.yaml, which the uapi header
- * only has as numbers.
+ * only has as numbers. tools/ynl/check-ctl-spec.py (run by tools/ynl/regen
+ * --check) compares them with the spec: keep to the shape of these tables,
+ * and say above each range which attributes (set.attr) and checks it
+ * mirrors.
  */
 
 #include <stddef.h>
