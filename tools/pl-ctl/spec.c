@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Names from Documentation/netlink/specs/pl.yaml, which the uapi header
- * only has as numbers.
+ * only has as numbers. tools/ynl/check-ctl-spec.py (run by tools/ynl/regen
+ * --check) compares them with the spec: keep to the shape of these tables,
+ * and say above each range which attributes (set.attr) and checks it
+ * mirrors.
  */
 
 #include <stddef.h>
@@ -21,7 +24,10 @@ const struct pl_range pl_idle_timeout_range = { 1, PL_IDLE_TIMEOUT_MAX };
 const struct pl_range pl_subnet_len_range = { 1, 29 };
 /* limits.max-azs: min 1, max max-azs. */
 const struct pl_range pl_max_azs_range = { 1, PL_MAX_AZS };
-/* The other limits (max-subnets, ..., max-flows): min 1. */
+/*
+ * The other limits (limits.max-subnets, limits.max-services,
+ * limits.max-backends, limits.max-endpoints, limits.max-flows): min 1.
+ */
 const struct pl_range pl_limit_range = { 1, 0xffffffff };
 
 static const char * const az_states[] = {
