@@ -135,17 +135,20 @@ test_active()
 	check_eq "3 open: 3 in the namespace, 2 at ENI A, 1 at ENI B" "3 3 2 1 3" \
 		"$(active_stats | cut -d' ' -f1-5)"
 
-	# Two closed by both sides with FIN, then two reset by the client
-	# (closed flows go 5 s after their RST: list them before that).
+	# Two closed by both sides with FIN, then two reset by the client.
+	# Closing flows go 10 s after their last packet and closed ones 5 s
+	# after their RST: under load some may be gone when listed, but not
+	# all of them.
 	c=$(topo_connect c1b "$ENI_B:80" -n 2 --close fin)
 	check_eq "2 connections closed" 2 "$(topo_jq "$c" .ok)" || pl_indent <<<"$c"
-	topo_wait 10 flows_in closing 2 ||
-		pl_fail "FAIL: the closed connections' flows are not closing"
+	topo_wait 15 flows_in fin-wait 0 ||
+		pl_fail "FAIL: the closed connections' flows stay half-closed"
 	c=$(topo_connect c1a "$ENI_A:80" -n 2 --close reset)
 	check_eq "2 connections reset" 2 "$(topo_jq "$c" .ok)" || pl_indent <<<"$c"
 	flows=$(topo_flows)
-	check_match "flow show lists the closed ones" "closed 2 closing 2 established 3" \
-		"$(flow_states "$flows")"
+	check_match "flow show lists closed or closing ones, and the 3 open" \
+		"^(closed [12] )?(closing [12] )?established 3$" "$(flow_states "$flows")"
+	check_match "some are closed or closing" "clos" "$(flow_states "$flows")"
 	check_active "3 open, 2 reset, 2 closed"
 	check_eq "still 3 in the namespace" 3 "$(active_stats | cut -d' ' -f1)"
 
