@@ -75,7 +75,8 @@ static struct pl_allow *pl_endpoint_allow(const struct pl_endpoint *ep)
 	return rcu_dereference_protected(ep->allow, true);
 }
 
-static int pl_endpoint_fill(struct sk_buff *skb, const void *obj)
+static int pl_endpoint_fill(struct sk_buff *skb, struct pl_net *pn,
+			    const void *obj)
 {
 	const struct pl_endpoint *ep;
 	const struct pl_allow *allow;

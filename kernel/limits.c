@@ -6,10 +6,10 @@
 
 #include "netlink.h"
 
-static int pl_limits_fill(struct sk_buff *skb, const void *p)
+/* The namespace's limits, and how much of each is in use; obj is unused. */
+static int pl_limits_fill(struct sk_buff *skb, struct pl_net *pn,
+			  const void *obj)
 {
-	const struct pl_net *pn = p;
-
 	if (nla_put_u32(skb, PL_A_LIMITS_MAX_AZS, pn->azs.max) ||
 	    nla_put_u32(skb, PL_A_LIMITS_MAX_SUBNETS, pn->subnets.max) ||
 	    nla_put_u32(skb, PL_A_LIMITS_MAX_SERVICES, pn->services.max) ||
@@ -28,7 +28,7 @@ static int pl_limits_fill(struct sk_buff *skb, const void *p)
 
 static int pl_limits_get(struct pl_req *req)
 {
-	return pl_nl_reply(req, PL_CMD_LIMITS_GET, pl_limits_fill, req->pn);
+	return pl_nl_reply(req, PL_CMD_LIMITS_GET, pl_limits_fill, NULL);
 }
 
 /* The table each limit attribute bounds. */
@@ -84,7 +84,7 @@ static int pl_limits_set(struct pl_req *req)
 	if (changed) {
 		pl_net_changed(req->pn);
 		pl_nl_notify(req, PL_CMD_LIMITS_CHANGE_NTF, pl_limits_fill,
-			     req->pn);
+			     NULL);
 	}
 	return 0;
 }
