@@ -36,7 +36,7 @@ struct pl_az *pl_az_find(struct pl_req *req, const struct nlattr *attr)
 	return az;
 }
 
-static int pl_az_fill(struct sk_buff *skb, const void *obj)
+static int pl_az_fill(struct sk_buff *skb, struct pl_net *pn, const void *obj)
 {
 	const struct pl_az *az = container_of(obj, struct pl_az, obj);
 

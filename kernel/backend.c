@@ -27,7 +27,8 @@ static struct pl_backend *pl_backend_lookup(struct pl_net *pn,
 	return obj ? container_of(obj, struct pl_backend, obj) : NULL;
 }
 
-static int pl_backend_fill(struct sk_buff *skb, const void *obj)
+static int pl_backend_fill(struct sk_buff *skb, struct pl_net *pn,
+			   const void *obj)
 {
 	const struct pl_backend *b = container_of(obj, struct pl_backend, obj);
 

@@ -69,13 +69,16 @@ static int pl_prefix_put(struct sk_buff *skb, int type,
 	return 0;
 }
 
-/* Called with the configuration lock held. */
-static struct pl_allow *pl_endpoint_allow(const struct pl_endpoint *ep)
+/* The allow list, which only the configuration lock's holder may use. */
+static struct pl_allow *pl_endpoint_allow(struct pl_net *pn,
+					  const struct pl_endpoint *ep)
 {
-	return rcu_dereference_protected(ep->allow, true);
+	return rcu_dereference_protected(ep->allow,
+					 lockdep_is_held(&pn->lock));
 }
 
-static int pl_endpoint_fill(struct sk_buff *skb, const void *obj)
+static int pl_endpoint_fill(struct sk_buff *skb, struct pl_net *pn,
+			    const void *obj)
 {
 	const struct pl_endpoint *ep;
 	const struct pl_allow *allow;
@@ -87,7 +90,7 @@ static int pl_endpoint_fill(struct sk_buff *skb, const void *obj)
 	    pl_endpoint_fill_enis(skb, ep) ||
 	    nla_put_u8(skb, PL_A_ENDPOINT_STATE, ep->state))
 		return -EMSGSIZE;
-	allow = pl_endpoint_allow(ep);
+	allow = pl_endpoint_allow(pn, ep);
 	for (i = 0; allow && i < allow->n; i++) {
 		if (pl_prefix_put(skb, PL_A_ENDPOINT_ALLOW,
 				  &allow->prefixes[i]))
@@ -413,7 +416,7 @@ err_unplace:
 	pl_endpoint_unplace(pn, ep);
 	synchronize_rcu();	/* packets may have found the ENIs */
 err_free:
-	kfree(pl_endpoint_allow(ep));
+	kfree(pl_endpoint_allow(pn, ep));
 	pl_endpoint_destroy(ep);
 	return err;
 }
@@ -571,7 +574,7 @@ static int pl_endpoint_allow_edit(struct pl_req *req, bool add)
 	err = pl_prefix_parse(req, attr, &p);
 	if (err)
 		return err;
-	old = pl_endpoint_allow(ep);
+	old = pl_endpoint_allow(req->pn, ep);
 	at = pl_allow_find(old, &p);
 	if (add && at >= 0)
 		return pl_fail(req, -EEXIST, attr,
@@ -608,7 +611,7 @@ static int pl_endpoint_allow_del(struct pl_req *req)
 
 static void pl_endpoint_free(struct pl_net *pn, struct pl_endpoint *ep)
 {
-	struct pl_allow *allow = pl_endpoint_allow(ep);
+	struct pl_allow *allow = pl_endpoint_allow(pn, ep);
 	u8 i;
 
 	pl_endpoint_stop(pn, ep, PL_ENDPOINT_STATE_REJECTED);

@@ -139,8 +139,8 @@ int pl_req_count(struct pl_req *req, int type)
 }
 
 /* A message about obj, or ERR_PTR(-ENOMEM) or ERR_PTR(-EMSGSIZE). */
-static struct sk_buff *pl_nl_msg(struct genl_info *info, u8 cmd,
-				 pl_fill_t fill, const void *obj)
+static struct sk_buff *pl_nl_msg(struct genl_info *info, struct pl_net *pn,
+				 u8 cmd, pl_fill_t fill, const void *obj)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -152,7 +152,7 @@ static struct sk_buff *pl_nl_msg(struct genl_info *info, u8 cmd,
 		hdr = genlmsg_put_reply(skb, info, &pl_nl_family, 0, cmd);
 	else
 		hdr = genlmsg_put(skb, 0, 0, &pl_nl_family, 0, cmd);
-	if (!hdr || fill(skb, obj)) {
+	if (!hdr || fill(skb, pn, obj)) {
 		nlmsg_free(skb);
 		return ERR_PTR(-EMSGSIZE);
 	}
@@ -162,7 +162,7 @@ static struct sk_buff *pl_nl_msg(struct genl_info *info, u8 cmd,
 
 int pl_nl_reply(struct pl_req *req, u8 cmd, pl_fill_t fill, const void *obj)
 {
-	struct sk_buff *skb = pl_nl_msg(req->info, cmd, fill, obj);
+	struct sk_buff *skb = pl_nl_msg(req->info, req->pn, cmd, fill, obj);
 
 	if (IS_ERR(skb))
 		return PTR_ERR(skb);
@@ -179,7 +179,7 @@ void pl_nl_notify(struct pl_req *req, u8 cmd, pl_fill_t fill,
 	if (!genl_has_listeners(&pl_nl_family, req->pn->net, PL_NLGRP_CONFIG) &&
 	    !(info->nlhdr->nlmsg_flags & NLM_F_ECHO))
 		return;
-	skb = pl_nl_msg(NULL, cmd, fill, obj);
+	skb = pl_nl_msg(NULL, req->pn, cmd, fill, obj);
 	if (IS_ERR(skb)) {
 		genl_set_err(&pl_nl_family, req->pn->net, 0, PL_NLGRP_CONFIG,
 			     -ENOBUFS);
@@ -196,7 +196,7 @@ void pl_nl_announce(struct pl_net *pn, u8 cmd, pl_fill_t fill,
 
 	if (!genl_has_listeners(&pl_nl_family, pn->net, PL_NLGRP_CONFIG))
 		return;
-	skb = pl_nl_msg(NULL, cmd, fill, obj);
+	skb = pl_nl_msg(NULL, pn, cmd, fill, obj);
 	if (IS_ERR(skb)) {
 		genl_set_err(&pl_nl_family, pn->net, 0, PL_NLGRP_CONFIG,
 			     -ENOBUFS);
@@ -207,7 +207,8 @@ void pl_nl_announce(struct pl_net *pn, u8 cmd, pl_fill_t fill,
 }
 
 static int pl_nl_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
-			  const struct pl_dump *d, const struct pl_obj *obj)
+			  struct pl_net *pn, const struct pl_dump *d,
+			  const struct pl_obj *obj)
 {
 	void *hdr;
 	int err;
@@ -217,7 +218,7 @@ static int pl_nl_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	err = d->fill(skb, obj);
+	err = d->fill(skb, pn, obj);
 	if (err) {
 		genlmsg_cancel(skb, hdr);
 		return err;
@@ -278,7 +279,7 @@ int pl_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	cb->seq = pn->gen;
 	while ((obj = pl_table_next(d->table, &id))) {
 		if (!d->match || d->match(obj, d->arg)) {
-			err = pl_nl_dump_one(skb, cb, d, obj);
+			err = pl_nl_dump_one(skb, cb, pn, d, obj);
 			if (err)
 				break;
 		}

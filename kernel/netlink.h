@@ -22,7 +22,9 @@ struct pl_req {
 	char msg[PL_MSG_LEN];
 };
 
-typedef int (*pl_fill_t)(struct sk_buff *skb, const void *obj);
+/* Put obj's attributes in a message; called under pn's configuration lock. */
+typedef int (*pl_fill_t)(struct sk_buff *skb, struct pl_net *pn,
+			 const void *obj);
 
 int pl_nl_do(struct sk_buff *skb, struct genl_info *info,
 	     int (*handler)(struct pl_req *req));

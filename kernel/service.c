@@ -119,7 +119,8 @@ static int pl_service_fill_sources(struct sk_buff *skb,
 	return 0;
 }
 
-static int pl_service_fill(struct sk_buff *skb, const void *obj)
+static int pl_service_fill(struct sk_buff *skb, struct pl_net *pn,
+			   const void *obj)
 {
 	const struct pl_service *svc;
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Traffic counters, kept per CPU: per namespace, per ENI and per backend.
+ * Traffic counters, kept per CPU: per namespace, per ENI and per backend,
+ * and summed over CPUs when read.
  */
 
 #ifndef _PL_STATS_H
@@ -47,8 +48,6 @@ struct pl_counters {
 
 struct pl_net;
 struct pl_eni;
-struct sk_buff;
-struct netlink_callback;
 
 static inline void pl_count_packet(struct pl_counters __percpu *c,
 				   unsigned int len)
@@ -60,5 +59,23 @@ static inline void pl_count_packet(struct pl_counters __percpu *c,
 void pl_count_drop(struct pl_net *pn, struct pl_eni *eni, enum pl_drop why);
 struct pl_counters __percpu *pl_counters_alloc(void);
 void pl_counters_free(struct pl_counters __percpu *c);
+
+/* Counters summed over CPUs and objects. */
+struct pl_sum {
+	struct pl_counters c;
+};
+
+void pl_sum_add(struct pl_sum *sum, struct pl_counters __percpu *c, bool drops);
+void pl_sum_eni(struct pl_sum *sum, struct pl_eni *eni, bool traffic);
+
+/*
+ * The open flows: what CPUs opened less what they closed, which a read
+ * racing with a flow that opens on one CPU and closes on another can see
+ * below zero for a moment.
+ */
+static inline u64 pl_sum_active(const struct pl_sum *sum)
+{
+	return (s64)sum->c.open < 0 ? 0 : sum->c.open;
+}
 
 #endif /* _PL_STATS_H */

@@ -92,7 +92,8 @@ __be32 pl_subnet_pick_ip(struct pl_net *pn, struct pl_subnet *s)
 	return 0;
 }
 
-static int pl_subnet_fill(struct sk_buff *skb, const void *obj)
+static int pl_subnet_fill(struct sk_buff *skb, struct pl_net *pn,
+			  const void *obj)
 {
 	const struct pl_subnet *s = container_of(obj, struct pl_subnet, obj);
 
