@@ -168,6 +168,9 @@ static int pl_flow_dump_walk(struct pl_flow *f, void *arg)
 {
 	struct pl_flow_dump_walk *w = arg;
 
+	/* Not before its flow-add: it may yet be discarded unannounced. */
+	if (READ_ONCE(f->life) == PL_FLOW_NEW)
+		return 0;
 	if (!pl_flow_dump_match(pl_flow_dump_of(w->cb), f))
 		return 0;
 	return pl_flow_dump_one(w->skb, w->cb, f);

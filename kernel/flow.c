@@ -5,11 +5,12 @@
  * size the operator gave (flow_buckets), so the table never rehashes under
  * a flood of new flows. A bucket is a singly linked chain: lookups walk it
  * locklessly under RCU, inserts and removals take one of the striped
- * bucket locks. A flow dies once (whoever sets ->dead first unlinks it)
- * and is freed in batches after a grace period. Expired flows are found by
- * the packets that hit them and by a collector that walks the buckets a
- * slice at a time, paced so that a pass takes about PL_GC_PASS whatever
- * the table's size, and flat out while the table is nearly full.
+ * bucket locks. A flow dies once (whoever sets ->life to dead first
+ * unlinks it; while it is new, its creator does) and is freed in batches
+ * after a grace period. Expired flows are found by the packets that hit
+ * them and by a collector that walks the buckets a slice at a time, paced
+ * so that a pass takes about PL_GC_PASS whatever the table's size, and
+ * flat out while the table is nearly full.
  */
 
 #include <linux/jhash.h>
@@ -252,11 +253,9 @@ static void pl_flow_free_later(struct pl_flows *fl, struct pl_flow *f)
 		queue_work(system_unbound_wq, &fl->reap);
 }
 
-/* Remove the flow; whoever calls first does it, later calls do nothing. */
-void pl_flow_kill(struct pl_net *pn, struct pl_flow *f)
+/* Take an announced flow out of the table and the counters; say so. */
+static void pl_flow_remove(struct pl_net *pn, struct pl_flow *f)
 {
-	if (xchg(&f->dead, 1))
-		return;
 	pl_flow_unlink(&pn->flows, f, PL_DIR_ORIG);
 	pl_flow_unlink(&pn->flows, f, PL_DIR_REPLY);
 	pl_flow_close(pn, f);
@@ -265,6 +264,19 @@ void pl_flow_kill(struct pl_net *pn, struct pl_flow *f)
 	atomic_dec(&pn->flows.count);
 	pl_flow_notify(pn, f, PL_CMD_FLOW_DEL_NTF);
 	pl_flow_free_later(&pn->flows, f);
+}
+
+/*
+ * Remove the flow; whoever calls first does it, later calls do nothing.
+ * A flow is new until its creator has counted and announced it: one
+ * killed meanwhile (a flush, or a RST and a new SYN, on other CPUs) is
+ * removed by its creator right after its flow-add, so that no flow-del
+ * ever comes before the flow-add of its flow (pl_flow_create()).
+ */
+void pl_flow_kill(struct pl_net *pn, struct pl_flow *f)
+{
+	if (xchg(&f->life, PL_FLOW_DEAD) == PL_FLOW_LIVE)
+		pl_flow_remove(pn, f);
 }
 
 /* Kill the flow and tell both ends, with a RST each. */
@@ -317,12 +329,14 @@ static struct pl_flow *pl_flow_alloc(const struct pl_tuple *orig,
 	f->created = (u32)jiffies;
 	f->last_seen = f->created;
 	f->state = PL_FLOW_STATE_SYN_SENT;
+	f->life = PL_FLOW_NEW;
 	return f;
 }
 
 /*
  * Whoever removes an ENI's endpoint or a backend marks it first and then
- * kills its flows; a flow created meanwhile sees the mark here and dies.
+ * kills its flows, if it has any (->nflows); a flow created meanwhile is
+ * counted there first, then sees the mark here and is discarded.
  */
 static bool pl_flow_orphan(const struct pl_flow *f)
 {
@@ -332,9 +346,26 @@ static bool pl_flow_orphan(const struct pl_flow *f)
 }
 
 /*
+ * Undo a new flow that its creator has neither counted nor announced: it
+ * lost the race for its tuple, or its endpoint or backend is going. Its
+ * killers, if any, left it to its creator (pl_flow_kill()): nothing about
+ * it is announced, no counter moves, its port is free again. Readers may
+ * have found it already: it is freed after a grace period.
+ */
+static void pl_flow_discard(struct pl_flows *fl, struct pl_flow *f,
+			    bool linked)
+{
+	WRITE_ONCE(f->life, PL_FLOW_DEAD);
+	if (linked)
+		pl_flow_unlink(fl, f, PL_DIR_ORIG);
+	pl_flow_unlink(fl, f, PL_DIR_REPLY);
+	pl_flow_free_later(fl, f);
+}
+
+/*
  * Make the flow visible: reply direction (with its port) first. If the
- * original direction is taken, readers may have seen the reply already:
- * the flow is freed after a grace period then.
+ * original direction is taken (another CPU created the same flow
+ * meanwhile), the flow is discarded.
  */
 static int pl_flow_publish(struct pl_net *pn, struct pl_flow *f, u32 hash)
 {
@@ -346,11 +377,8 @@ static int pl_flow_publish(struct pl_net *pn, struct pl_flow *f, u32 hash)
 		return err;
 	}
 	err = pl_flow_link(&pn->flows, f, PL_DIR_ORIG);
-	if (err) {
-		WRITE_ONCE(f->dead, 1);
-		pl_flow_unlink(&pn->flows, f, PL_DIR_REPLY);
-		pl_flow_free_later(&pn->flows, f);
-	}
+	if (err)
+		pl_flow_discard(&pn->flows, f, false);
 	return err;
 }
 
@@ -393,26 +421,36 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 		       err == -EADDRINUSE ? PL_DROP_NO_PORT : PL_DROP_NO_MEMORY;
 		goto err_count;
 	}
-	pl_flow_open(pn, f);
 	atomic_inc(&eni->nflows);
 	atomic_inc(&b->nflows);
 	if (pl_flow_orphan(f)) {
-		pl_flow_kill(pn, f);
+		atomic_dec(&eni->nflows);
+		atomic_dec(&b->nflows);
+		pl_flow_discard(&pn->flows, f, true);
 		*why = PL_DROP_NOT_AVAILABLE;
-		return NULL;
+		goto err_count;
 	}
-	/*
-	 * A RST on another CPU may have closed the flow before it was
-	 * counted: then its pl_flow_close() found nothing to take out. The
-	 * barrier in pl_flow_orphan() pairs with that of pl_flow_close():
-	 * one of the two sees the other's store.
-	 */
-	if (unlikely(READ_ONCE(f->state) >= PL_FLOW_STATE_CLOSING))
-		pl_flow_close(pn, f);
+	pl_flow_open(pn, f);
 	this_cpu_inc(pn->stats->new_conns);
 	this_cpu_inc(eni->stats->new_conns);
 	this_cpu_inc(b->stats->new_conns);
 	pl_flow_notify(pn, f, PL_CMD_FLOW_ADD_NTF);
+	/*
+	 * Born: from here on, whoever kills the flow removes it. One killed
+	 * while new is removed now, after its flow-add.
+	 */
+	if (cmpxchg(&f->life, PL_FLOW_NEW, PL_FLOW_LIVE) != PL_FLOW_NEW) {
+		pl_flow_remove(pn, f);
+		return f;
+	}
+	/*
+	 * A RST on another CPU may have closed the flow before it was
+	 * counted: then its pl_flow_close() found nothing to take out. The
+	 * cmpxchg() above, fully ordered as it succeeded, pairs with the
+	 * xchg() of pl_flow_close(): one of the two sees the other's store.
+	 */
+	if (unlikely(READ_ONCE(f->state) >= PL_FLOW_STATE_CLOSING))
+		pl_flow_close(pn, f);
 	return f;
 
 err_count:
@@ -421,10 +459,11 @@ err_count:
 }
 
 /*
- * Call fn on each live flow from *pos on, in at most n buckets, under RCU,
- * and move *pos past them. fn may kill the flow it is given; when it
- * returns non-zero, the walk stops there, and resumes with that flow.
- * Flows come and go meanwhile: a walk that stops is not a snapshot.
+ * Call fn on each flow not dead (new ones too: killing one leaves it to
+ * its creator) from *pos on, in at most n buckets, under RCU, and move
+ * *pos past them. fn may kill the flow it is given; when it returns
+ * non-zero, the walk stops there, and resumes with that flow. Flows come
+ * and go meanwhile: a walk that stops is not a snapshot.
  */
 int pl_flows_walk(struct pl_net *pn, struct pl_flows_pos *pos, u32 n,
 		  int (*fn)(struct pl_flow *f, void *arg), void *arg)
@@ -444,7 +483,7 @@ int pl_flows_walk(struct pl_net *pn, struct pl_flows_pos *pos, u32 n,
 			struct pl_flow *f = pl_link_flow(link);
 
 			if (pl_link_dir(link) != PL_DIR_ORIG ||
-			    READ_ONCE(f->dead) || seen++ < pos->skip)
+			    pl_flow_dead(f) || seen++ < pos->skip)
 				continue;
 			err = fn(f, arg);
 			if (err) {

@@ -40,6 +40,13 @@ struct pl_flow_node {
 	u32 seq;			/* next sequence number this way */
 };
 
+/* f->life: see pl_flow_kill() */
+enum pl_flow_life {
+	PL_FLOW_LIVE,
+	PL_FLOW_DEAD,			/* set once, by whoever kills it */
+	PL_FLOW_NEW,			/* not announced yet by its creator */
+};
+
 #define PL_FLOW_FIN_ORIG	BIT(0)
 #define PL_FLOW_FIN_REPLY	BIT(1)
 #define PL_FLOW_SEQ_REPLY	BIT(2)	/* the reply's seq is known */
@@ -56,7 +63,7 @@ struct pl_flow {
 	struct llist_node reap;		/* dead, waiting for a grace period */
 	u8 state;			/* enum pl_flow_state */
 	u8 flags;			/* PL_FLOW_* */
-	u8 dead;			/* set once, by whoever kills it */
+	u8 life;			/* enum pl_flow_life; xchg() */
 	u8 open;			/* in active-connections; xchg() */
 };
 
@@ -95,6 +102,12 @@ struct pl_service;
 struct tcphdr;
 
 #define PL_DEFAULT_MAX_FLOWS 262144
+
+/* Is the flow gone? A new one is not: its packets go through. */
+static inline bool pl_flow_dead(const struct pl_flow *f)
+{
+	return READ_ONCE(f->life) == PL_FLOW_DEAD;
+}
 
 static inline enum pl_dir pl_link_dir(unsigned long link)
 {

@@ -147,7 +147,7 @@ static struct pl_flow *pl_flow_live(struct pl_net *pn, struct pl_flow *f,
 {
 	u8 state;
 
-	if (READ_ONCE(f->dead))
+	if (pl_flow_dead(f))
 		return NULL;
 	state = READ_ONCE(f->state);
 	if (pl_flow_expired(f, jiffies) ||
@@ -307,7 +307,7 @@ static unsigned int pl_icmp_rcv(struct pl_net *pn, struct sk_buff *skb,
 	key = (struct pl_tuple){ .saddr = in->daddr, .daddr = in->saddr,
 				 .sport = ports[1], .dport = ports[0] };
 	f = pl_flow_lookup(pn, &key, &found);
-	if (!f || found != dir || READ_ONCE(f->dead))
+	if (!f || found != dir || pl_flow_dead(f))
 		return pl_drop(pn, eni, PL_DROP_UNKNOWN_REPLY);
 	o = &f->nodes[!dir].tuple;
 	why = pl_route(skb, o->saddr);
