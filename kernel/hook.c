@@ -205,14 +205,26 @@ static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
 		return NULL;
 	}
 	f = pl_flow_create(pn, t, hash, eni, b, &reply, why);
-	if (!f && *why == -EEXIST) {
-		f = pl_flow_lookup(pn, t, &dir);
-		*why = PL_DROP_NO_MEMORY;
+	if (f) {
+		if (fallback) {
+			this_cpu_inc(pn->stats->zone_fallbacks);
+			this_cpu_inc(eni->stats->zone_fallbacks);
+			this_cpu_inc(b->stats->zone_fallbacks);
+		}
+		return f;
 	}
-	if (f && fallback) {
-		this_cpu_inc(pn->stats->zone_fallbacks);
-		this_cpu_inc(eni->stats->zone_fallbacks);
-		this_cpu_inc(f->backend->stats->zone_fallbacks);
+	if (*why != -EEXIST)
+		return NULL;
+	/*
+	 * Another CPU created the same flow meanwhile (a SYN and its
+	 * retransmission at once): this SYN goes with it, and counts nothing
+	 * twice. If that flow is gone already (flushed, reset, ...), this SYN
+	 * has no flow, as any packet after it: no-flow, and a RST.
+	 */
+	f = pl_flow_lookup(pn, t, &dir);
+	if (!f || pl_flow_dead(f)) {
+		*why = PL_DROP_NO_FLOW;
+		return NULL;
 	}
 	return f;
 }
