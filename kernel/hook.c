@@ -219,7 +219,8 @@ static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
 	 * Another CPU created the same flow meanwhile (a SYN and its
 	 * retransmission at once): this SYN goes with it, and counts nothing
 	 * twice. If that flow is gone already (flushed, reset, ...), this SYN
-	 * has no flow, as any packet after it: no-flow, and a RST.
+	 * has no flow: no-flow, but no RST, so that the client's next
+	 * retransmission opens a flow as usual.
 	 */
 	f = pl_flow_lookup(pn, t, &dir);
 	if (!f || pl_flow_dead(f)) {
@@ -253,7 +254,8 @@ static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
 			f = pl_eni_flow(pn, eni, &t, l, &why);
 		if (!f) {
 			if ((why == PL_DROP_NO_FLOW || why == PL_DROP_NO_BACKEND ||
-			     why == PL_DROP_NO_SOURCE) && !th->rst)
+			     why == PL_DROP_NO_SOURCE) && !th->rst &&
+			    !(why == PL_DROP_NO_FLOW && th->syn && !th->ack))
 				pl_rst_answer(pn->net, skb);
 			return pl_drop(pn, eni, why);
 		}
