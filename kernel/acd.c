@@ -105,12 +105,6 @@ static int pl_acd_ifindex(struct pl_net *pn, const struct pl_addr *a)
 	return pl_acd_onlink(pn->net, a->addr);
 }
 
-/* Is addr an address of the router? Its interface, when one has it. */
-static bool pl_acd_local(struct net *net, __be32 addr, int *ifindex)
-{
-	return pl_addr_local(net, addr, ifindex);
-}
-
 /* Does the neighbour table hold addr as reachable from another MAC? */
 static bool pl_acd_neigh(struct net *net, const struct pl_addr *a, u8 *mac)
 {
@@ -215,7 +209,7 @@ static void pl_acd_begin(struct pl_net *pn, struct pl_addr *a)
 	int ifindex;
 
 	list_del_init(&a->timed);
-	if (pl_acd_local(pn->net, a->addr, &ifindex)) {
+	if (pl_addr_local(pn->net, a->addr, &ifindex)) {
 		pl_acd_conflict(pn, a, PL_ADDR_CONFLICT_LOCAL, NULL, ifindex);
 		return;
 	}
@@ -355,7 +349,7 @@ static void pl_acd_local_changed(struct pl_net *pn, struct pl_addr *a)
 		   a->conflict == PL_ADDR_CONFLICT_LOCAL;
 	int ifindex;
 
-	if (pl_acd_local(pn->net, a->addr, &ifindex)) {
+	if (pl_addr_local(pn->net, a->addr, &ifindex)) {
 		if (!was) {
 			pl_acd_log(a, "is an address of this router now: not serving it",
 				   NULL);
