@@ -11,6 +11,12 @@
 #include <uapi/linux/pl.h>
 
 /* Common nested types */
+const struct nla_policy pl_config_op_nl_policy[PL_A_CONFIG_OP_ATTRS + 1] = {
+	[PL_A_CONFIG_OP_CMD] = { .type = NLA_U8, },
+	[PL_A_CONFIG_OP_LINE] = { .type = NLA_U32, },
+	[PL_A_CONFIG_OP_ATTRS] = { .type = NLA_BINARY, },
+};
+
 const struct nla_policy pl_eni_nl_policy[PL_A_ENI_CONFLICT_IFINDEX + 1] = {
 	[PL_A_ENI_SUBNET] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_ENI_IP] = { .type = NLA_U32, },
@@ -227,6 +233,13 @@ static const struct nla_policy pl_stats_get_nl_policy[PL_A_STATS_SERVICE + 1] = 
 static const struct nla_policy pl_subnet_set_nl_policy[PL_A_SUBNET_PROBE + 1] = {
 	[PL_A_SUBNET_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_SUBNET_PROBE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+/* PL_CMD_CONFIG_APPLY - do */
+static const struct nla_policy pl_config_apply_nl_policy[PL_A_CONFIG_OP + 1] = {
+	[PL_A_CONFIG_FLAGS] = { .type = NLA_U32, },
+	[PL_A_CONFIG_GENERATION] = { .type = NLA_U32, },
+	[PL_A_CONFIG_OP] = NLA_POLICY_NESTED(pl_config_op_nl_policy),
 };
 
 /* Ops table for pl */
@@ -462,6 +475,18 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.policy		= pl_subnet_set_nl_policy,
 		.maxattr	= PL_A_SUBNET_PROBE,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_CONFIG_APPLY,
+		.doit		= pl_nl_config_apply_doit,
+		.policy		= pl_config_apply_nl_policy,
+		.maxattr	= PL_A_CONFIG_OP,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= PL_CMD_CONFIG_GET,
+		.doit	= pl_nl_config_get_doit,
+		.flags	= GENL_CMD_CAP_DO,
 	},
 };
 

@@ -296,6 +296,28 @@ static const struct pl_attr flow_attrs[] = {
 
 static const struct pl_set flow_set = { PL_A_FLOW_MAX, flow_attrs };
 
+static const struct pl_attr config_op_attrs[] = {
+	[PL_A_CONFIG_OP_CMD] = { "cmd", NULL },
+	[PL_A_CONFIG_OP_LINE] = { "line", NULL },
+	[PL_A_CONFIG_OP_ATTRS] = { "attrs", NULL },
+};
+
+static const struct pl_set config_op_set = {
+	PL_A_CONFIG_OP_MAX, config_op_attrs
+};
+
+static const struct pl_attr config_attrs[] = {
+	[PL_A_CONFIG_FLAGS] = { "flags", NULL },
+	[PL_A_CONFIG_GENERATION] = { "generation", NULL },
+	[PL_A_CONFIG_OP] = { "op", &config_op_set },
+	[PL_A_CONFIG_ADDED] = { "added", NULL },
+	[PL_A_CONFIG_CHANGED] = { "changed", NULL },
+	[PL_A_CONFIG_DELETED] = { "deleted", NULL },
+	[PL_A_CONFIG_DIGEST] = { "digest", NULL },
+};
+
+static const struct pl_set config_set = { PL_A_CONFIG_MAX, config_attrs };
+
 /* The attribute set of each command's request and reply. */
 static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_AZ_ADD ... PL_CMD_AZ_GET] = &az_set,
@@ -314,6 +336,7 @@ static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_STATS_GET] = &stats_set,
 	[PL_CMD_FLOW_ADD_NTF ... PL_CMD_FLOW_DEL_NTF] = &flow_set,
 	[PL_CMD_SUBNET_SET ... PL_CMD_SUBNET_CHANGE_NTF] = &subnet_set,
+	[PL_CMD_CONFIG_APPLY ... PL_CMD_CONFIG_COMMIT_NTF] = &config_set,
 };
 
 const struct pl_set *pl_cmd_set(int cmd)
