@@ -243,9 +243,9 @@ void pl_acd_start(struct pl_net *pn, struct pl_addr *a, bool probe,
 		  bool picked)
 {
 	lockdep_assert_held(&pn->lock);
-	INIT_LIST_HEAD(&a->timed);
+	list_del_init(&a->timed);
 	spin_lock_bh(&pn->acd.lock);	/* the packet path may see a already */
-	INIT_LIST_HEAD(&a->report);
+	list_del_init(&a->report);
 	a->reported = 0;
 	spin_unlock_bh(&pn->acd.lock);
 	a->probe = probe;
@@ -402,7 +402,10 @@ static void pl_acd_changed(struct pl_net *pn, const struct pl_addr *a,
 	if (was->addr == a->addr && was->state == a->state &&
 	    was->conflict == a->conflict)
 		return;
-	pl_net_changed(pn);
+	if (was->addr != a->addr)	/* a picked address moved */
+		pl_net_changed(pn);
+	else
+		pl_net_state_changed(pn);
 	if (a->kind == PL_ADDR_ENI)
 		pl_endpoint_notify(pn, container_of(a, struct pl_eni, addr)->ep);
 	else

@@ -61,15 +61,49 @@ struct pl_addr *pl_addr_lookup_rcu(struct rhashtable *ht, __be32 addr)
 	return rhashtable_lookup(ht, &addr, pl_addr_params);
 }
 
-/* Fails with -EEXIST when the address is taken, changing nothing. */
+/*
+ * Fails with -EEXIST when the address is taken, changing nothing. An
+ * address whose owner the open transaction deletes is taken over: the new
+ * entry goes in at the commit (pl_addr_publish()).
+ */
 int pl_addr_insert(struct rhashtable *ht, struct pl_addr *a)
 {
-	return rhashtable_lookup_insert_fast(ht, &a->node, pl_addr_params);
+	struct pl_addr *old;
+	int err;
+
+	a->txn_old = NULL;
+	err = rhashtable_lookup_insert_fast(ht, &a->node, pl_addr_params);
+	if (err != -EEXIST)
+		return err;
+	old = pl_addr_lookup(ht, a->addr);
+	if (!old || old->txn_gone != PL_ADDR_TXN_GONE)
+		return err;
+	old->txn_gone = PL_ADDR_TXN_TAKEN;
+	a->txn_old = old;
+	return 0;
 }
 
 void pl_addr_remove(struct rhashtable *ht, struct pl_addr *a)
 {
+	if (a->txn_old) {	/* never went in */
+		a->txn_old = NULL;
+		return;
+	}
 	rhashtable_remove_fast(ht, &a->node, pl_addr_params);
+}
+
+/* At a commit: put in an address that takes over a deleted owner's. */
+int pl_addr_publish(struct rhashtable *ht, struct pl_addr *a)
+{
+	struct pl_addr *old = a->txn_old;
+
+	if (!old)
+		return 0;
+	a->txn_old = NULL;
+	if (!rhashtable_replace_fast(ht, &old->node, &a->node, pl_addr_params))
+		return 0;
+	/* The old owner is gone already: the key is free. */
+	return rhashtable_lookup_insert_fast(ht, &a->node, pl_addr_params);
 }
 
 /*
@@ -172,8 +206,12 @@ int pl_addr_check_free(struct pl_req *req, __be32 ip,
 	const struct pl_source *src;
 	const struct pl_eni *eni;
 
-	if (!a)
+	if (!a || a->txn_gone == PL_ADDR_TXN_GONE)
 		return pl_addr_check_local(req, ip, attr);
+	if (a->txn_gone == PL_ADDR_TXN_TAKEN)
+		return pl_fail(req, -EADDRINUSE, attr,
+			       "%pI4 is taken by an earlier request of this transaction",
+			       &ip);
 	if (a->kind == PL_ADDR_ENI) {
 		eni = container_of(a, struct pl_eni, addr);
 		return pl_fail(req, -EADDRINUSE, attr,

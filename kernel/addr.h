@@ -49,6 +49,18 @@ struct pl_addr {
 	u8 reported;		/* PL_ACD_* */
 	u8 gone;		/* removed: no more reports */
 	u8 report_mac[ETH_ALEN];
+	/*
+	 * In an open transaction (txn.c): PL_ADDR_TXN_GONE when its owner is
+	 * deleted, PL_ADDR_TXN_TAKEN when a new owner takes it over at the
+	 * commit; txn_old is the entry a new address replaces then.
+	 */
+	u8 txn_gone;
+	struct pl_addr *txn_old;
+};
+
+enum {
+	PL_ADDR_TXN_GONE = 1,
+	PL_ADDR_TXN_TAKEN,
 };
 
 /* The netlink attribute types of an address nest (ENI or source). */
@@ -62,11 +74,19 @@ struct pl_addr *pl_addr_lookup(struct rhashtable *ht, __be32 addr);
 struct pl_addr *pl_addr_lookup_rcu(struct rhashtable *ht, __be32 addr);
 int pl_addr_insert(struct rhashtable *ht, struct pl_addr *a);
 void pl_addr_remove(struct rhashtable *ht, struct pl_addr *a);
+int pl_addr_publish(struct rhashtable *ht, struct pl_addr *a);
 int pl_addr_check_free(struct pl_req *req, __be32 ip,
 		       const struct nlattr *attr);
 unsigned int pl_addr_local(struct net *net, __be32 addr, int *ifindex);
 int pl_addr_fill(struct sk_buff *skb, const struct pl_addr *a,
 		 const struct pl_addr_attrs *t);
+
+/* A new address: pl_acd_forget() works on it before pl_acd_start(). */
+static inline void pl_addr_init(struct pl_addr *a)
+{
+	INIT_LIST_HEAD(&a->timed);
+	INIT_LIST_HEAD(&a->report);
+}
 
 /* Does pl answer ARP for the address and translate its traffic? */
 static inline bool pl_addr_serves(const struct pl_addr *a)

@@ -11,6 +11,9 @@
 #include "lb.h"
 #include "netlink.h"
 #include "service.h"
+#include "txn.h"
+
+static_assert(offsetof(struct pl_az, obj) == 0);
 
 static struct pl_az *pl_az_lookup(struct pl_net *pn, const union pl_key *key)
 {
@@ -63,13 +66,31 @@ static int pl_az_check_zone_id(struct pl_req *req, const struct nlattr *attr)
 	xa_for_each(&pn->azs.xa, index, obj) {
 		struct pl_az *az = container_of(obj, struct pl_az, obj);
 
-		if (!strcmp(az->zone_id, key.name))
+		if (!obj->hidden && !strcmp(az->zone_id, key.name))
 			return pl_fail(req, -EEXIST, attr,
 				       "zone id \"%s\" belongs to AZ \"%s\"",
 				       key.name, obj->key.name);
 	}
 	return 0;
 }
+
+static void pl_az_free(struct pl_net *pn, struct pl_az *az)
+{
+	pl_table_remove(&pn->azs, &az->obj);
+	__clear_bit(az->index, pn->az_indexes);
+	kfree_rcu(az, rcu);
+}
+
+static void pl_az_destroy(struct pl_net *pn, void *az)
+{
+	pl_az_free(pn, az);
+}
+
+static const struct pl_txn_kind pl_az_kind = {
+	.table = offsetof(struct pl_net, azs),
+	.destroy = pl_az_destroy,
+	.unmake = pl_az_destroy,
+};
 
 static int pl_az_add(struct pl_req *req)
 {
@@ -112,6 +133,7 @@ static int pl_az_add(struct pl_req *req)
 		return err;
 	}
 	__set_bit(index, pn->az_indexes);
+	pl_txn_added(pn, &pl_az_kind, az);
 	pl_net_changed(pn);
 	pl_nl_notify(req, PL_CMD_AZ_ADD_NTF, pl_az_fill, &az->obj);
 	return 0;
@@ -157,6 +179,8 @@ static int pl_az_set(struct pl_req *req)
 	state = pl_req_attr(req, PL_A_AZ_STATE, "state");
 	if (!state)
 		return -EINVAL;
+	if (pl_txn_defer(req))
+		return 0;
 	if (az->state == nla_get_u8(state))
 		return 0;
 	WRITE_ONCE(az->state, nla_get_u8(state));
@@ -164,13 +188,6 @@ static int pl_az_set(struct pl_req *req)
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_AZ_CHANGE_NTF, pl_az_fill, &az->obj);
 	return 0;
-}
-
-static void pl_az_free(struct pl_net *pn, struct pl_az *az)
-{
-	pl_table_remove(&pn->azs, &az->obj);
-	__clear_bit(az->index, pn->az_indexes);
-	kfree_rcu(az, rcu);
 }
 
 static int pl_az_del(struct pl_req *req)
@@ -187,8 +204,7 @@ static int pl_az_del(struct pl_req *req)
 			       az->n_backends, az->n_sources);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_AZ_DEL_NTF, pl_az_fill, &az->obj);
-	pl_az_free(req->pn, az);
-	return 0;
+	return pl_txn_del(req->pn, &pl_az_kind, az);
 }
 
 static int pl_az_get(struct pl_req *req)

@@ -14,6 +14,9 @@
 #include "lb.h"
 #include "netlink.h"
 #include "service.h"
+#include "txn.h"
+
+static_assert(offsetof(struct pl_backend, obj) == 0);
 
 static struct pl_backend *pl_backend_lookup(struct pl_net *pn,
 					    const struct pl_service *svc,
@@ -144,6 +147,64 @@ static struct pl_backend *pl_backend_new(struct pl_req *req,
 	return b;
 }
 
+static bool pl_flow_of_backend(const struct pl_flow *f, const void *b)
+{
+	return f->backend == b;
+}
+
+/*
+ * Mark the backend dead first, so that a flow created meanwhile dies at
+ * birth (pl_flow_orphan()); reset its flows (a RST to each end); and let
+ * the next snapshot of its service drop it, which frees it.
+ */
+static void pl_backend_free(struct pl_net *pn, struct pl_backend *b)
+{
+	struct pl_service *svc = b->svc;
+
+	WRITE_ONCE(b->dead, 1);
+	smp_mb();	/* pairs with pl_flow_orphan(): mark, then look */
+	if (atomic_read(&b->nflows))
+		pl_flows_kill_if(pn, pl_flow_of_backend, b, true);
+	pl_table_remove(&pn->backends, &b->obj);
+	list_move_tail(&b->list, &svc->dead_backends);
+	svc->n_backends--;
+	b->az->n_backends--;
+	pl_lb_changed(pn, svc);
+}
+
+static void pl_backend_destroy(struct pl_net *pn, void *b)
+{
+	pl_backend_free(pn, b);
+}
+
+/* A transaction deletes the backend (d < 0), or puts it back. */
+static void pl_backend_count(struct pl_net *pn, void *obj, int d)
+{
+	struct pl_backend *b = obj;
+
+	b->svc->n_backends += d;
+	b->az->n_backends += d;
+}
+
+/* Added by a transaction that fails: no snapshot has it yet. */
+static void pl_backend_unmake(struct pl_net *pn, void *obj)
+{
+	struct pl_backend *b = obj;
+
+	pl_table_remove(&pn->backends, &b->obj);
+	list_del(&b->list);
+	pl_backend_count(pn, b, -1);
+	pl_counters_free(b->stats);
+	kfree_rcu(b, rcu);
+}
+
+static const struct pl_txn_kind pl_backend_kind = {
+	.table = offsetof(struct pl_net, backends),
+	.count = pl_backend_count,
+	.destroy = pl_backend_destroy,
+	.unmake = pl_backend_unmake,
+};
+
 static int pl_backend_add(struct pl_req *req)
 {
 	struct pl_service *svc;
@@ -171,6 +232,7 @@ static int pl_backend_add(struct pl_req *req)
 	list_add_tail(&b->list, &svc->backends);
 	svc->n_backends++;
 	b->az->n_backends++;
+	pl_txn_added(req->pn, &pl_backend_kind, b);
 	pl_lb_changed(req->pn, svc);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_BACKEND_ADD_NTF, pl_backend_fill, &b->obj);
@@ -183,37 +245,14 @@ static int pl_backend_set(struct pl_req *req)
 
 	if (IS_ERR(b))
 		return PTR_ERR(b);
+	if (pl_txn_defer(req))
+		return 0;
 	if (!pl_backend_settings(req, b, true))
 		return 0;
 	pl_lb_changed(req->pn, b->svc);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_BACKEND_CHANGE_NTF, pl_backend_fill, &b->obj);
 	return 0;
-}
-
-static bool pl_flow_of_backend(const struct pl_flow *f, const void *b)
-{
-	return f->backend == b;
-}
-
-/*
- * Mark the backend dead first, so that a flow created meanwhile dies at
- * birth (pl_flow_orphan()); reset its flows (a RST to each end); and let
- * the next snapshot of its service drop it, which frees it.
- */
-static void pl_backend_free(struct pl_net *pn, struct pl_backend *b)
-{
-	struct pl_service *svc = b->svc;
-
-	WRITE_ONCE(b->dead, 1);
-	smp_mb();	/* pairs with pl_flow_orphan(): mark, then look */
-	if (atomic_read(&b->nflows))
-		pl_flows_kill_if(pn, pl_flow_of_backend, b, true);
-	pl_table_remove(&pn->backends, &b->obj);
-	list_move_tail(&b->list, &svc->dead_backends);
-	svc->n_backends--;
-	b->az->n_backends--;
-	pl_lb_changed(pn, svc);
 }
 
 static int pl_backend_del(struct pl_req *req)
@@ -224,8 +263,7 @@ static int pl_backend_del(struct pl_req *req)
 		return PTR_ERR(b);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_BACKEND_DEL_NTF, pl_backend_fill, &b->obj);
-	pl_backend_free(req->pn, b);
-	return 0;
+	return pl_txn_del(req->pn, &pl_backend_kind, b);
 }
 
 static int pl_backend_get(struct pl_req *req)
@@ -239,19 +277,28 @@ static int pl_backend_get(struct pl_req *req)
 	return pl_nl_reply(req, PL_CMD_BACKEND_GET, pl_backend_fill, &b->obj);
 }
 
+/* Announce that every backend of the service goes with it. */
+void pl_backends_notify_del(struct pl_req *req, struct pl_service *svc)
+{
+	struct pl_backend *b;
+
+	list_for_each_entry(b, &svc->backends, list) {
+		if (!b->obj.hidden)
+			pl_nl_notify(req, PL_CMD_BACKEND_DEL_NTF,
+				     pl_backend_fill, &b->obj);
+		cond_resched();
+	}
+}
+
 /*
- * Remove every backend of a service; announce it when req is given. A
- * service may have tens of thousands: let others run between them.
+ * Remove every backend of a service. A service may have tens of
+ * thousands: let others run between them.
  */
-void pl_backends_flush_service(struct pl_net *pn, struct pl_service *svc,
-			       struct pl_req *req)
+void pl_backends_flush_service(struct pl_net *pn, struct pl_service *svc)
 {
 	struct pl_backend *b, *tmp;
 
 	list_for_each_entry_safe(b, tmp, &svc->backends, list) {
-		if (req)
-			pl_nl_notify(req, PL_CMD_BACKEND_DEL_NTF,
-				     pl_backend_fill, &b->obj);
 		pl_backend_free(pn, b);
 		cond_resched();
 	}

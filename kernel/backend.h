@@ -30,7 +30,7 @@ struct pl_backend {
 	struct rcu_head rcu;
 };
 
-void pl_backends_flush_service(struct pl_net *pn, struct pl_service *svc,
-			       struct pl_req *req);
+void pl_backends_notify_del(struct pl_req *req, struct pl_service *svc);
+void pl_backends_flush_service(struct pl_net *pn, struct pl_service *svc);
 
 #endif /* _PL_BACKEND_H */

@@ -142,6 +142,24 @@ int pl_compat_genl_init(void)
 	return 0;
 }
 
+int pl_nl_find_do(u8 cmd, struct pl_do_op *op)
+{
+	const struct pl_split_family *f = &pl_nl_split_family;
+	unsigned int i;
+
+	for (i = 0; i < f->n_split_ops; i++) {
+		const struct pl_split_ops *s = &f->split_ops[i];
+
+		if (s->cmd == cmd && (s->flags & GENL_CMD_CAP_DO)) {
+			op->doit = s->doit;
+			op->policy = s->policy;
+			op->maxattr = s->maxattr;
+			return 0;
+		}
+	}
+	return -EOPNOTSUPP;
+}
+
 void pl_compat_genl_exit(void)
 {
 	while (pl_compat_n_policies)

@@ -32,6 +32,15 @@ static inline void pl_compat_genl_exit(void)
 }
 #endif
 
+/* A command's do handler and request policy, from the spec's split ops. */
+struct pl_do_op {
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	const struct nla_policy *policy;
+	unsigned int maxattr;
+};
+
+int pl_nl_find_do(u8 cmd, struct pl_do_op *op);
+
 /* The request attributes of a dump. */
 static inline struct nlattr **pl_dump_attrs(struct netlink_callback *cb)
 {

@@ -18,6 +18,9 @@
 #include "netlink.h"
 #include "service.h"
 #include "subnet.h"
+#include "txn.h"
+
+static_assert(offsetof(struct pl_endpoint, obj) == 0);
 
 static struct pl_endpoint *pl_endpoint_lookup(struct pl_net *pn,
 					      const union pl_key *key)
@@ -310,6 +313,7 @@ static struct pl_endpoint *pl_endpoint_alloc(struct pl_req *req)
 		return ERR_PTR(-ENOMEM);
 	ep->n_enis = n;
 	for (i = 0; i < n; i++) {
+		pl_addr_init(&ep->enis[i].addr);
 		ep->enis[i].stats = pl_counters_alloc();
 		if (!ep->enis[i].stats) {
 			pl_endpoint_destroy(ep);
@@ -378,49 +382,6 @@ static void pl_endpoint_unplace(struct pl_net *pn, struct pl_endpoint *ep)
 		pl_addr_remove(&pn->addrs, &ep->enis[i].addr);
 }
 
-static int pl_endpoint_add(struct pl_req *req)
-{
-	struct pl_net *pn = req->pn;
-	struct pl_endpoint *ep;
-	union pl_key key;
-	int err;
-	u8 i;
-
-	err = pl_req_key(req, PL_A_ENDPOINT_ID, "endpoint id", &key);
-	if (err)
-		return err;
-	if (pl_endpoint_lookup(pn, &key))
-		return pl_fail(req, -EEXIST, req->info->attrs[PL_A_ENDPOINT_ID],
-			       "endpoint \"%s\" already exists", key.name);
-	ep = pl_endpoint_build(req, &key);
-	if (IS_ERR(ep))
-		return PTR_ERR(ep);
-	err = pl_endpoint_place(req, ep);
-	if (err)
-		goto err_free;
-	/* Everything is checked: only memory can fail from here on. */
-	err = pl_hooks_enable(pn) ?: pl_table_insert(&pn->endpoints, &ep->obj);
-	if (err)
-		goto err_unplace;
-	pl_endpoint_link(ep);
-	for (i = 0; i < ep->n_enis; i++)
-		pl_acd_start(pn, &ep->enis[i].addr, ep->enis[i].subnet->probe,
-			     ep->enis[i].addr.picked);
-	pl_net_changed(pn);
-	pl_nl_notify(req, PL_CMD_ENDPOINT_ADD_NTF, pl_endpoint_fill, &ep->obj);
-	/* The endpoint exists now, whether or not the reply gets through. */
-	pl_nl_reply(req, PL_CMD_ENDPOINT_ADD, pl_endpoint_fill, &ep->obj);
-	return 0;
-
-err_unplace:
-	pl_endpoint_unplace(pn, ep);
-	synchronize_rcu();	/* packets may have found the ENIs */
-err_free:
-	kfree(pl_endpoint_allow(pn, ep));
-	pl_endpoint_destroy(ep);
-	return err;
-}
-
 static bool pl_flow_of_endpoint(const struct pl_flow *f, const void *ep)
 {
 	return f->eni->ep == ep;
@@ -443,6 +404,108 @@ static void pl_endpoint_stop(struct pl_net *pn, struct pl_endpoint *ep,
 			return;
 		}
 	}
+}
+
+static void pl_endpoint_free(struct pl_net *pn, struct pl_endpoint *ep)
+{
+	struct pl_allow *allow = pl_endpoint_allow(pn, ep);
+	u8 i;
+
+	pl_endpoint_stop(pn, ep, PL_ENDPOINT_STATE_REJECTED);
+	for (i = 0; i < ep->n_enis; i++) {
+		pl_acd_forget(pn, &ep->enis[i].addr);
+		pl_addr_remove(&pn->addrs, &ep->enis[i].addr);
+		ep->enis[i].subnet->n_enis--;
+	}
+	pl_table_remove(&pn->endpoints, &ep->obj);
+	list_del(&ep->svc_node);
+	ep->svc->n_endpoints--;
+	if (allow)
+		kfree_rcu(allow, rcu);
+	call_rcu(&ep->rcu, pl_endpoint_free_rcu);
+}
+
+static void pl_endpoint_destroy_kind(struct pl_net *pn, void *ep)
+{
+	pl_endpoint_free(pn, ep);
+}
+
+/* A transaction deletes the endpoint (d < 0), or puts it back. */
+static void pl_endpoint_count(struct pl_net *pn, void *obj, int d)
+{
+	struct pl_endpoint *ep = obj;
+	u8 i;
+
+	ep->svc->n_endpoints += d;
+	for (i = 0; i < ep->n_enis; i++) {
+		ep->enis[i].subnet->n_enis += d;
+		ep->enis[i].addr.txn_gone = d < 0 ? PL_ADDR_TXN_GONE : 0;
+	}
+}
+
+/* Serve the endpoint's addresses, once probed. */
+static void pl_endpoint_publish(struct pl_net *pn, void *obj)
+{
+	struct pl_endpoint *ep = obj;
+	u8 i;
+
+	for (i = 0; i < ep->n_enis; i++) {
+		struct pl_addr *a = &ep->enis[i].addr;
+
+		if (pl_addr_publish(&pn->addrs, a))
+			pr_warn_ratelimited("pl: no memory for endpoint address %pI4\n",
+					    &a->addr);
+		pl_acd_start(pn, a, ep->enis[i].subnet->probe, a->picked);
+	}
+}
+
+static const struct pl_txn_kind pl_endpoint_kind = {
+	.table = offsetof(struct pl_net, endpoints),
+	.count = pl_endpoint_count,
+	.destroy = pl_endpoint_destroy_kind,
+	.publish = pl_endpoint_publish,
+	.unmake = pl_endpoint_destroy_kind,
+};
+
+static int pl_endpoint_add(struct pl_req *req)
+{
+	struct pl_net *pn = req->pn;
+	struct pl_endpoint *ep;
+	union pl_key key;
+	int err;
+
+	err = pl_req_key(req, PL_A_ENDPOINT_ID, "endpoint id", &key);
+	if (err)
+		return err;
+	if (pl_endpoint_lookup(pn, &key))
+		return pl_fail(req, -EEXIST, req->info->attrs[PL_A_ENDPOINT_ID],
+			       "endpoint \"%s\" already exists", key.name);
+	ep = pl_endpoint_build(req, &key);
+	if (IS_ERR(ep))
+		return PTR_ERR(ep);
+	err = pl_endpoint_place(req, ep);
+	if (err)
+		goto err_free;
+	/* Everything is checked: only memory can fail from here on. */
+	err = pl_txn_hooks(pn) ?: pl_table_insert(&pn->endpoints, &ep->obj);
+	if (err)
+		goto err_unplace;
+	pl_endpoint_link(ep);
+	if (!pl_txn_added(pn, &pl_endpoint_kind, ep))
+		pl_endpoint_publish(pn, ep);
+	pl_net_changed(pn);
+	pl_nl_notify(req, PL_CMD_ENDPOINT_ADD_NTF, pl_endpoint_fill, &ep->obj);
+	/* The endpoint exists now, whether or not the reply gets through. */
+	pl_nl_reply(req, PL_CMD_ENDPOINT_ADD, pl_endpoint_fill, &ep->obj);
+	return 0;
+
+err_unplace:
+	pl_endpoint_unplace(pn, ep);
+	synchronize_rcu();	/* packets may have found the ENIs */
+err_free:
+	kfree(pl_endpoint_allow(pn, ep));
+	pl_endpoint_destroy(ep);
+	return err;
 }
 
 /* Does the endpoint's security group let saddr in? Called under RCU. */
@@ -532,6 +595,8 @@ static int pl_endpoint_set(struct pl_req *req)
 		return pl_fail(req, -EINVAL, attr,
 			       "endpoint \"%s\" is rejected already: only a pending or available endpoint can be rejected",
 			       ep->obj.key.name);
+	if (pl_txn_defer(req))
+		return 0;
 	if (state == PL_ENDPOINT_STATE_REJECTED)
 		pl_endpoint_stop(req->pn, ep, state);
 	else
@@ -584,6 +649,8 @@ static int pl_endpoint_allow_edit(struct pl_req *req, bool add)
 		return pl_fail(req, -ENOENT, attr,
 			       "endpoint \"%s\" does not allow %pI4/%u",
 			       ep->obj.key.name, &p.addr, p.len);
+	if (pl_txn_defer(req))
+		return 0;
 	n = (old ? old->n : 0) + (add ? 1 : -1);
 	new = NULL;
 	if (n) {
@@ -609,25 +676,6 @@ static int pl_endpoint_allow_del(struct pl_req *req)
 	return pl_endpoint_allow_edit(req, false);
 }
 
-static void pl_endpoint_free(struct pl_net *pn, struct pl_endpoint *ep)
-{
-	struct pl_allow *allow = pl_endpoint_allow(pn, ep);
-	u8 i;
-
-	pl_endpoint_stop(pn, ep, PL_ENDPOINT_STATE_REJECTED);
-	for (i = 0; i < ep->n_enis; i++) {
-		pl_acd_forget(pn, &ep->enis[i].addr);
-		pl_addr_remove(&pn->addrs, &ep->enis[i].addr);
-		ep->enis[i].subnet->n_enis--;
-	}
-	pl_table_remove(&pn->endpoints, &ep->obj);
-	list_del(&ep->svc_node);
-	ep->svc->n_endpoints--;
-	if (allow)
-		kfree_rcu(allow, rcu);
-	call_rcu(&ep->rcu, pl_endpoint_free_rcu);
-}
-
 static int pl_endpoint_del(struct pl_req *req)
 {
 	struct pl_endpoint *ep = pl_endpoint_req(req);
@@ -636,8 +684,7 @@ static int pl_endpoint_del(struct pl_req *req)
 		return PTR_ERR(ep);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_ENDPOINT_DEL_NTF, pl_endpoint_fill, &ep->obj);
-	pl_endpoint_free(req->pn, ep);
-	return 0;
+	return pl_txn_del(req->pn, &pl_endpoint_kind, ep);
 }
 
 static int pl_endpoint_get(struct pl_req *req)

@@ -249,6 +249,9 @@ static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
 	if (f)
 		f = pl_flow_live(pn, f, dir, th);
 	if (!f) {
+		/* The client sends its SYN again in a second. */
+		if (unlikely(pl_config_busy(pn)))
+			return pl_drop(pn, eni, PL_DROP_COMMIT);
 		why = pl_eni_admit(eni, skb, th, &l);
 		if (why == PL_PASS)
 			f = pl_eni_flow(pn, eni, &t, l, &why);

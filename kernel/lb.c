@@ -212,11 +212,7 @@ static int pl_lb_rebuild(struct pl_net *pn, struct pl_service *svc)
 	return 0;
 }
 
-/*
- * Rebuild every service marked dirty. The caller holds the lock, which this
- * may drop and take again: it must not hold pointers to objects across it.
- */
-void pl_lb_sync(struct pl_net *pn)
+static void pl_lb_sync_all(struct pl_net *pn, bool may_unlock)
 {
 	struct pl_service *svc;
 
@@ -229,12 +225,29 @@ void pl_lb_sync(struct pl_net *pn)
 			return;
 		}
 		list_del_init(&svc->lb_dirty);
-		if (need_resched()) {
+		if (!need_resched())
+			continue;
+		if (may_unlock)
 			mutex_unlock(&pn->lock);
-			cond_resched();
+		cond_resched();
+		if (may_unlock)
 			mutex_lock(&pn->lock);
-		}
 	}
+}
+
+/*
+ * Rebuild every service marked dirty. The caller holds the lock, which this
+ * may drop and take again: it must not hold pointers to objects across it.
+ */
+void pl_lb_sync(struct pl_net *pn)
+{
+	pl_lb_sync_all(pn, true);
+}
+
+/* The same, keeping the lock: for a transaction's commit. */
+void pl_lb_sync_now(struct pl_net *pn)
+{
+	pl_lb_sync_all(pn, false);
 }
 
 /* How long the rebuild should still wait for changes to pause; 0: none. */

@@ -24,6 +24,7 @@ struct pl_backend *pl_lb_pick(struct pl_service *svc, u8 az, u32 hash,
 
 void pl_lb_changed(struct pl_net *pn, struct pl_service *svc);
 void pl_lb_sync(struct pl_net *pn);
+void pl_lb_sync_now(struct pl_net *pn);
 void pl_lb_service_gone(struct pl_net *pn, struct pl_service *svc);
 void pl_lb_init(struct pl_net *pn);
 void pl_lb_exit(struct pl_net *pn);

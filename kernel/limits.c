@@ -4,7 +4,10 @@
  * it may hold, shown (limits-get) and changed (limits-set) over netlink.
  */
 
+#include <linux/slab.h>
+
 #include "netlink.h"
+#include "txn.h"
 
 /* The namespace's limits, and how much of each is in use; obj is unused. */
 static int pl_limits_fill(struct sk_buff *skb, struct pl_net *pn,
@@ -50,6 +53,62 @@ static struct pl_table *pl_limit_table(struct pl_net *pn, int type)
 }
 
 /*
+ * The limits before a transaction changed them: a transaction changes
+ * them at once, for its later requests to count with, and puts them back
+ * if it fails.
+ */
+struct pl_limits_saved {
+	u32 max[PL_A_LIMITS_MAX + 1];
+	u32 flows;
+};
+
+static void pl_limits_restore(struct pl_net *pn, void *obj)
+{
+	struct pl_limits_saved *saved = obj;
+	struct pl_table *t;
+	int type;
+
+	for (type = 1; type <= PL_A_LIMITS_MAX; type++) {
+		t = pl_limit_table(pn, type);
+		if (t)
+			t->max = saved->max[type];
+	}
+	WRITE_ONCE(pn->flows.max, saved->flows);
+	kfree(saved);
+}
+
+static void pl_limits_forget(struct pl_net *pn, void *saved)
+{
+	kfree(saved);
+}
+
+static const struct pl_txn_kind pl_limits_kind = {
+	.publish = pl_limits_forget,
+	.unmake = pl_limits_restore,
+};
+
+static int pl_limits_save(struct pl_net *pn)
+{
+	struct pl_limits_saved *saved;
+	struct pl_table *t;
+	int type;
+
+	if (!pl_txn_staging(pn->txn))
+		return 0;
+	saved = kzalloc(sizeof(*saved), GFP_KERNEL_ACCOUNT);
+	if (!saved)
+		return -ENOMEM;
+	for (type = 1; type <= PL_A_LIMITS_MAX; type++) {
+		t = pl_limit_table(pn, type);
+		if (t)
+			saved->max[type] = t->max;
+	}
+	saved->flows = pn->flows.max;
+	pl_txn_added(pn, &pl_limits_kind, saved);
+	return 0;
+}
+
+/*
  * Check every limit given first, then apply them all. max-flows may go
  * below the flows open now: they stay, and new ones wait for room.
  */
@@ -68,6 +127,8 @@ static int pl_limits_set(struct pl_req *req)
 				       t->count, t->what,
 				       nla_get_u32(attrs[type]));
 	}
+	if (pl_limits_save(req->pn))
+		return -ENOMEM;
 	for (type = 1; type <= PL_A_LIMITS_MAX; type++) {
 		t = pl_limit_table(req->pn, type);
 		if (!t || !attrs[type] || t->max == nla_get_u32(attrs[type]))

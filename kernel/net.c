@@ -23,6 +23,7 @@ static int __net_init pl_net_init_net(struct net *net)
 	pn->net = net;
 	mutex_init(&pn->lock);
 	pn->gen = 1;
+	pn->config_gen = 1;
 	err = pl_table_init(&pn->azs, "AZ", PL_MAX_AZS);
 	if (err)
 		return err;

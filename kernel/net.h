@@ -31,6 +31,10 @@ struct pl_net {
 	 */
 	struct mutex lock;
 	u32 gen;		/* bumped by every change; never 0 */
+	u32 config_gen;		/* bumped by configuration changes; never 0 */
+	struct pl_txn *txn;	/* the open transaction (txn.c) */
+	struct task_struct *txn_owner;	/* READ_ONCE(): the task running it */
+	u8 busy;		/* committing: no new flows; READ_ONCE() */
 	struct pl_table azs;
 	struct pl_table subnets;
 	struct pl_table services;
@@ -55,11 +59,31 @@ static inline struct pl_net *pl_net(const struct net *net)
 	return net_generic(net, pl_net_id);
 }
 
-static inline void pl_net_changed(struct pl_net *pn)
+/* Something a dump shows changed, but not the configuration. */
+static inline void pl_net_state_changed(struct pl_net *pn)
 {
 	lockdep_assert_held(&pn->lock);
 	if (!++pn->gen)
 		pn->gen = 1;
+}
+
+/* The configuration changed. */
+static inline void pl_net_changed(struct pl_net *pn)
+{
+	pl_net_state_changed(pn);
+	if (!++pn->config_gen)
+		pn->config_gen = 1;
+}
+
+/*
+ * May the packet path open a flow? Not while a transaction is committed:
+ * it sees the configuration before or after, never between (txn.c).
+ * Pairs with the smp_store_release() at the end of the commit.
+ */
+static inline bool pl_config_busy(const struct pl_net *pn)
+{
+	/* Clear: everything the commit wrote is visible from here on. */
+	return smp_load_acquire(&pn->busy);
 }
 
 int pl_net_init(void);

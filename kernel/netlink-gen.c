@@ -237,7 +237,7 @@ static const struct nla_policy pl_subnet_set_nl_policy[PL_A_SUBNET_PROBE + 1] = 
 
 /* PL_CMD_CONFIG_APPLY - do */
 static const struct nla_policy pl_config_apply_nl_policy[PL_A_CONFIG_OP + 1] = {
-	[PL_A_CONFIG_FLAGS] = { .type = NLA_U32, },
+	[PL_A_CONFIG_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
 	[PL_A_CONFIG_GENERATION] = { .type = NLA_U32, },
 	[PL_A_CONFIG_OP] = NLA_POLICY_NESTED(pl_config_op_nl_policy),
 };

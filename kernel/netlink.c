@@ -17,6 +17,38 @@
 
 #include "compat.h"
 #include "netlink.h"
+#include "txn.h"
+
+#ifdef PL_KERNEL_HAS_SPLIT_OPS
+/* On 6.1, compat-genl.c has this. */
+int pl_nl_find_do(u8 cmd, struct pl_do_op *op)
+{
+	unsigned int i;
+
+	for (i = 0; i < pl_nl_family.n_split_ops; i++) {
+		const struct genl_split_ops *s = &pl_nl_family.split_ops[i];
+
+		if (s->cmd == cmd && (s->flags & GENL_CMD_CAP_DO)) {
+			op->doit = s->doit;
+			op->policy = s->policy;
+			op->maxattr = s->maxattr;
+			return 0;
+		}
+	}
+	return -EOPNOTSUPP;
+}
+#endif
+
+/* Answer the request with err and msg, and tell the core it is answered. */
+int pl_nl_ack(struct sk_buff *skb, struct genl_info *info, int err,
+	      const char *msg)
+{
+	info->extack->_msg = msg;
+	/* netlink_ack() only reads the header it is given. */
+	netlink_ack(skb, (struct nlmsghdr *)info->nlhdr, err, info->extack);
+	info->extack->_msg = NULL;
+	return -EINTR;
+}
 
 int pl_nl_do(struct sk_buff *skb, struct genl_info *info,
 	     int (*handler)(struct pl_req *req))
@@ -27,16 +59,15 @@ int pl_nl_do(struct sk_buff *skb, struct genl_info *info,
 	};
 	int err;
 
+	/* A request of a transaction, which holds the lock already. */
+	if (READ_ONCE(req.pn->txn_owner) == current)
+		return pl_txn_request(&req, handler);
+	req.head = genlmsg_data(info->genlhdr);
+	req.len = genlmsg_len(info->genlhdr);
 	mutex_lock(&req.pn->lock);
 	err = handler(&req);
-	if (err && req.msg[0]) {
-		info->extack->_msg = req.msg;
-		/* netlink_ack() only reads the header it is given. */
-		netlink_ack(skb, (struct nlmsghdr *)info->nlhdr, err,
-			    info->extack);
-		info->extack->_msg = NULL;
-		err = -EINTR;
-	}
+	if (err && req.msg[0])
+		err = pl_nl_ack(skb, info, err, req.msg);
 	mutex_unlock(&req.pn->lock);
 	return err;
 }
@@ -162,8 +193,11 @@ static struct sk_buff *pl_nl_msg(struct genl_info *info, struct pl_net *pn,
 
 int pl_nl_reply(struct pl_req *req, u8 cmd, pl_fill_t fill, const void *obj)
 {
-	struct sk_buff *skb = pl_nl_msg(req->info, req->pn, cmd, fill, obj);
+	struct sk_buff *skb;
 
+	if (req->pn->txn)	/* the transaction's reply is its summary */
+		return 0;
+	skb = pl_nl_msg(req->info, req->pn, cmd, fill, obj);
 	if (IS_ERR(skb))
 		return PTR_ERR(skb);
 	return genlmsg_reply(skb, req->info);
@@ -177,9 +211,16 @@ void pl_nl_notify(struct pl_req *req, u8 cmd, pl_fill_t fill,
 	struct sk_buff *skb;
 
 	if (!genl_has_listeners(&pl_nl_family, req->pn->net, PL_NLGRP_CONFIG) &&
-	    !(info->nlhdr->nlmsg_flags & NLM_F_ECHO))
+	    !(info->nlhdr->nlmsg_flags & NLM_F_ECHO)) {
+		if (req->pn->txn)
+			pl_txn_note(req->pn, cmd, NULL);
 		return;
+	}
 	skb = pl_nl_msg(NULL, req->pn, cmd, fill, obj);
+	if (req->pn->txn) {	/* sent at the commit, or never */
+		pl_txn_note(req->pn, cmd, skb);
+		return;
+	}
 	if (IS_ERR(skb)) {
 		genl_set_err(&pl_nl_family, req->pn->net, 0, PL_NLGRP_CONFIG,
 			     -ENOBUFS);

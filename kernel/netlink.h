@@ -19,6 +19,8 @@
 struct pl_req {
 	struct genl_info *info;
 	struct pl_net *pn;
+	struct nlattr *head;		/* the top-level attributes */
+	int len;
 	char msg[PL_MSG_LEN];
 };
 
@@ -28,6 +30,9 @@ typedef int (*pl_fill_t)(struct sk_buff *skb, struct pl_net *pn,
 
 int pl_nl_do(struct sk_buff *skb, struct genl_info *info,
 	     int (*handler)(struct pl_req *req));
+int pl_nl_ack(struct sk_buff *skb, struct genl_info *info, int err,
+	      const char *msg);
+int pl_txn_request(struct pl_req *req, int (*handler)(struct pl_req *req));
 
 __printf(4, 5)
 int pl_fail(struct pl_req *req, int err, const struct nlattr *attr,
@@ -51,12 +56,12 @@ int pl_req_count(struct pl_req *req, int type);
 /* The request's top-level attributes, for those that may repeat. */
 static inline struct nlattr *pl_req_head(const struct pl_req *req)
 {
-	return genlmsg_data(req->info->genlhdr);
+	return req->head;
 }
 
 static inline int pl_req_len(const struct pl_req *req)
 {
-	return genlmsg_len(req->info->genlhdr);
+	return req->len;
 }
 
 int pl_nl_reply(struct pl_req *req, u8 cmd, pl_fill_t fill, const void *obj);

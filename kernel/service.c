@@ -16,6 +16,9 @@
 #include "lb.h"
 #include "netlink.h"
 #include "service.h"
+#include "txn.h"
+
+static_assert(offsetof(struct pl_service, obj) == 0);
 
 static struct pl_service *pl_service_lookup(struct pl_net *pn,
 					    const union pl_key *key)
@@ -58,7 +61,9 @@ pl_service_listener(const struct pl_service *svc, __be16 port)
 
 /*
  * The address flows of a zone leave from: that zone's source address, else
- * any. 0 when the service has none. Called under RCU.
+ * any. 0 when the service has none. Only addresses pl serves count: one
+ * still being probed, or added by a transaction not committed yet, would
+ * get no replies. Called under RCU.
  */
 __be32 pl_service_source(const struct pl_service *svc, const struct pl_az *az)
 {
@@ -66,6 +71,8 @@ __be32 pl_service_source(const struct pl_service *svc, const struct pl_az *az)
 	__be32 any = 0;
 
 	list_for_each_entry_rcu(src, &svc->sources, list) {
+		if (!pl_addr_serves(&src->addr))
+			continue;
 		if (src->az == az)
 			return src->addr.addr;
 		if (!any)
@@ -108,6 +115,8 @@ static int pl_service_fill_sources(struct sk_buff *skb,
 	list_for_each_entry(src, &svc->sources, list) {
 		struct nlattr *nest;
 
+		if (src->hidden)
+			continue;
 		nest = nla_nest_start(skb, PL_A_SERVICE_SOURCE);
 		if (!nest ||
 		    nla_put_in_addr(skb, PL_A_SOURCE_ADDRESS, src->addr.addr) ||
@@ -210,6 +219,92 @@ static bool pl_service_settings(struct pl_req *req, struct pl_service *svc)
 	return changed;
 }
 
+static void pl_source_free(struct pl_net *pn, struct pl_source *src)
+{
+	pl_acd_forget(pn, &src->addr);
+	pl_addr_remove(&pn->addrs, &src->addr);
+	list_del_rcu(&src->list);
+	src->az->n_sources--;
+	kfree_rcu(src, rcu);
+}
+
+/* A transaction deletes the source (d < 0), or puts it back. */
+static void pl_source_count(struct pl_source *src, int d)
+{
+	src->az->n_sources += d;
+	src->addr.txn_gone = d < 0 ? PL_ADDR_TXN_GONE : 0;
+}
+
+static void pl_source_kind_count(struct pl_net *pn, void *src, int d)
+{
+	((struct pl_source *)src)->hidden = d < 0;
+	pl_source_count(src, d);
+}
+
+static void pl_source_destroy(struct pl_net *pn, void *src)
+{
+	pl_source_free(pn, src);
+}
+
+static void pl_source_publish(struct pl_net *pn, void *obj)
+{
+	struct pl_source *src = obj;
+
+	if (pl_addr_publish(&pn->addrs, &src->addr))
+		pr_warn_ratelimited("pl: no memory for source address %pI4\n",
+				    &src->addr.addr);
+	pl_acd_start(pn, &src->addr, true, false);
+}
+
+static const struct pl_txn_kind pl_source_kind = {
+	.count = pl_source_kind_count,
+	.destroy = pl_source_destroy,
+	.publish = pl_source_publish,
+	.unmake = pl_source_destroy,
+};
+
+/* The service's backends are gone already. */
+static void pl_service_free(struct pl_net *pn, struct pl_service *svc)
+{
+	struct pl_source *src, *tmp;
+
+	list_for_each_entry_safe(src, tmp, &svc->sources, list)
+		pl_source_free(pn, src);
+	pl_table_remove(&pn->services, &svc->obj);
+	kfree_rcu(svc, rcu);
+}
+
+/* What the service's sources and backends hold, when it goes (d < 0). */
+static void pl_service_count(struct pl_net *pn, void *obj, int d)
+{
+	struct pl_service *svc = obj;
+	struct pl_source *src;
+	struct pl_backend *b;
+
+	list_for_each_entry(src, &svc->sources, list) {
+		if (!src->hidden)
+			pl_source_count(src, d);
+	}
+	list_for_each_entry(b, &svc->backends, list) {
+		if (!b->obj.hidden)
+			b->az->n_backends += d;
+	}
+}
+
+static void pl_service_destroy(struct pl_net *pn, void *svc)
+{
+	pl_backends_flush_service(pn, svc);
+	pl_lb_service_gone(pn, svc);
+	pl_service_free(pn, svc);
+}
+
+static const struct pl_txn_kind pl_service_kind = {
+	.table = offsetof(struct pl_net, services),
+	.count = pl_service_count,
+	.destroy = pl_service_destroy,
+	.unmake = pl_service_destroy,
+};
+
 static struct pl_service *pl_service_alloc(struct pl_req *req, int n)
 {
 	struct pl_service *svc;
@@ -265,6 +360,7 @@ static int pl_service_add(struct pl_req *req)
 	err = pl_table_insert(&pn->services, &svc->obj);
 	if (err)
 		goto err_free;
+	pl_txn_added(pn, &pl_service_kind, svc);
 	pl_net_changed(pn);
 	pl_nl_notify(req, PL_CMD_SERVICE_ADD_NTF, pl_service_fill, &svc->obj);
 	return 0;
@@ -302,29 +398,11 @@ static int pl_service_set(struct pl_req *req)
 
 	if (IS_ERR(svc))
 		return PTR_ERR(svc);
+	if (pl_txn_defer(req))
+		return 0;
 	if (pl_service_settings(req, svc))
 		pl_service_changed(req, svc);
 	return 0;
-}
-
-static void pl_source_free(struct pl_net *pn, struct pl_source *src)
-{
-	pl_acd_forget(pn, &src->addr);
-	pl_addr_remove(&pn->addrs, &src->addr);
-	list_del_rcu(&src->list);
-	src->az->n_sources--;
-	kfree_rcu(src, rcu);
-}
-
-/* The service's backends are gone already. */
-static void pl_service_free(struct pl_net *pn, struct pl_service *svc)
-{
-	struct pl_source *src, *tmp;
-
-	list_for_each_entry_safe(src, tmp, &svc->sources, list)
-		pl_source_free(pn, src);
-	pl_table_remove(&pn->services, &svc->obj);
-	kfree_rcu(svc, rcu);
 }
 
 static int pl_service_del(struct pl_req *req)
@@ -337,12 +415,10 @@ static int pl_service_del(struct pl_req *req)
 		return pl_fail(req, -EBUSY, req->info->attrs[PL_A_SERVICE_NAME],
 			       "service \"%s\" is in use by %u endpoint(s)",
 			       svc->obj.key.name, svc->n_endpoints);
-	pl_backends_flush_service(req->pn, svc, req);
-	pl_lb_service_gone(req->pn, svc);
+	pl_backends_notify_del(req, svc);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_SERVICE_DEL_NTF, pl_service_fill, &svc->obj);
-	pl_service_free(req->pn, svc);
-	return 0;
+	return pl_txn_del(req->pn, &pl_service_kind, svc);
 }
 
 static int pl_service_get(struct pl_req *req)
@@ -377,7 +453,7 @@ static int pl_source_check(struct pl_req *req, struct pl_service *svc,
 	const struct pl_source *src;
 
 	list_for_each_entry(src, &svc->sources, list) {
-		if (src->az == az)
+		if (!src->hidden && src->az == az)
 			return pl_fail(req, -EEXIST, attr,
 				       "service \"%s\" has source %pI4 in AZ \"%s\" already",
 				       svc->obj.key.name, &src->addr.addr,
@@ -415,12 +491,13 @@ static int pl_source_add(struct pl_req *req)
 	if (err)
 		return err;
 
-	err = pl_hooks_enable(req->pn);
+	err = pl_txn_hooks(req->pn);
 	if (err)
 		return err;
 	src = kzalloc(sizeof(*src), GFP_KERNEL_ACCOUNT);
 	if (!src)
 		return -ENOMEM;
+	pl_addr_init(&src->addr);
 	src->addr.addr = addr;
 	src->addr.kind = PL_ADDR_SOURCE;
 	src->svc = svc;
@@ -432,7 +509,8 @@ static int pl_source_add(struct pl_req *req)
 	}
 	list_add_tail_rcu(&src->list, &svc->sources);
 	az->n_sources++;
-	pl_acd_start(req->pn, &src->addr, true, false);
+	if (!pl_txn_added(req->pn, &pl_source_kind, src))
+		pl_acd_start(req->pn, &src->addr, true, false);
 	pl_service_changed(req, svc);
 	return 0;
 }
@@ -457,10 +535,9 @@ static int pl_source_del(struct pl_req *req)
 		return -EINVAL;
 	addr = nla_get_in_addr(a);
 	list_for_each_entry(src, &svc->sources, list) {
-		if (src->addr.addr == addr) {
-			pl_source_free(req->pn, src);
+		if (!src->hidden && src->addr.addr == addr) {
 			pl_service_changed(req, svc);
-			return 0;
+			return pl_txn_del(req->pn, &pl_source_kind, src);
 		}
 	}
 	return pl_fail(req, -ENOENT, a, "service \"%s\" has no source %pI4",
@@ -476,7 +553,7 @@ void pl_services_flush(struct pl_net *pn)
 		struct pl_service *svc;
 
 		svc = container_of(obj, struct pl_service, obj);
-		pl_backends_flush_service(pn, svc, NULL);
+		pl_backends_flush_service(pn, svc);
 		pl_lb_service_gone(pn, svc);
 		pl_service_free(pn, svc);
 		cond_resched();

@@ -27,6 +27,7 @@ struct pl_source {
 	struct pl_addr addr;		/* in the namespace's address table */
 	struct pl_service *svc;
 	struct pl_az *az;
+	u8 hidden;			/* deleted by an open transaction */
 	struct list_head list;		/* in svc->sources, in order added */
 	struct rcu_head rcu;
 };

@@ -28,7 +28,7 @@ static int pl_sum_put(struct sk_buff *skb, const struct pl_sum *sum)
 		return -EMSGSIZE;
 	for (i = 0; i < PL_DROP_MAX; i++) {
 		dropped += sum->c.drops[i];
-		if (nla_put_u64_64bit(skb, i + 1, sum->c.drops[i],
+		if (nla_put_u64_64bit(skb, pl_drop_attr(i), sum->c.drops[i],
 				      PL_A_DROPS_PAD))
 			return -EMSGSIZE;
 	}

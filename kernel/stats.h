@@ -29,11 +29,18 @@ enum pl_drop {
 	PL_DROP_TOO_BIG,
 	PL_DROP_UNKNOWN_REPLY,
 	PL_DROP_NO_MEMORY,
+	PL_DROP_COMMIT,
 	PL_DROP_MAX
 };
 
-/* The netlink attribute of each reason is its index plus one. */
-static_assert((int)PL_DROP_MAX == (int)PL_A_DROPS_NO_MEMORY);
+/* The netlink attribute of each reason: its index plus one, past pad. */
+static inline int pl_drop_attr(int why)
+{
+	return why < PL_DROP_COMMIT ? why + 1 : why + 2;
+}
+
+static_assert((int)PL_DROP_COMMIT == (int)PL_A_DROPS_NO_MEMORY);
+static_assert(PL_DROP_MAX + 1 == PL_A_DROPS_MAX);
 
 struct pl_counters {
 	u64 open;		/* flows opened here less those closed: wraps */

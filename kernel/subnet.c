@@ -13,6 +13,9 @@
 #include "az.h"
 #include "netlink.h"
 #include "subnet.h"
+#include "txn.h"
+
+static_assert(offsetof(struct pl_subnet, obj) == 0);
 
 #define PL_SUBNET_RESERVED 4	/* the network address and three hosts */
 
@@ -115,7 +118,8 @@ static int pl_subnet_check_overlap(struct pl_req *req, __be32 prefix, u8 plen)
 	xa_for_each(&req->pn->subnets.xa, index, obj) {
 		struct pl_subnet *s = container_of(obj, struct pl_subnet, obj);
 
-		if ((prefix ^ s->prefix) & inet_make_mask(min(plen, s->plen)))
+		if (obj->hidden ||
+		    ((prefix ^ s->prefix) & inet_make_mask(min(plen, s->plen))))
 			continue;
 		return pl_fail(req, -EEXIST,
 			       req->info->attrs[PL_A_SUBNET_PREFIX],
@@ -157,6 +161,32 @@ static int pl_subnet_prefix(struct pl_req *req, __be32 *prefix, u8 *plen)
 			       "%pI4/%u has host bits set", prefix, *plen);
 	return pl_subnet_check_overlap(req, *prefix, *plen);
 }
+
+static void pl_subnet_free(struct pl_net *pn, struct pl_subnet *s)
+{
+	pl_table_remove(&pn->subnets, &s->obj);
+	s->az->n_subnets--;
+	kfree_rcu(s, rcu);
+}
+
+static void pl_subnet_destroy(struct pl_net *pn, void *s)
+{
+	pl_subnet_free(pn, s);
+}
+
+static void pl_subnet_count(struct pl_net *pn, void *obj, int d)
+{
+	struct pl_subnet *s = obj;
+
+	s->az->n_subnets += d;
+}
+
+static const struct pl_txn_kind pl_subnet_kind = {
+	.table = offsetof(struct pl_net, subnets),
+	.count = pl_subnet_count,
+	.destroy = pl_subnet_destroy,
+	.unmake = pl_subnet_destroy,
+};
 
 static int pl_subnet_add(struct pl_req *req)
 {
@@ -211,6 +241,7 @@ static int pl_subnet_add(struct pl_req *req)
 		return err;
 	}
 	az->n_subnets++;
+	pl_txn_added(pn, &pl_subnet_kind, s);
 	pl_net_changed(pn);
 	pl_nl_notify(req, PL_CMD_SUBNET_ADD_NTF, pl_subnet_fill, &s->obj);
 	return 0;
@@ -235,19 +266,14 @@ static int pl_subnet_set(struct pl_req *req)
 	attr = pl_req_attr(req, PL_A_SUBNET_PROBE, "probe");
 	if (!attr)
 		return -EINVAL;
+	if (pl_txn_defer(req))
+		return 0;
 	if (s->probe == nla_get_u8(attr))
 		return 0;
 	s->probe = nla_get_u8(attr);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_SUBNET_CHANGE_NTF, pl_subnet_fill, &s->obj);
 	return 0;
-}
-
-static void pl_subnet_free(struct pl_net *pn, struct pl_subnet *s)
-{
-	pl_table_remove(&pn->subnets, &s->obj);
-	s->az->n_subnets--;
-	kfree_rcu(s, rcu);
 }
 
 static int pl_subnet_del(struct pl_req *req)
@@ -262,8 +288,7 @@ static int pl_subnet_del(struct pl_req *req)
 			       s->obj.key.name, s->n_enis);
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_SUBNET_DEL_NTF, pl_subnet_fill, &s->obj);
-	pl_subnet_free(req->pn, s);
-	return 0;
+	return pl_txn_del(req->pn, &pl_subnet_kind, s);
 }
 
 static int pl_subnet_get(struct pl_req *req)

@@ -61,9 +61,33 @@ int pl_table_insert(struct pl_table *t, struct pl_obj *obj)
 
 void pl_table_remove(struct pl_table *t, struct pl_obj *obj)
 {
-	rhashtable_remove_fast(&t->ht, &obj->node, pl_table_params);
+	if (!obj->hidden) {
+		rhashtable_remove_fast(&t->ht, &obj->node, pl_table_params);
+		t->count--;
+	}
 	xa_erase(&t->xa, obj->id);
+}
+
+/*
+ * A transaction deletes the object: lookups stop finding it, and its key
+ * and its place under the limit are free for the rest of the transaction,
+ * but it keeps its id (its place in dumps) until the commit removes it or
+ * an abort brings it back.
+ */
+void pl_table_hide(struct pl_table *t, struct pl_obj *obj)
+{
+	rhashtable_remove_fast(&t->ht, &obj->node, pl_table_params);
 	t->count--;
+	obj->hidden = 1;
+}
+
+void pl_table_unhide(struct pl_table *t, struct pl_obj *obj)
+{
+	/* Its bucket had room a moment ago: this does not fail. */
+	WARN_ON_ONCE(rhashtable_insert_fast(&t->ht, &obj->node,
+					    pl_table_params));
+	t->count++;
+	obj->hidden = 0;
 }
 
 /* The first object whose id is *id or above; *id is set to its id. */

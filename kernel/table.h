@@ -26,6 +26,7 @@ union pl_key {
 struct pl_obj {
 	struct rhash_head node;
 	u32 id;
+	u8 hidden;		/* deleted by a transaction not committed yet */
 	union pl_key key;
 };
 
@@ -43,6 +44,8 @@ void pl_table_destroy(struct pl_table *t);
 struct pl_obj *pl_table_lookup(struct pl_table *t, const union pl_key *key);
 int pl_table_insert(struct pl_table *t, struct pl_obj *obj);
 void pl_table_remove(struct pl_table *t, struct pl_obj *obj);
+void pl_table_hide(struct pl_table *t, struct pl_obj *obj);
+void pl_table_unhide(struct pl_table *t, struct pl_obj *obj);
 struct pl_obj *pl_table_next(struct pl_table *t, u32 *id);
 
 static inline bool pl_table_full(const struct pl_table *t)

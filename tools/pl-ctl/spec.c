@@ -237,6 +237,7 @@ static const struct pl_attr drops_attrs[] = {
 	[PL_A_DROPS_UNKNOWN_REPLY] = { "unknown-reply", NULL },
 	[PL_A_DROPS_NO_MEMORY] = { "no-memory", NULL },
 	[PL_A_DROPS_PAD] = { "pad", NULL },
+	[PL_A_DROPS_COMMIT] = { "commit", NULL },
 };
 
 static const struct pl_set drops_set = { PL_A_DROPS_MAX, drops_attrs };
@@ -314,6 +315,7 @@ static const struct pl_attr config_attrs[] = {
 	[PL_A_CONFIG_CHANGED] = { "changed", NULL },
 	[PL_A_CONFIG_DELETED] = { "deleted", NULL },
 	[PL_A_CONFIG_DIGEST] = { "digest", NULL },
+	[PL_A_CONFIG_PAD] = { "pad", NULL },
 };
 
 static const struct pl_set config_set = { PL_A_CONFIG_MAX, config_attrs };

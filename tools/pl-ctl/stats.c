@@ -54,6 +54,7 @@ static struct nla_policy counters_policy[PL_A_COUNTERS_MAX + 1] = {
 
 static struct nla_policy drops_policy[PL_A_DROPS_MAX + 1] = {
 	[PL_A_DROPS_NOT_TCP ... PL_A_DROPS_NO_MEMORY] = { .type = NLA_U64 },
+	[PL_A_DROPS_COMMIT] = { .type = NLA_U64 },
 };
 
 /* One stats-get reply. */
@@ -119,8 +120,8 @@ static void stats_print_drops(const struct stats_msg *s, const struct pl_set *se
 	int i;
 
 	out_nest_begin("drops");
-	for (i = PL_A_DROPS_NOT_TCP; i <= PL_A_DROPS_NO_MEMORY; i++) {
-		if (!s->drops[i])
+	for (i = PL_A_DROPS_NOT_TCP; i <= PL_A_DROPS_MAX; i++) {
+		if (i == PL_A_DROPS_PAD || !s->drops[i])
 			continue;
 		v = nla_get_u64(s->drops[i]);
 		name = pl_attr_name(set, i);

@@ -117,6 +117,15 @@ enum pl_flow_state {
 };
 
 /**
+ * enum pl_config_flags - How config-apply carries out a transaction.
+ * @PL_CONFIG_FLAGS_CHECK: Validate the transaction whole, then discard it;
+ *   nothing changes.
+ */
+enum pl_config_flags {
+	PL_CONFIG_FLAGS_CHECK = 1,
+};
+
+/**
  * enum pl_stats_scope - What a set of counters belongs to.
  * @PL_STATS_SCOPE_NAMESPACE: The whole network namespace: everything that
  *   crossed it, also through objects deleted since.
@@ -269,6 +278,7 @@ enum {
 	PL_A_DROPS_UNKNOWN_REPLY,
 	PL_A_DROPS_NO_MEMORY,
 	PL_A_DROPS_PAD,
+	PL_A_DROPS_COMMIT,
 
 	__PL_A_DROPS_MAX,
 	PL_A_DROPS_MAX = (__PL_A_DROPS_MAX - 1)
@@ -348,6 +358,7 @@ enum {
 	PL_A_CONFIG_CHANGED,
 	PL_A_CONFIG_DELETED,
 	PL_A_CONFIG_DIGEST,
+	PL_A_CONFIG_PAD,
 
 	__PL_A_CONFIG_MAX,
 	PL_A_CONFIG_MAX = (__PL_A_CONFIG_MAX - 1)

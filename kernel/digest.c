@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The configuration's digest: each item of the configuration (limits, an
+ * AZ, a subnet, a service, a source address, a backend, an endpoint, an
+ * ENI, an allowed prefix) is hashed alone, from what "pl-ctl save" prints
+ * of it, and the hashes are added up, so that order does not matter.
+ * Interfaces count by name, not index; nothing of the run-time state (an
+ * address's probing, counters) is in it.
+ */
+
+#include <linux/netdevice.h>
+#include <linux/siphash.h>
+
+#include "az.h"
+#include "backend.h"
+#include "digest.h"
+#include "endpoint.h"
+#include "net.h"
+#include "service.h"
+#include "subnet.h"
+
+/* Fixed, so that every router computes the same digest. */
+static const siphash_key_t pl_digest_key = {
+	{ 0x706c2d636f6e6669ULL, 0x672d646967657374ULL }
+};
+
+/* One item, its fields one after another, each as long as it is. */
+struct pl_item {
+	u8 buf[3 * PL_NAME_LEN + 64];
+	size_t len;
+};
+
+static void pl_item_start(struct pl_item *it, char kind)
+{
+	it->buf[0] = kind;
+	it->len = 1;
+}
+
+static void pl_item_put(struct pl_item *it, const void *p, size_t n)
+{
+	if (WARN_ON_ONCE(it->len + n > sizeof(it->buf)))
+		return;
+	memcpy(it->buf + it->len, p, n);
+	it->len += n;
+}
+
+static void pl_item_u32(struct pl_item *it, u32 v)
+{
+	pl_item_put(it, &v, sizeof(v));
+}
+
+/* A string, with its terminating NUL, so that fields cannot run together. */
+static void pl_item_str(struct pl_item *it, const char *s)
+{
+	pl_item_put(it, s, strnlen(s, PL_NAME_LEN - 1) + 1);
+}
+
+static u64 pl_item_hash(const struct pl_item *it)
+{
+	return siphash(it->buf, it->len, &pl_digest_key);
+}
+
+static u64 pl_digest_limits(struct pl_net *pn)
+{
+	struct pl_item it;
+
+	pl_item_start(&it, 'L');
+	pl_item_u32(&it, pn->azs.max);
+	pl_item_u32(&it, pn->subnets.max);
+	pl_item_u32(&it, pn->services.max);
+	pl_item_u32(&it, pn->backends.max);
+	pl_item_u32(&it, pn->endpoints.max);
+	pl_item_u32(&it, READ_ONCE(pn->flows.max));
+	return pl_item_hash(&it);
+}
+
+static u64 pl_digest_az(const struct pl_az *az)
+{
+	struct pl_item it;
+
+	pl_item_start(&it, 'A');
+	pl_item_str(&it, az->obj.key.name);
+	pl_item_str(&it, az->zone_id);
+	pl_item_u32(&it, az->state);
+	return pl_item_hash(&it);
+}
+
+static u64 pl_digest_subnet(struct pl_net *pn, const struct pl_subnet *s)
+{
+	char dev[IFNAMSIZ] = "";
+	struct net_device *nd;
+	struct pl_item it;
+
+	if (s->ifindex) {
+		rcu_read_lock();
+		nd = dev_get_by_index_rcu(pn->net, s->ifindex);
+		if (nd)
+			strscpy(dev, nd->name, sizeof(dev));
+		rcu_read_unlock();
+	}
+	pl_item_start(&it, 'S');
+	pl_item_str(&it, s->obj.key.name);
+	pl_item_u32(&it, (__force u32)s->prefix);
+	pl_item_u32(&it, s->plen);
+	pl_item_str(&it, s->az->obj.key.name);
+	pl_item_str(&it, dev);
+	pl_item_u32(&it, s->probe);
+	return pl_item_hash(&it);
+}
+
+static u64 pl_digest_service(const struct pl_service *svc)
+{
+	const struct pl_source *src;
+	struct pl_item it;
+	u64 sum;
+	u16 i;
+
+	pl_item_start(&it, 'V');
+	pl_item_str(&it, svc->obj.key.name);
+	pl_item_u32(&it, svc->acceptance);
+	pl_item_u32(&it, svc->cross_zone);
+	pl_item_u32(&it, svc->idle_timeout);
+	for (i = 0; i < svc->n_listeners; i++) {
+		pl_item_u32(&it, svc->listeners[i].port);
+		pl_item_u32(&it, svc->listeners[i].target_port);
+	}
+	sum = pl_item_hash(&it);
+	list_for_each_entry(src, &svc->sources, list) {
+		pl_item_start(&it, 'R');
+		pl_item_str(&it, svc->obj.key.name);
+		pl_item_str(&it, src->az->obj.key.name);
+		pl_item_u32(&it, (__force u32)src->addr.addr);
+		sum += pl_item_hash(&it);
+	}
+	return sum;
+}
+
+static u64 pl_digest_backend(const struct pl_backend *b)
+{
+	struct pl_item it;
+
+	pl_item_start(&it, 'B');
+	pl_item_str(&it, b->svc->obj.key.name);
+	pl_item_u32(&it, (__force u32)b->addr);
+	pl_item_str(&it, b->az->obj.key.name);
+	pl_item_u32(&it, b->port);
+	pl_item_u32(&it, b->weight);
+	pl_item_u32(&it, b->state);
+	return pl_item_hash(&it);
+}
+
+static u64 pl_digest_endpoint(struct pl_net *pn, const struct pl_endpoint *ep)
+{
+	const char *id = ep->obj.key.name;
+	const struct pl_allow *allow;
+	struct pl_item it;
+	u64 sum;
+	u32 i;
+
+	pl_item_start(&it, 'E');
+	pl_item_str(&it, id);
+	pl_item_str(&it, ep->svc->obj.key.name);
+	pl_item_u32(&it, ep->state);
+	sum = pl_item_hash(&it);
+	for (i = 0; i < ep->n_enis; i++) {
+		pl_item_start(&it, 'N');
+		pl_item_str(&it, id);
+		pl_item_str(&it, ep->enis[i].subnet->obj.key.name);
+		pl_item_u32(&it, (__force u32)ep->enis[i].addr.addr);
+		sum += pl_item_hash(&it);
+	}
+	allow = rcu_dereference_protected(ep->allow,
+					  lockdep_is_held(&pn->lock));
+	for (i = 0; allow && i < allow->n; i++) {
+		pl_item_start(&it, 'P');
+		pl_item_str(&it, id);
+		pl_item_u32(&it, (__force u32)allow->prefixes[i].addr);
+		pl_item_u32(&it, allow->prefixes[i].len);
+		sum += pl_item_hash(&it);
+	}
+	return sum;
+}
+
+/* Called under the configuration lock. */
+u64 pl_digest(struct pl_net *pn)
+{
+	unsigned long index;
+	struct pl_obj *obj;
+	u64 sum;
+
+	lockdep_assert_held(&pn->lock);
+	sum = pl_digest_limits(pn);
+	xa_for_each(&pn->azs.xa, index, obj)
+		sum += pl_digest_az(container_of(obj, struct pl_az, obj));
+	xa_for_each(&pn->subnets.xa, index, obj)
+		sum += pl_digest_subnet(pn, container_of(obj, struct pl_subnet,
+							 obj));
+	xa_for_each(&pn->services.xa, index, obj)
+		sum += pl_digest_service(container_of(obj, struct pl_service,
+						      obj));
+	xa_for_each(&pn->backends.xa, index, obj) {
+		sum += pl_digest_backend(container_of(obj, struct pl_backend,
+						      obj));
+		cond_resched();
+	}
+	xa_for_each(&pn->endpoints.xa, index, obj) {
+		sum += pl_digest_endpoint(pn, container_of(obj,
+							   struct pl_endpoint,
+							   obj));
+		cond_resched();
+	}
+	return sum;
+}
