@@ -8,6 +8,8 @@
 #ifndef PL_CTL_OBJECTS_H
 #define PL_CTL_OBJECTS_H
 
+#include <stdio.h>
+
 #include <linux/pl.h>
 #include <netlink/attr.h>
 
@@ -34,6 +36,8 @@ void endpoint_print(struct nlmsghdr *nlh, const char *key);
 int eni_parse(struct nlattr *nest, struct nlattr **tb);
 int prefix_parse(struct nlattr *nest, __u32 *addr, __u8 *len);
 int endpoint_dns(struct pl_args *a);
+
+int save_config(FILE *f);
 
 int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 void limits_print(struct nlmsghdr *nlh, const char *key);
