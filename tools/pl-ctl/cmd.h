@@ -33,6 +33,7 @@ extern const struct pl_object pl_flow;
 extern const struct pl_object pl_stats;
 extern const struct pl_object pl_monitor;
 extern const struct pl_object pl_save;
+extern const struct pl_object pl_config;
 
 /* Memory allocation that exits on failure. */
 void *pl_realloc(void *p, size_t size);

@@ -39,6 +39,13 @@ int endpoint_dns(struct pl_args *a);
 
 int save_config(FILE *f);
 
+#define PL_DIGEST_LEN	17	/* 16 hex digits */
+
+int config_parse(struct nlmsghdr *nlh, struct nlattr **tb);
+void config_print(struct nlmsghdr *nlh, const char *key);
+const char *config_digest_str(__u64 digest, char *buf);
+int config_get(__u32 *generation, __u64 *digest);
+
 int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 void limits_print(struct nlmsghdr *nlh, const char *key);
 
