@@ -35,6 +35,9 @@ extern const struct pl_object pl_monitor;
 extern const struct pl_object pl_save;
 extern const struct pl_object pl_config;
 
+/* Run one command line, OBJECT COMMAND [ARGS]: main.c's dispatch. */
+int pl_run(int argc, char **argv);
+
 /* Memory allocation that exits on failure. */
 void *pl_realloc(void *p, size_t size);
 

@@ -172,7 +172,7 @@ static int run_object(const struct pl_object *obj, int argc, char **argv)
 }
 
 /* Run one command line: OBJECT COMMAND [ARGS]. */
-static int run(int argc, char **argv)
+int pl_run(int argc, char **argv)
 {
 	const struct pl_object *obj;
 
@@ -217,7 +217,7 @@ static int run_batch(const char *file)
 		if (msg)
 			err = usage_err(NULL, "%s", msg);
 		else if (av.argc)
-			err = run(av.argc, av.argv);
+			err = pl_run(av.argc, av.argv);
 		if (err)
 			fprintf(stderr, "pl-ctl: batch file %s, line %lu: command failed\n",
 				name, lineno);
@@ -330,6 +330,6 @@ int main(int argc, char **argv)
 	if (file)
 		err = run_batch(file);
 	else
-		err = run(argc - optind, argv + optind);
+		err = pl_run(argc - optind, argv + optind);
 	return finish(err);
 }
