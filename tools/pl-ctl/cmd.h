@@ -34,6 +34,8 @@ extern const struct pl_object pl_stats;
 extern const struct pl_object pl_monitor;
 extern const struct pl_object pl_save;
 extern const struct pl_object pl_config;
+extern const struct pl_object pl_apply;
+extern const struct pl_object pl_diff;
 
 /* Run one command line, OBJECT COMMAND [ARGS]: main.c's dispatch. */
 int pl_run(int argc, char **argv);

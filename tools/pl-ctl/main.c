@@ -27,7 +27,7 @@
 static const struct pl_object *const objects[] = {
 	&pl_az, &pl_subnet, &pl_service, &pl_backend, &pl_endpoint,
 	&pl_limits, &pl_flow, &pl_stats, &pl_monitor, &pl_save, &pl_config,
-	NULL
+	&pl_apply, &pl_diff, NULL
 };
 
 void *pl_realloc(void *p, size_t size)
@@ -65,7 +65,7 @@ static void usage(FILE *f, int full)
 	fputs("Usage: pl-ctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 	      "       pl-ctl [OPTIONS] -b FILE\n"
 	      "       pl-ctl help | pl-ctl OBJECT help\n"
-	      "OBJECT := { az | subnet | service | backend | endpoint | limits | flow | stats | monitor | save | config }\n"
+	      "OBJECT := { az | subnet | service | backend | endpoint | limits | flow | stats | monitor | save | config | apply | diff }\n"
 	      "OPTIONS := { -j[son] | -p[retty] | -n[etns] NETNS | -b[atch] FILE | -V[ersion] | -h[elp] }\n",
 	      f);
 	if (!full)
