@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pl-ctl apply and diff: whole configurations.
+ * pl-ctl apply, diff, and -b FILE --atomic: whole configurations.
  *
  * apply makes the configuration what its file says, in one transaction:
  * it models the file and the kernel's configuration (as save prints it)
@@ -8,7 +8,8 @@
  * computed against the generation it read: when the configuration
  * changed meanwhile, the kernel refuses it, and apply reads, diffs and
  * sends again, a few times. diff prints the ops instead; diff --from
- * diffs two files, without the kernel.
+ * diffs two files, without the kernel. -b FILE --atomic sends the file's
+ * lines as they are, as one transaction.
  */
 
 #include <stdio.h>
@@ -186,6 +187,31 @@ static int diff_run(struct pl_args *a)
 	model_free(&cur);
 	model_free(&want);
 	return err;
+}
+
+/* conf_read()'s callback for -b --atomic: keep the op as written. */
+static int apply_keep_op(struct pl_op *op, void *arg)
+{
+	ops_add(arg, op);
+	return 0;
+}
+
+/* -b FILE --atomic: the file's lines as they are, in one transaction. */
+int apply_batch_atomic(const char *file)
+{
+	struct pl_ops ops = { NULL };
+	const char *name;
+	FILE *in = conf_open(file, &name);
+	int err;
+
+	if (!in)
+		return PL_EFAIL;
+	err = conf_read(in, name, apply_keep_op, &ops);
+	conf_close(in);
+	if (!err && ops.n)
+		err = txn_send(&ops, name, 0, 0, 0);
+	ops_free(&ops);
+	return err == PL_TXN_AGAIN ? PL_EFAIL : err;
 }
 
 static const struct pl_cmd apply_cmds[] = {

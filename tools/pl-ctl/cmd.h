@@ -37,6 +37,9 @@ extern const struct pl_object pl_config;
 extern const struct pl_object pl_apply;
 extern const struct pl_object pl_diff;
 
+/* -b FILE --atomic: the file's lines as one transaction. */
+int apply_batch_atomic(const char *file);
+
 /* Run one command line, OBJECT COMMAND [ARGS]: main.c's dispatch. */
 int pl_run(int argc, char **argv);
 

@@ -63,10 +63,10 @@ static void usage(FILE *f, int full)
 	int lines = 1;
 
 	fputs("Usage: pl-ctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
-	      "       pl-ctl [OPTIONS] -b FILE\n"
+	      "       pl-ctl [OPTIONS] -b FILE [--atomic]\n"
 	      "       pl-ctl help | pl-ctl OBJECT help\n"
 	      "OBJECT := { az | subnet | service | backend | endpoint | limits | flow | stats | monitor | save | config | apply | diff }\n"
-	      "OPTIONS := { -j[son] | -p[retty] | -n[etns] NETNS | -b[atch] FILE | -V[ersion] | -h[elp] }\n",
+	      "OPTIONS := { -j[son] | -p[retty] | -n[etns] NETNS | -b[atch] FILE | --atomic | -V[ersion] | -h[elp] }\n",
 	      f);
 	if (!full)
 		return;
@@ -261,6 +261,7 @@ static const struct option options[] = {
 	{ "pretty", no_argument, NULL, 'p' },
 	{ "netns", required_argument, NULL, 'n' },
 	{ "batch", required_argument, NULL, 'b' },
+	{ "atomic", no_argument, NULL, 'A' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ }
@@ -280,7 +281,7 @@ static int finish(int err)
 int main(int argc, char **argv)
 {
 	const char *netns = NULL, *file = NULL;
-	int json = 0, pretty = 0, c, err;
+	int json = 0, pretty = 0, atomic = 0, c, err;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:jpn:b:Vh", options, NULL)) != -1) {
@@ -296,6 +297,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			file = optarg;
+			break;
+		case 'A':
+			atomic = 1;
 			break;
 		case 'V':
 			printf("pl-ctl %s\n", PL_VERSION);
@@ -325,9 +329,16 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return PL_EUSAGE;
 	}
+	if (atomic && !file) {
+		fputs("pl-ctl: --atomic goes with -b FILE\n", stderr);
+		usage(stderr, 0);
+		return PL_EUSAGE;
+	}
 	if (netns && netns_enter(netns))
 		return PL_EFAIL;
-	if (file)
+	if (file && atomic)
+		err = apply_batch_atomic(file);
+	else if (file)
 		err = run_batch(file);
 	else
 		err = pl_run(argc - optind, argv + optind);
