@@ -49,12 +49,32 @@ int arg_end(struct pl_args *a)
 	return 0;
 }
 
+/* The file and line being parsed, for apply: errors name them. */
+static struct {
+	const char *file;
+	unsigned long line;
+} where;
+
+void args_where(const char *file, unsigned long line)
+{
+	where.file = file;
+	where.line = line;
+}
+
+/* "pl-ctl: ", then "FILE:LINE: " when parsing a file for apply. */
+static void err_begin(void)
+{
+	fflush(stdout);
+	fputs("pl-ctl: ", stderr);
+	if (where.file)
+		fprintf(stderr, "%s:%lu: ", where.file, where.line);
+}
+
 int usage_err(const struct pl_args *a, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("pl-ctl: ", stderr);
+	err_begin();
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -62,6 +82,19 @@ int usage_err(const struct pl_args *a, const char *fmt, ...)
 	if (a && a->cmd)
 		fprintf(stderr, "Usage: pl-ctl %s\n", a->cmd->usage);
 	return PL_EUSAGE;
+}
+
+/* What the system refuses while parsing (an interface that is missing). */
+int fail_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	err_begin();
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return PL_EFAIL;
 }
 
 /* Decimal digits: 0, -1 for junk, -2 above max. */

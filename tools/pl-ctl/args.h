@@ -35,6 +35,9 @@ int arg_end(struct pl_args *a);
 
 __printf(2, 3)
 int usage_err(const struct pl_args *a, const char *fmt, ...);
+__printf(1, 2)
+int fail_err(const char *fmt, ...);
+void args_where(const char *file, unsigned long line);
 
 int parse_uint(const struct pl_args *a, const char *what, const char *s,
 	       __u32 min, __u32 max, __u32 *v);

@@ -33,6 +33,15 @@ extern const struct pl_object pl_flow;
 extern const struct pl_object pl_stats;
 extern const struct pl_object pl_monitor;
 extern const struct pl_object pl_save;
+extern const struct pl_object pl_config;
+extern const struct pl_object pl_apply;
+extern const struct pl_object pl_diff;
+
+/* -b FILE --atomic: the file's lines as one transaction. */
+int apply_batch_atomic(const char *file);
+
+/* Run one command line, OBJECT COMMAND [ARGS]: main.c's dispatch. */
+int pl_run(int argc, char **argv);
 
 /* Memory allocation that exits on failure. */
 void *pl_realloc(void *p, size_t size);

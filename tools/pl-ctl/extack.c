@@ -154,6 +154,23 @@ static void print_missing(struct nl_msg *req, struct nlattr **tb)
 	fprintf(stderr, " (missing attribute \"%s\")", path);
 }
 
+/* Who reports refusals instead of report(), when set: apply does. */
+static struct {
+	int (*fn)(int error, const char *msg, void *arg);
+	void *arg;
+} hook;
+
+/*
+ * Hand the refusals of requests to fn, with the kernel's message ("" for
+ * none), instead of reporting them; fn returns 0 to have them reported
+ * all the same. NULL: report them again.
+ */
+void extack_hook(int (*fn)(int error, const char *msg, void *arg), void *arg)
+{
+	hook.fn = fn;
+	hook.arg = arg;
+}
+
 static void report(int error, struct nlattr *tlv, int len, struct nl_msg *req)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
@@ -164,6 +181,8 @@ static void report(int error, struct nlattr *tlv, int len, struct nl_msg *req)
 		memset(tb, 0, sizeof(tb));
 	if (tb[NLMSGERR_ATTR_MSG])
 		nla_strlcpy(msg, tb[NLMSGERR_ATTR_MSG], sizeof(msg));
+	if (hook.fn && hook.fn(error, msg, hook.arg))
+		return;
 	fflush(stdout);
 	fprintf(stderr, "Error: %s", msg[0] ? msg : strerror(-error));
 	/* pl refuses nothing with EPERM itself: it is the lack of privilege. */

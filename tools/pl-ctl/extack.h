@@ -14,5 +14,6 @@ struct nl_msg;
 
 void extack_err(const struct nlmsgerr *e, struct nl_msg *req);
 void extack_done(const struct nlmsghdr *nlh, struct nl_msg *req);
+void extack_hook(int (*fn)(int error, const char *msg, void *arg), void *arg);
 
 #endif /* PL_CTL_EXTACK_H */

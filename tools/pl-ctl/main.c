@@ -26,7 +26,8 @@
 
 static const struct pl_object *const objects[] = {
 	&pl_az, &pl_subnet, &pl_service, &pl_backend, &pl_endpoint,
-	&pl_limits, &pl_flow, &pl_stats, &pl_monitor, &pl_save, NULL
+	&pl_limits, &pl_flow, &pl_stats, &pl_monitor, &pl_save, &pl_config,
+	&pl_apply, &pl_diff, NULL
 };
 
 void *pl_realloc(void *p, size_t size)
@@ -62,10 +63,10 @@ static void usage(FILE *f, int full)
 	int lines = 1;
 
 	fputs("Usage: pl-ctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
-	      "       pl-ctl [OPTIONS] -b FILE\n"
+	      "       pl-ctl [OPTIONS] -b FILE [--atomic]\n"
 	      "       pl-ctl help | pl-ctl OBJECT help\n"
-	      "OBJECT := { az | subnet | service | backend | endpoint | limits | flow | stats | monitor | save }\n"
-	      "OPTIONS := { -j[son] | -p[retty] | -n[etns] NETNS | -b[atch] FILE | -V[ersion] | -h[elp] }\n",
+	      "OBJECT := { az | subnet | service | backend | endpoint | limits | flow | stats | monitor | save | config | apply | diff }\n"
+	      "OPTIONS := { -j[son] | -p[retty] | -n[etns] NETNS | -b[atch] FILE | --atomic | -V[ersion] | -h[elp] }\n",
 	      f);
 	if (!full)
 		return;
@@ -171,7 +172,7 @@ static int run_object(const struct pl_object *obj, int argc, char **argv)
 }
 
 /* Run one command line: OBJECT COMMAND [ARGS]. */
-static int run(int argc, char **argv)
+int pl_run(int argc, char **argv)
 {
 	const struct pl_object *obj;
 
@@ -216,7 +217,7 @@ static int run_batch(const char *file)
 		if (msg)
 			err = usage_err(NULL, "%s", msg);
 		else if (av.argc)
-			err = run(av.argc, av.argv);
+			err = pl_run(av.argc, av.argv);
 		if (err)
 			fprintf(stderr, "pl-ctl: batch file %s, line %lu: command failed\n",
 				name, lineno);
@@ -260,6 +261,7 @@ static const struct option options[] = {
 	{ "pretty", no_argument, NULL, 'p' },
 	{ "netns", required_argument, NULL, 'n' },
 	{ "batch", required_argument, NULL, 'b' },
+	{ "atomic", no_argument, NULL, 'A' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ }
@@ -279,7 +281,7 @@ static int finish(int err)
 int main(int argc, char **argv)
 {
 	const char *netns = NULL, *file = NULL;
-	int json = 0, pretty = 0, c, err;
+	int json = 0, pretty = 0, atomic = 0, c, err;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:jpn:b:Vh", options, NULL)) != -1) {
@@ -295,6 +297,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			file = optarg;
+			break;
+		case 'A':
+			atomic = 1;
 			break;
 		case 'V':
 			printf("pl-ctl %s\n", PL_VERSION);
@@ -324,11 +329,18 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return PL_EUSAGE;
 	}
+	if (atomic && !file) {
+		fputs("pl-ctl: --atomic goes with -b FILE\n", stderr);
+		usage(stderr, 0);
+		return PL_EUSAGE;
+	}
 	if (netns && netns_enter(netns))
 		return PL_EFAIL;
-	if (file)
+	if (file && atomic)
+		err = apply_batch_atomic(file);
+	else if (file)
 		err = run_batch(file);
 	else
-		err = run(argc - optind, argv + optind);
+		err = pl_run(argc - optind, argv + optind);
 	return finish(err);
 }

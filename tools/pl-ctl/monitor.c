@@ -8,9 +8,11 @@
  *   az add us-east-1a id use1-az1 state up
  *   backend set svc1 10.0.0.1 az us-east-1a weight 0 state drain
  *   flow add tcp syn-sent orig 10.0.1.10:45722 -> 10.0.1.50:80 ...
+ *   config commit generation 42 added 3 changed 1 deleted 0 digest ...
  *   {"action":"set","object":"backend","backend":{"service":"svc1",...}}
  *
- * A deletion shows the object's last state. SIGINT and SIGTERM end it
+ * A deletion shows the object's last state; a transaction's changes come
+ * each as its own event, then the summary of its commit. SIGINT and SIGTERM end it
  * (status 0); so does the family going away, as the generic-netlink
  * controller announces when pl is unloaded (status 1, said on stderr).
  * With -j, the first line is the metainfo alone: {"metainfo":{...}}.
@@ -66,6 +68,7 @@ static const struct mon_event mon_events[] = {
 	{ PL_CMD_ENDPOINT_CHANGE_NTF, "endpoint", "set", endpoint_print },
 	{ PL_CMD_ENDPOINT_DEL_NTF, "endpoint", "del", endpoint_print },
 	{ PL_CMD_LIMITS_CHANGE_NTF, "limits", "set", limits_print },
+	{ PL_CMD_CONFIG_COMMIT_NTF, "config", "commit", config_print },
 	{ PL_CMD_FLOW_ADD_NTF, "flow", "add", flow_print },
 	{ PL_CMD_FLOW_DEL_NTF, "flow", "del", flow_print },
 };

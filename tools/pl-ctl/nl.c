@@ -8,6 +8,7 @@
  * filled in when sent), so that usage errors never need the module.
  */
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,10 +158,10 @@ static size_t nl_req_size(__u8 cmd)
 	}
 }
 
-/* A request for cmd; its family is filled in when it is sent. */
-struct nl_msg *nl_req(__u8 cmd, int flags)
+/* A request for cmd with room for size bytes in all. */
+static struct nl_msg *nl_req_alloc(__u8 cmd, int flags, size_t size)
 {
-	struct nl_msg *m = nlmsg_alloc_size(nl_req_size(cmd));
+	struct nl_msg *m = nlmsg_alloc_size(size);
 
 	if (!m || !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, flags, cmd,
 			       PL_FAMILY_VERSION)) {
@@ -168,6 +169,32 @@ struct nl_msg *nl_req(__u8 cmd, int flags)
 		exit(PL_EFAIL);
 	}
 	return m;
+}
+
+/* A request for cmd; its family is filled in when it is sent. */
+struct nl_msg *nl_req(__u8 cmd, int flags)
+{
+	return nl_req_alloc(cmd, flags, nl_req_size(cmd));
+}
+
+/*
+ * A request of size bytes (a transaction, of up to several MB), and a
+ * send buffer on the socket that takes it: SO_SNDBUFFORCE, which needs
+ * CAP_NET_ADMIN, else SO_SNDBUF (bounded by net.core.wmem_max).
+ */
+struct nl_msg *nl_req_large(__u8 cmd, size_t size)
+{
+	int fd, buf;
+
+	if (nl_open())
+		return NULL;
+	size += NLMSG_HDRLEN + GENL_HDRLEN;
+	buf = size > INT_MAX / 2 - PL_RECV_SIZE ? INT_MAX / 2 :
+	      (int)size + PL_RECV_SIZE;
+	fd = nl_socket_get_fd(nl.sk);
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	return nl_req_alloc(cmd, 0, size);
 }
 
 int nl_put(struct nl_msg *m, int type, size_t len, const void *data)

@@ -8,6 +8,8 @@
 #ifndef PL_CTL_OBJECTS_H
 #define PL_CTL_OBJECTS_H
 
+#include <stdio.h>
+
 #include <linux/pl.h>
 #include <netlink/attr.h>
 
@@ -34,6 +36,15 @@ void endpoint_print(struct nlmsghdr *nlh, const char *key);
 int eni_parse(struct nlattr *nest, struct nlattr **tb);
 int prefix_parse(struct nlattr *nest, __u32 *addr, __u8 *len);
 int endpoint_dns(struct pl_args *a);
+
+int save_config(FILE *f);
+
+#define PL_DIGEST_LEN	17	/* 16 hex digits */
+
+int config_parse(struct nlmsghdr *nlh, struct nlattr **tb);
+void config_print(struct nlmsghdr *nlh, const char *key);
+const char *config_digest_str(__u64 digest, char *buf);
+int config_get(__u32 *generation, __u64 *digest);
 
 int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 void limits_print(struct nlmsghdr *nlh, const char *key);

@@ -245,12 +245,29 @@ int req_exists(const struct pl_args *a, struct nl_msg *m, int type, __u8 cmd,
 				     nla_data(name)));
 }
 
+/* Where req_send() puts requests instead of sending them, or NULL. */
+static struct nl_msg **req_slot;
+
+/*
+ * Keep the requests that commands build in *slot instead of sending them
+ * (NULL: send them again): apply parses its file's lines this way.
+ */
+void req_capture(struct nl_msg **slot)
+{
+	req_slot = slot;
+}
+
 /* Send m unless building it failed (err); free it either way. */
 int req_send(struct nl_msg *m, int err)
 {
 	if (err) {
 		nlmsg_free(m);
 		return err;
+	}
+	if (req_slot) {
+		nlmsg_free(*req_slot);
+		*req_slot = m;
+		return 0;
 	}
 	return nl_exec(m, NULL);
 }

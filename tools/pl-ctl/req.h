@@ -62,6 +62,7 @@ int req_count_max(const struct pl_args *a, struct nl_msg *m, int type,
 int req_exists(const struct pl_args *a, struct nl_msg *m, int type, __u8 cmd,
 	       int name_type);
 
+void req_capture(struct nl_msg **slot);
 int req_send(struct nl_msg *m, int err);
 
 int req_show(struct nl_msg *m, int err, const char *key,

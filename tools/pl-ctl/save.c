@@ -48,7 +48,7 @@ static const __u8 save_gets[SAVE_N] = {
 	[SAVE_ENDPOINT] = PL_CMD_ENDPOINT_GET,
 };
 
-static void save_limits(struct pl_objs *o)
+static void save_limits(FILE *f, struct pl_objs *o)
 {
 	const struct pl_set *set = pl_cmd_set(PL_CMD_LIMITS_SET);
 	struct nlattr *tb[PL_A_LIMITS_MAX + 1];
@@ -57,13 +57,13 @@ static void save_limits(struct pl_objs *o)
 
 	if (!nlh || limits_parse(nlh, tb))
 		return;
-	fputs("limits set", stdout);
+	fputs("limits set", f);
 	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_MAX_FLOWS; i++)
-		printf(" %s %u", pl_attr_name(set, i), nla_get_u32(tb[i]));
-	putchar('\n');
+		fprintf(f, " %s %u", pl_attr_name(set, i), nla_get_u32(tb[i]));
+	fputc('\n', f);
 }
 
-static void save_azs(struct pl_objs *o)
+static void save_azs(FILE *f, struct pl_objs *o)
 {
 	struct nlattr *tb[PL_A_AZ_MAX + 1];
 	struct nlmsghdr *nlh = NULL;
@@ -73,18 +73,18 @@ static void save_azs(struct pl_objs *o)
 		if (az_parse(nlh, tb))
 			continue;
 		name = nla_get_string(tb[PL_A_AZ_NAME]);
-		printf("az add %s", name);
+		fprintf(f, "az add %s", name);
 		if (tb[PL_A_AZ_ZONE_ID])
-			printf(" id %s", nla_get_string(tb[PL_A_AZ_ZONE_ID]));
-		putchar('\n');
+			fprintf(f, " id %s", nla_get_string(tb[PL_A_AZ_ZONE_ID]));
+		fputc('\n', f);
 		if (nla_get_u8(tb[PL_A_AZ_STATE]) != PL_AZ_STATE_UP)
-			printf("az set %s state %s\n", name,
-			       pl_enum_name(&pl_az_states,
-					    nla_get_u8(tb[PL_A_AZ_STATE])));
+			fprintf(f, "az set %s state %s\n", name,
+				pl_enum_name(&pl_az_states,
+					     nla_get_u8(tb[PL_A_AZ_STATE])));
 	}
 }
 
-static void save_subnets(struct pl_objs *o)
+static void save_subnets(FILE *f, struct pl_objs *o)
 {
 	struct nlattr *tb[PL_A_SUBNET_MAX + 1];
 	char addr[INET_ADDRSTRLEN], dev[IF_NAMESIZE];
@@ -93,22 +93,22 @@ static void save_subnets(struct pl_objs *o)
 	while ((nlh = objs_next(o, nlh))) {
 		if (subnet_parse(nlh, tb))
 			continue;
-		printf("subnet add %s prefix %s/%u az %s",
-		       nla_get_string(tb[PL_A_SUBNET_ID]),
-		       addr_str(nla_get_u32(tb[PL_A_SUBNET_PREFIX]), addr),
-		       nla_get_u8(tb[PL_A_SUBNET_PREFIX_LEN]),
-		       nla_get_string(tb[PL_A_SUBNET_AZ]));
+		fprintf(f, "subnet add %s prefix %s/%u az %s",
+			nla_get_string(tb[PL_A_SUBNET_ID]),
+			addr_str(nla_get_u32(tb[PL_A_SUBNET_PREFIX]), addr),
+			nla_get_u8(tb[PL_A_SUBNET_PREFIX_LEN]),
+			nla_get_string(tb[PL_A_SUBNET_AZ]));
 		if (tb[PL_A_SUBNET_IFINDEX])
-			printf(" dev %s",
-			       subnet_dev(nla_get_u32(tb[PL_A_SUBNET_IFINDEX]),
-					  dev));
+			fprintf(f, " dev %s",
+				subnet_dev(nla_get_u32(tb[PL_A_SUBNET_IFINDEX]),
+					   dev));
 		if (tb[PL_A_SUBNET_PROBE] && !nla_get_u8(tb[PL_A_SUBNET_PROBE]))
-			fputs(" probe off", stdout);
-		putchar('\n');
+			fputs(" probe off", f);
+		fputc('\n', f);
 	}
 }
 
-static void save_service(struct nlmsghdr *nlh, struct nlattr **tb)
+static void save_service(FILE *f, struct nlmsghdr *nlh, struct nlattr **tb)
 {
 	const char *name = nla_get_string(tb[PL_A_SERVICE_NAME]), *az;
 	char addr[INET_ADDRSTRLEN];
@@ -116,35 +116,35 @@ static void save_service(struct nlmsghdr *nlh, struct nlattr **tb)
 	__u16 port, target;
 	__u32 a;
 
-	printf("service add %s", name);
+	fprintf(f, "service add %s", name);
 	while ((nla = nl_attr_next(nlh, PL_A_SERVICE_LISTENER, nla))) {
 		if (listener_parse(nla, &port, &target))
 			continue;
-		printf(port == target ? " port %u" : " port %u:%u", port,
-		       target);
+		fprintf(f, port == target ? " port %u" : " port %u:%u", port,
+			target);
 	}
-	printf(" acceptance manual cross-zone %s idle-timeout %u\n",
-	       nla_get_u8(tb[PL_A_SERVICE_CROSS_ZONE]) ? "on" : "off",
-	       nla_get_u32(tb[PL_A_SERVICE_IDLE_TIMEOUT]));
+	fprintf(f, " acceptance manual cross-zone %s idle-timeout %u\n",
+		nla_get_u8(tb[PL_A_SERVICE_CROSS_ZONE]) ? "on" : "off",
+		nla_get_u32(tb[PL_A_SERVICE_IDLE_TIMEOUT]));
 	while ((nla = nl_attr_next(nlh, PL_A_SERVICE_SOURCE, nla))) {
 		if (!source_parse(nla, &a, &az))
-			printf("service source add %s %s az %s\n", name,
-			       addr_str(a, addr), az);
+			fprintf(f, "service source add %s %s az %s\n", name,
+				addr_str(a, addr), az);
 	}
 }
 
-static void save_services(struct pl_objs *o)
+static void save_services(FILE *f, struct pl_objs *o)
 {
 	struct nlattr *tb[PL_A_SERVICE_MAX + 1];
 	struct nlmsghdr *nlh = NULL;
 
 	while ((nlh = objs_next(o, nlh))) {
 		if (!service_parse(nlh, tb))
-			save_service(nlh, tb);
+			save_service(f, nlh, tb);
 	}
 }
 
-static void save_backends(struct pl_objs *o)
+static void save_backends(FILE *f, struct pl_objs *o)
 {
 	struct nlattr *tb[PL_A_BACKEND_MAX + 1];
 	struct nlmsghdr *nlh = NULL;
@@ -157,19 +157,20 @@ static void save_backends(struct pl_objs *o)
 			continue;
 		svc = nla_get_string(tb[PL_A_BACKEND_SERVICE]);
 		addr_str(nla_get_u32(tb[PL_A_BACKEND_ADDRESS]), addr);
-		printf("backend add %s %s az %s", svc, addr,
-		       nla_get_string(tb[PL_A_BACKEND_AZ]));
+		fprintf(f, "backend add %s %s az %s", svc, addr,
+			nla_get_string(tb[PL_A_BACKEND_AZ]));
 		if (tb[PL_A_BACKEND_PORT])
-			printf(" port %u", nla_get_u16(tb[PL_A_BACKEND_PORT]));
-		printf(" weight %u\n", nla_get_u32(tb[PL_A_BACKEND_WEIGHT]));
+			fprintf(f, " port %u", nla_get_u16(tb[PL_A_BACKEND_PORT]));
+		fprintf(f, " weight %u\n", nla_get_u32(tb[PL_A_BACKEND_WEIGHT]));
 		state = nla_get_u8(tb[PL_A_BACKEND_STATE]);
 		if (state != PL_BACKEND_STATE_ACTIVE)
-			printf("backend set %s %s state %s\n", svc, addr,
-			       pl_enum_name(&pl_backend_states, state));
+			fprintf(f, "backend set %s %s state %s\n", svc, addr,
+				pl_enum_name(&pl_backend_states, state));
 	}
 }
 
-static void save_endpoint(struct nlmsghdr *nlh, struct nlattr **tb)
+static void save_endpoint(FILE *f, struct nlmsghdr *nlh,
+			  struct nlattr **tb)
 {
 	struct nlattr *nla = NULL, *eni[PL_A_ENI_MAX + 1];
 	const char *id = nla_get_string(tb[PL_A_ENDPOINT_ID]);
@@ -177,41 +178,41 @@ static void save_endpoint(struct nlmsghdr *nlh, struct nlattr **tb)
 	__u32 a;
 	__u8 len;
 
-	printf("endpoint add %s service %s", id,
-	       nla_get_string(tb[PL_A_ENDPOINT_SERVICE]));
+	fprintf(f, "endpoint add %s service %s", id,
+		nla_get_string(tb[PL_A_ENDPOINT_SERVICE]));
 	while ((nla = nl_attr_next(nlh, PL_A_ENDPOINT_ENI, nla))) {
 		if (!eni_parse(nla, eni))
-			printf(" subnet %s ip %s",
-			       nla_get_string(eni[PL_A_ENI_SUBNET]),
-			       addr_str(nla_get_u32(eni[PL_A_ENI_IP]), addr));
+			fprintf(f, " subnet %s ip %s",
+				nla_get_string(eni[PL_A_ENI_SUBNET]),
+				addr_str(nla_get_u32(eni[PL_A_ENI_IP]), addr));
 	}
 	while ((nla = nl_attr_next(nlh, PL_A_ENDPOINT_ALLOW, nla))) {
 		if (!prefix_parse(nla, &a, &len))
-			printf(" allow %s/%u", addr_str(a, addr), len);
+			fprintf(f, " allow %s/%u", addr_str(a, addr), len);
 	}
-	putchar('\n');
+	fputc('\n', f);
 	switch (nla_get_u8(tb[PL_A_ENDPOINT_STATE])) {
 	case PL_ENDPOINT_STATE_AVAILABLE:
-		printf("endpoint accept %s\n", id);
+		fprintf(f, "endpoint accept %s\n", id);
 		break;
 	case PL_ENDPOINT_STATE_REJECTED:
-		printf("endpoint reject %s\n", id);
+		fprintf(f, "endpoint reject %s\n", id);
 		break;
 	}
 }
 
-static void save_endpoints(struct pl_objs *o)
+static void save_endpoints(FILE *f, struct pl_objs *o)
 {
 	struct nlattr *tb[PL_A_ENDPOINT_MAX + 1];
 	struct nlmsghdr *nlh = NULL;
 
 	while ((nlh = objs_next(o, nlh))) {
 		if (!endpoint_parse(nlh, tb))
-			save_endpoint(nlh, tb);
+			save_endpoint(f, nlh, tb);
 	}
 }
 
-static void save_acceptance(struct pl_objs *o)
+static void save_acceptance(FILE *f, struct pl_objs *o)
 {
 	struct nlattr *tb[PL_A_SERVICE_MAX + 1];
 	struct nlmsghdr *nlh = NULL;
@@ -222,9 +223,9 @@ static void save_acceptance(struct pl_objs *o)
 			continue;
 		acceptance = nla_get_u8(tb[PL_A_SERVICE_ACCEPTANCE]);
 		if (acceptance != PL_ACCEPTANCE_MANUAL)
-			printf("service set %s acceptance %s\n",
-			       nla_get_string(tb[PL_A_SERVICE_NAME]),
-			       pl_enum_name(&pl_acceptances, acceptance));
+			fprintf(f, "service set %s acceptance %s\n",
+				nla_get_string(tb[PL_A_SERVICE_NAME]),
+				pl_enum_name(&pl_acceptances, acceptance));
 	}
 }
 
@@ -242,26 +243,36 @@ static int save_fetch(struct pl_objs *objs)
 	return 0;
 }
 
-static int save_run(struct pl_args *a)
+/*
+ * Write the whole configuration to f, as save prints it: apply reads the
+ * kernel's configuration this way, through the same parser as its file.
+ */
+int save_config(FILE *f)
 {
 	struct pl_objs objs[SAVE_N] = { { NULL } };
 	int i, err;
 
-	err = arg_end(a) ?: save_fetch(objs);
+	err = save_fetch(objs);
 	if (!err) {
-		puts("# pl configuration, written by \"pl-ctl save\".");
-		puts("# Restore it into an empty namespace with \"pl-ctl -b FILE\".");
-		save_limits(&objs[SAVE_LIMITS]);
-		save_azs(&objs[SAVE_AZ]);
-		save_subnets(&objs[SAVE_SUBNET]);
-		save_services(&objs[SAVE_SERVICE]);
-		save_backends(&objs[SAVE_BACKEND]);
-		save_endpoints(&objs[SAVE_ENDPOINT]);
-		save_acceptance(&objs[SAVE_SERVICE]);
+		fputs("# pl configuration, written by \"pl-ctl save\".\n", f);
+		fputs("# Restore it into an empty namespace with \"pl-ctl -b FILE\".\n",
+		      f);
+		save_limits(f, &objs[SAVE_LIMITS]);
+		save_azs(f, &objs[SAVE_AZ]);
+		save_subnets(f, &objs[SAVE_SUBNET]);
+		save_services(f, &objs[SAVE_SERVICE]);
+		save_backends(f, &objs[SAVE_BACKEND]);
+		save_endpoints(f, &objs[SAVE_ENDPOINT]);
+		save_acceptance(f, &objs[SAVE_SERVICE]);
 	}
 	for (i = 0; i < SAVE_N; i++)
 		objs_free(&objs[i]);
 	return err;
+}
+
+static int save_run(struct pl_args *a)
+{
+	return arg_end(a) ?: save_config(stdout);
 }
 
 static const struct pl_cmd save_object_cmds[] = {

@@ -94,12 +94,8 @@ static int kw_dev(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
 {
 	__u32 ifindex = if_nametoindex(val);
 
-	if (!ifindex) {
-		fflush(stdout);
-		fprintf(stderr, "pl-ctl: interface \"%s\" does not exist\n",
-			val);
-		return PL_EFAIL;
-	}
+	if (!ifindex)
+		return fail_err("interface \"%s\" does not exist", val);
 	return req_put(a, m, kw->type, sizeof(ifindex), &ifindex);
 }
 

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pl-ctl apply, diff, and -b FILE --atomic: whole configurations.
+ *
+ * apply makes the configuration what its file says, in one transaction:
+ * it models the file and the kernel's configuration (as save prints it)
+ * the same way, diffs them (diff.c), and sends the ops as one request,
+ * computed against the generation it read: when the configuration
+ * changed meanwhile, the kernel refuses it, and apply reads, diffs and
+ * sends again, a few times. diff prints the ops instead; diff --from
+ * diffs two files, without the kernel. -b FILE --atomic sends the file's
+ * lines as they are, as one transaction.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "conf.h"
+#include "diff.h"
+#include "model.h"
+#include "objects.h"
+#include "out.h"
+#include "txn.h"
+
+#define APPLY_TRIES	4	/* the first, then 3 more on EAGAIN */
+
+struct apply_feed {
+	struct pl_model *m;
+	const char *name;
+};
+
+/* conf_read()'s callback: the op into the model. */
+static int apply_model_op(struct pl_op *op, void *arg)
+{
+	struct apply_feed *f = arg;
+
+	if (!model_apply(f->m, op))
+		return 0;
+	fflush(stdout);
+	fprintf(stderr, "pl-ctl: %s:%u: %s\n", f->name, op->line,
+		model_error());
+	return PL_EFAIL;
+}
+
+/* Model the file (file "-": standard input); *name names it. */
+static int apply_load(struct pl_model *m, const char *file,
+		      const char **name)
+{
+	struct apply_feed f = { .m = m };
+	FILE *in = conf_open(file, name);
+	int err;
+
+	if (!in)
+		return PL_EFAIL;
+	f.name = *name;
+	err = conf_read(in, f.name, apply_model_op, &f);
+	conf_close(in);
+	return err;
+}
+
+/* Model the kernel's configuration, as save prints it. */
+static int apply_load_kernel(struct pl_model *m)
+{
+	struct apply_feed f = { .m = m, .name = "<kernel>" };
+	size_t size = 0;
+	char *buf = NULL;
+	FILE *out, *in;
+	int err;
+
+	out = open_memstream(&buf, &size);
+	if (!out)
+		pl_realloc(NULL, (size_t)-1);
+	err = save_config(out);
+	fclose(out);
+	in = err ? NULL : fmemopen(buf, size ?: 1, "r");
+	if (!err && !in)
+		pl_realloc(NULL, (size_t)-1);
+	if (!err)
+		err = conf_read(in, f.name, apply_model_op, &f);
+	if (in)
+		fclose(in);
+	free(buf);
+	return err;
+}
+
+static void apply_print(const struct pl_ops *ops)
+{
+	size_t i;
+
+	for (i = 0; i < ops->n; i++)
+		printf("%s\n", ops->v[i].text);
+}
+
+/* Diff the kernel's configuration with want into ops; *generation: of it. */
+static int apply_diff_kernel(struct pl_model *want, const char *name,
+			     struct pl_ops *ops, __u32 *generation)
+{
+	struct pl_model cur;
+	__u64 digest;
+	int err;
+
+	model_init(&cur);
+	err = config_get(generation, &digest) ?: apply_load_kernel(&cur) ?:
+	      diff_models(&cur, want, name, ops);
+	model_free(&cur);
+	return err;
+}
+
+/* The whole of apply, once: read, diff, send. */
+static int apply_once(struct pl_model *want, const char *name, int check)
+{
+	struct pl_ops ops = { NULL };
+	__u32 gen;
+	int err;
+
+	err = apply_diff_kernel(want, name, &ops, &gen);
+	if (!err && (ops.n || check))
+		err = txn_send(&ops, name, check ? PL_TXN_CHECK : 0, gen,
+			       check);
+	ops_free(&ops);
+	return err;
+}
+
+static int apply_run(struct pl_args *a)
+{
+	const char *file, *name;
+	struct pl_model want;
+	int check = 0, err, tries = 0;
+
+	if (arg_peek(a) && !strcmp(arg_peek(a), "--check")) {
+		arg_next(a);
+		check = 1;
+	}
+	err = arg_need(a, "FILE", &file) ?: arg_end(a);
+	if (err)
+		return err;
+	model_init(&want);
+	err = apply_load(&want, file, &name);
+	while (!err) {
+		err = apply_once(&want, name, check);
+		if (err != PL_TXN_AGAIN)
+			break;
+		if (++tries < APPLY_TRIES) {
+			err = 0;
+			continue;
+		}
+		fflush(stdout);
+		fprintf(stderr, "pl-ctl: %s: the configuration kept changing (%d tries): %s\n",
+			name, tries, txn_again_msg());
+		err = PL_EFAIL;
+	}
+	model_free(&want);
+	return err;
+}
+
+static int diff_run(struct pl_args *a)
+{
+	const char *from = NULL, *file, *name, *from_name;
+	struct pl_ops ops = { NULL };
+	struct pl_model want, cur;
+	__u32 gen;
+	int err;
+
+	if (arg_peek(a) && !strcmp(arg_peek(a), "--from")) {
+		arg_next(a);
+		err = arg_need(a, "OLD", &from);
+		if (err)
+			return err;
+	}
+	err = arg_need(a, "FILE", &file) ?: arg_end(a);
+	if (err)
+		return err;
+	model_init(&want);
+	model_init(&cur);
+	err = apply_load(&want, file, &name);
+	if (!err && from)
+		err = apply_load(&cur, from, &from_name) ?:
+		      diff_models(&cur, &want, name, &ops);
+	else if (!err)
+		err = apply_diff_kernel(&want, name, &ops, &gen);
+	if (!err)
+		apply_print(&ops);
+	ops_free(&ops);
+	model_free(&cur);
+	model_free(&want);
+	return err;
+}
+
+/* conf_read()'s callback for -b --atomic: keep the op as written. */
+static int apply_keep_op(struct pl_op *op, void *arg)
+{
+	ops_add(arg, op);
+	return 0;
+}
+
+/* -b FILE --atomic: the file's lines as they are, in one transaction. */
+int apply_batch_atomic(const char *file)
+{
+	struct pl_ops ops = { NULL };
+	const char *name;
+	FILE *in = conf_open(file, &name);
+	int err;
+
+	if (!in)
+		return PL_EFAIL;
+	err = conf_read(in, name, apply_keep_op, &ops);
+	conf_close(in);
+	if (!err && ops.n)
+		err = txn_send(&ops, name, 0, 0, 0);
+	ops_free(&ops);
+	return err == PL_TXN_AGAIN ? PL_EFAIL : err;
+}
+
+static const struct pl_cmd apply_cmds[] = {
+	{ NULL, apply_run, "apply [--check] FILE" },
+	{ }
+};
+
+static const struct pl_cmd diff_cmds[] = {
+	{ NULL, diff_run, "diff [--from OLD] FILE" },
+	{ }
+};
+
+const struct pl_object pl_apply = { "apply", apply_cmds };
+const struct pl_object pl_diff = { "diff", diff_cmds };

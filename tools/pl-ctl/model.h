@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A configuration as pl-ctl models it: the objects that requests build,
+ * with the kernel's rules for what they refer to and for the states of
+ * endpoints. apply builds one from its file and one from the kernel, the
+ * same way, and diffs them (diff.c).
+ */
+
+#ifndef PL_CTL_MODEL_H
+#define PL_CTL_MODEL_H
+
+#include <linux/pl.h>
+#include <linux/types.h>
+
+struct pl_op;
+
+/* An object in a table: found by its key, listed in creation order. */
+struct m_node {
+	struct m_node *hnext;
+	struct m_node *prev;
+	struct m_node *next;
+	char *key;
+	__u32 line;		/* of the file's line that added it */
+	int doomed;		/* to be deleted (diff) */
+};
+
+struct m_table {
+	struct m_node **buckets;
+	unsigned int nbuckets;
+	unsigned int n;
+	struct m_node list;
+};
+
+/* The first object of t, and the one after n: NULL at the end. */
+static inline struct m_node *m_first(const struct m_table *t)
+{
+	return t->list.next != &t->list ? t->list.next : NULL;
+}
+
+static inline struct m_node *m_next(const struct m_table *t,
+				    const struct m_node *n)
+{
+	return n->next != &t->list ? n->next : NULL;
+}
+
+struct m_az {
+	struct m_node node;
+	char *zone_id;		/* or NULL */
+	__u8 state;
+	__u32 state_line;
+	unsigned int users;	/* subnets, backends and sources in it */
+};
+
+struct m_subnet {
+	struct m_node node;
+	__u32 prefix;
+	__u8 plen;
+	__u8 probe;
+	__u32 ifindex;
+	char *az;
+	__u32 probe_line;
+	unsigned int enis;
+};
+
+struct m_listener {
+	__u16 port;
+	__u16 target;
+};
+
+struct m_source {
+	__u32 addr;
+	char *az;
+	__u32 line;
+	int doomed;
+};
+
+struct m_service {
+	struct m_node node;
+	struct m_listener *ls;
+	unsigned int n_ls;
+	struct m_source *src;
+	unsigned int n_src;
+	__u8 acceptance;
+	__u8 cross_zone;
+	__u32 idle_timeout;
+	__u32 acceptance_line;
+	__u32 cross_zone_line;
+	__u32 idle_timeout_line;
+	unsigned int endpoints;
+	int want_manual;	/* manual while endpoints are added (diff) */
+};
+
+struct m_backend {
+	struct m_node node;
+	char *svc;
+	__u32 addr;
+	char *az;
+	__u16 port;
+	__u8 state;
+	__u32 weight;
+	__u32 weight_line;
+	__u32 state_line;
+};
+
+struct m_eni {
+	char *subnet;
+	__u32 ip;		/* 0: any */
+};
+
+struct m_allow {
+	__u32 addr;
+	__u8 len;
+	__u32 line;
+};
+
+struct m_endpoint {
+	struct m_node node;
+	char *svc;
+	struct m_eni *enis;
+	unsigned int n_enis;
+	struct m_allow *allow;
+	unsigned int n_allow;
+	__u8 state;
+	__u32 state_line;
+};
+
+#define M_LIMITS	(PL_A_LIMITS_MAX_FLOWS - PL_A_LIMITS_MAX_AZS + 1)
+
+/* The limits a file sets: those it does not set are left as they are. */
+struct m_limits {
+	__u32 val[M_LIMITS];
+	__u32 line[M_LIMITS];
+	unsigned int have;	/* bit i: val[i] is set */
+};
+
+struct pl_model {
+	struct m_table azs;
+	struct m_table subnets;
+	struct m_table services;
+	struct m_table backends;
+	struct m_table endpoints;
+	struct m_limits limits;
+};
+
+void model_init(struct pl_model *m);
+void model_free(struct pl_model *m);
+int model_apply(struct pl_model *m, const struct pl_op *op);
+const char *model_error(void);
+
+struct m_node *m_find(const struct m_table *t, const char *key);
+const char *backend_key(const char *svc, __u32 addr, char *buf);
+int eni_matches(const struct m_eni *want, const struct m_endpoint *ep);
+int allow_find(const struct m_endpoint *ep, __u32 addr, __u8 len);
+int source_find(const struct m_service *svc, __u32 addr);
+
+#endif /* PL_CTL_MODEL_H */

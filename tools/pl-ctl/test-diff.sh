@@ -1,0 +1,282 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pl-ctl diff --from OLD NEW, on the host, without the kernel: for each
+# case, the ops printed must be those expected, and OLD followed by them
+# must model as NEW (diff --from of the two prints nothing). Exits 1 on any
+# mismatch.
+#
+#   tools/pl-ctl/test-diff.sh [PL_CTL]
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+ctl=${1:-$here/pl-ctl}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok()
+{
+	echo "ok - $1"
+	pass=$((pass + 1))
+}
+
+not_ok()
+{
+	echo "not ok - $1"
+	fail=$((fail + 1))
+}
+
+# The base configuration most cases change.
+base()
+{
+	cat <<-'CONF'
+	limits set max-backends 1000
+	az add az-a id use1-az1
+	az add az-b id use1-az2
+	subnet add sn-a prefix 10.0.1.0/24 az az-a dev lo
+	subnet add sn-b prefix 10.0.2.0/24 az az-b
+	service add web port 443:8443 port 80 acceptance manual
+	service source add web 192.0.2.1 az az-a
+	service source add web 192.0.2.2 az az-b
+	backend add web 10.9.1.10 az az-a
+	backend add web 10.9.2.10 az az-b weight 2
+	endpoint add ep1 service web subnet sn-a ip 10.0.1.5 subnet sn-b ip 10.0.2.50 allow 10.0.0.0/16
+	endpoint accept ep1
+	endpoint add ep2 service web subnet sn-a ip 10.0.1.6
+	service set web acceptance auto
+	CONF
+}
+
+# check NAME OLD NEW EXPECTED: diff --from OLD NEW prints EXPECTED, and
+# OLD then those ops model as NEW.
+check()
+{
+	local name=$1 out rc
+	printf '%s\n' "$2" >"$tmp/old"
+	printf '%s\n' "$3" >"$tmp/new"
+	out=$("$ctl" diff --from "$tmp/old" "$tmp/new" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] || [ "$out" != "$4" ]; then
+		not_ok "$name"
+		echo "# exit status $rc; expected:"
+		printf '%s\n' "$4" | sed 's/^/#   /'
+		echo "# got:"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+		return
+	fi
+	{ cat "$tmp/old"; printf '%s\n' "$out"; } >"$tmp/applied"
+	out=$("$ctl" diff --from "$tmp/applied" "$tmp/new" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] || [ -n "$out" ]; then
+		not_ok "$name: the ops lead to the new file"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+		return
+	fi
+	ok "$name"
+}
+
+# check_err NAME STATUS REGEX FILE: diff --from /dev/null FILE fails so.
+check_err()
+{
+	local out rc
+	printf '%s\n' "$4" >"$tmp/bad"
+	out=$("$ctl" diff --from /dev/null "$tmp/bad" 2>&1)
+	rc=$?
+	if [ $rc = "$2" ] && [[ $out =~ $3 ]]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "# exit status $rc (want $2): $out"
+	fi
+}
+
+B=$(base)
+
+check "identical files: nothing" "$B" "$B" ""
+check "independent lines in another order: nothing" "$B" \
+	"$(base | sed -n '1,8p;10p;9p;11,$p' | sed '2{h;d};3{G}')" ""
+check "a comment and blank lines: nothing" "$B" \
+	"$(printf '# a comment\n\n%s\n   # indented\n' "$B")" ""
+check "weight change: one set" "$B" \
+	"$(base | sed 's/^backend add web 10.9.1.10 az az-a$/& weight 3/')" \
+	"backend set web 10.9.1.10 weight 3"
+check "weight set later in the file: one set" "$B" \
+	"$(base; echo 'backend set web 10.9.2.10 weight 5')" \
+	"backend set web 10.9.2.10 weight 5"
+check "drain: one set" "$B" \
+	"$(base; echo 'backend set web 10.9.2.10 state drain')" \
+	"backend set web 10.9.2.10 state drain"
+check "backend AZ change: del and add" "$B" \
+	"$(base | sed 's/^backend add web 10.9.1.10 az az-a$/backend add web 10.9.1.10 az az-b/')" \
+	"backend del web 10.9.1.10
+backend add web 10.9.1.10 az az-b weight 1"
+check "backend port change: del and add" "$B" \
+	"$(base | sed 's/^backend add web 10.9.1.10 az az-a$/& port 8080/')" \
+	"backend del web 10.9.1.10
+backend add web 10.9.1.10 az az-a port 8080 weight 1"
+check "removed backend: del" "$B" "$(base | grep -v 10.9.2.10)" \
+	"backend del web 10.9.2.10"
+check "removed endpoint: del" "$B" "$(base | grep -v ep2)" \
+	"endpoint del ep2"
+check "an ENI without ip matches any" "$B" \
+	"$(base | sed 's/ ip 10.0.1.6//')" ""
+check "ENI IP change: del and add" "$B" \
+	"$(base | sed 's/ip 10.0.1.6/ip 10.0.1.7/')" \
+	"endpoint del ep2
+service set web acceptance manual
+endpoint add ep2 service web subnet sn-a ip 10.0.1.7
+service set web acceptance auto"
+check "allowed prefixes: add and del, in place" "$B" \
+	"$(base | sed 's|allow 10.0.0.0/16|allow 10.1.0.0/16 allow 10.2.0.0/16|')" \
+	"endpoint allow del ep1 10.0.0.0/16
+endpoint allow add ep1 10.1.0.0/16
+endpoint allow add ep1 10.2.0.0/16"
+check "allow add and del lines later in the file" "$B" \
+	"$(base; echo 'endpoint allow add ep1 10.3.0.0/16'; echo 'endpoint allow del ep1 10.0.0.0/16')" \
+	"endpoint allow del ep1 10.0.0.0/16
+endpoint allow add ep1 10.3.0.0/16"
+check "pending to accepted: accept" "$B" \
+	"$(base; echo 'endpoint accept ep2')" \
+	"endpoint accept ep2"
+check "pending to rejected: reject" "$B" \
+	"$(base; echo 'endpoint reject ep2')" \
+	"endpoint reject ep2"
+check "available to rejected: reject" "$B" \
+	"$(base; echo 'endpoint reject ep1')" \
+	"endpoint reject ep1"
+check "available to pending: del and add, under manual" "$B" \
+	"$(base | grep -v 'endpoint accept ep1')" \
+	"endpoint del ep1
+service set web acceptance manual
+endpoint add ep1 service web subnet sn-a ip 10.0.1.5 subnet sn-b ip 10.0.2.50 allow 10.0.0.0/16
+service set web acceptance auto"
+check "rejected to available: del, and add to an auto service" \
+	"$(base; echo 'endpoint reject ep2')" "$(base; echo 'endpoint accept ep2')" \
+	"endpoint del ep2
+endpoint add ep2 service web subnet sn-a ip 10.0.1.6"
+check "rejected to available, manual service: del, add, accept" \
+	"$(base | grep -v 'acceptance auto'; echo 'endpoint reject ep2')" \
+	"$(base | grep -v 'acceptance auto'; echo 'endpoint accept ep2')" \
+	"endpoint del ep2
+endpoint add ep2 service web subnet sn-a ip 10.0.1.6
+endpoint accept ep2"
+check "new endpoint of an auto service: available at once" "$B" \
+	"$(base; echo 'endpoint add ep3 service web subnet sn-b')" \
+	"endpoint add ep3 service web subnet sn-b"
+check "acceptance and settings: one set" "$B" \
+	"$(base | sed 's/acceptance auto$/acceptance manual cross-zone on idle-timeout 60/')" \
+	"service set web acceptance manual cross-zone on idle-timeout 60"
+check "listeners change: the service and its dependents again" "$B" \
+	"$(base | sed 's/port 443:8443 port 80/port 443:8443/')" \
+	"endpoint del ep1
+endpoint del ep2
+service del web
+service add web port 443:8443 acceptance manual cross-zone off idle-timeout 350
+service source add web 192.0.2.1 az az-a
+service source add web 192.0.2.2 az az-b
+backend add web 10.9.1.10 az az-a weight 1
+backend add web 10.9.2.10 az az-b weight 2
+endpoint add ep1 service web subnet sn-a ip 10.0.1.5 subnet sn-b ip 10.0.2.50 allow 10.0.0.0/16
+endpoint add ep2 service web subnet sn-a ip 10.0.1.6
+service set web acceptance auto
+endpoint accept ep1"
+check "listeners in another order: nothing" "$B" \
+	"$(base | sed 's/port 443:8443 port 80/port 80 port 443:8443/')" ""
+check "subnet prefix change: the subnet and its endpoints again" "$B" \
+	"$(base | sed 's|10.0.2.0/24|10.0.3.0/24|; s/ip 10.0.2.50/ip 10.0.3.50/')" \
+	"endpoint del ep1
+subnet del sn-b
+subnet add sn-b prefix 10.0.3.0/24 az az-b
+endpoint add ep1 service web subnet sn-a ip 10.0.1.5 subnet sn-b ip 10.0.3.50 allow 10.0.0.0/16"
+check "subnet probe: one set" "$B" \
+	"$(base | sed 's/^subnet add sn-b .*/& probe off/')" \
+	"subnet set sn-b probe off"
+check "AZ state: one set" "$B" "$(base; echo 'az set az-b state down')" \
+	"az set az-b state down"
+check "AZ zone id change: the AZ and what is in it again" "$B" \
+	"$(base | sed 's/use1-az2/use1-az9/')" \
+	"endpoint del ep1
+backend del web 10.9.2.10
+service source del web 192.0.2.2
+subnet del sn-b
+az del az-b
+az add az-b id use1-az9
+subnet add sn-b prefix 10.0.2.0/24 az az-b
+service source add web 192.0.2.2 az az-b
+backend add web 10.9.2.10 az az-b weight 2
+endpoint add ep1 service web subnet sn-a ip 10.0.1.5 subnet sn-b ip 10.0.2.50 allow 10.0.0.0/16"
+check "source AZ change: del and add" "$B" \
+	"$(base | sed 's/192.0.2.2 az az-b/192.0.2.3 az az-b/')" \
+	"service source del web 192.0.2.2
+service source add web 192.0.2.3 az az-b"
+check "limits: one set" "$B" \
+	"$(base | sed 's/max-backends 1000/max-backends 2000 max-flows 10/')" \
+	"limits set max-backends 2000 max-flows 10"
+check "limits the file does not set: left alone" "$B" \
+	"$(base | grep -v limits)" ""
+check "everything removed: deletes, dependents first" "$B" "" \
+	"endpoint del ep1
+endpoint del ep2
+service del web
+subnet del sn-a
+subnet del sn-b
+az del az-a
+az del az-b"
+check "from nothing: adds in dependency order" "" \
+	"$(base | sed -n '2,3p;6,9p')" \
+	"az add az-a id use1-az1
+az add az-b id use1-az2
+service add web port 443:8443 port 80 acceptance manual cross-zone off idle-timeout 350
+service source add web 192.0.2.1 az az-a
+service source add web 192.0.2.2 az az-b
+backend add web 10.9.1.10 az az-a weight 1"
+
+check_err "unknown reference: status 1, FILE:LINE" 1 \
+	'bad:2: service "nope" does not exist' \
+	"$(printf 'az add a\nbackend add nope 10.0.0.1 az a\n')"
+check_err "duplicate: status 1, FILE:LINE" 1 'bad:2: AZ "a" exists already' \
+	"$(printf 'az add a\naz add a\n')"
+check_err "in use: status 1" 1 'bad:3: AZ "a" is in use' \
+	"$(printf 'az add a\nsubnet add s prefix 10.0.0.0/24 az a\naz del a\n')"
+check_err "accepting an available endpoint: status 1" 1 \
+	'bad:5: endpoint "e" is available' \
+	"$(printf 'az add a\nsubnet add s prefix 10.0.0.0/24 az a\nservice add v port 80 acceptance auto\nendpoint add e service v subnet s\nendpoint accept e\n')"
+check_err "syntax: status 2, FILE:LINE" 2 'bad:1: port "0" is out of range' \
+	"service add v port 0"
+check_err "a command that changes nothing: status 2" 2 \
+	'bad:1: "backend show" is not a command that changes the configuration' \
+	"backend show"
+check_err "unterminated quote: status 2" 2 'bad:1: unterminated quote' \
+	"az add 'a"
+
+# 60,000 backends: modelled and diffed in a few seconds.
+{
+	echo "az add a"
+	echo "service add big port 80"
+	for i in $(seq 0 59999); do
+		echo "backend add big 10.$((i / 65536 + 1)).$((i / 256 % 256)).$((i % 256)) az a"
+	done
+} >"$tmp/big"
+sed 's/^\(backend add big 10.1.0.7 az a\)$/\1 weight 9/' "$tmp/big" >"$tmp/big2"
+start=$(date +%s)
+out=$("$ctl" diff --from "$tmp/big" "$tmp/big2" 2>&1)
+rc=$?
+secs=$(($(date +%s) - start))
+if [ $rc = 0 ] && [ "$out" = "backend set big 10.1.0.7 weight 9" ] &&
+   [ $secs -lt 30 ]; then
+	ok "60000 backends, one weight change: one set ($secs s)"
+else
+	not_ok "60000 backends, one weight change: one set"
+	echo "# exit status $rc, $secs s: ${out:0:200}"
+fi
+out=$("$ctl" diff --from /dev/null "$tmp/big" | wc -l)
+if [ "$out" = 60002 ]; then
+	ok "60000 backends from nothing: 60002 adds"
+else
+	not_ok "60000 backends from nothing: $out ops"
+fi
+
+echo "# $pass passed, $fail failed"
+[ $fail = 0 ]
