@@ -1,0 +1,389 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Whole-configuration transactions: pl-ctl apply, apply --check, diff,
+# config digest and -b --atomic. Topology: see topo.sh (router r, clients
+# c1a 10.0.1.10 and c1b 10.0.2.10, backends b1a b2a on br-p1 and b1b b2b
+# on br-p2), plus four backends for a swap of backend sets:
+#
+#   br-p1 192.168.1.1 -+- n1a 192.168.1.21     br-p2 192.168.2.1 -+- n1b 192.168.2.21
+#                      +- n2a 192.168.1.22                        +- n2b 192.168.2.22
+#
+#   - applying the saved configuration changes nothing: no commit, the
+#     same generation, digest and save output;
+#   - apply makes the configuration what a file says, in one commit that
+#     monitor announces once, and a second apply of it changes nothing;
+#   - a connection through objects an apply leaves alone survives it;
+#   - a wrong line (first, middle or last; caught by pl-ctl or by the
+#     kernel) changes nothing, and the error names FILE:LINE;
+#   - apply --check validates with the kernel and changes nothing; diff
+#     prints what apply would do;
+#   - while clients connect without pause, an apply that swaps a service's
+#     backends for four others sends no connection to a backend of neither
+#     set, and refuses none;
+#   - two applies at once, and an apply killed halfway, leave one whole
+#     configuration or the other;
+#   - -b --atomic: all the lines or none;
+#   - the same configuration built in two orders in two namespaces has
+#     the same digest; another has another;
+#   - a 60,000-line apply, then back to the small file.
+
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+source "$(dirname "$(readlink -f "$0")")/topo.sh"
+
+ktap_print_header
+pl_require_root
+pl_require_pl_ctl
+ktap_set_plan 10
+
+pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
+pl_defer pl_unload
+topo_setup || ktap_exit_fail_msg "cannot build the topology"
+for b in "n1a 1 21" "n2a 1 22" "n1b 2 21" "n2b 2 22"; do
+	# shellcheck disable=SC2086
+	topo_backend $b || ktap_exit_fail_msg "cannot add backend $b"
+done
+topo_pl_config || ktap_exit_fail_msg "cannot configure pl"
+
+D=$TOPO_DIR
+r_ctl save >"$D/base.conf" || ktap_exit_fail_msg "cannot save"
+# An address of the router's that no file may take.
+LOCAL_IP=10.0.1.200
+ip -n "$R" addr add "$LOCAL_IP/24" dev br-a ||
+	ktap_exit_fail_msg "cannot add $LOCAL_IP"
+
+config_field()
+{
+	r_ctl -j config show | pl_jq -r ".config.$1"
+}
+
+# The state a failed apply must leave as it was.
+snapshot()
+{
+	{
+		config_field generation
+		r_ctl config digest
+		r_ctl save
+	} 2>&1
+}
+
+# monitor_start NAME, monitor_stop NAME: monitor's output in $D/NAME.mon.
+monitor_start()
+{
+	ip netns exec "$R" "$(pl_ctl_path)" monitor config >"$D/$1.mon" 2>&1 &
+	echo $! >"$D/$1.monpid"
+	sleep 0.5
+}
+
+monitor_stop()
+{
+	sleep 0.5
+	kill "$(<"$D/$1.monpid")" 2>/dev/null
+	wait "$(<"$D/$1.monpid")" 2>/dev/null
+	cat "$D/$1.mon"
+}
+
+# base.conf with its lines changed by sed expressions.
+variant()
+{
+	sed "$@" "$D/base.conf"
+}
+
+test_reapply_saved()
+{
+	local before out mon
+	before=$(snapshot)
+	monitor_start reapply
+	out=$(r_ctl apply "$D/base.conf" 2>&1)
+	check_eq "apply of the saved configuration: exit 0, silent" "0:" "$?:$out"
+	mon=$(monitor_stop reapply)
+	check_eq "generation, digest and save output unchanged" "$before" \
+		"$(snapshot)"
+	check_eq "no commit announced" "" "$mon"
+	check_eq "diff prints nothing" "" "$(r_ctl diff "$D/base.conf" 2>&1)"
+}
+
+# A new backend, a weight, a deleted backend, a new endpoint.
+changed_conf()
+{
+	variant -e "/^backend add svc ${TOPO_ADDR[b2b]} /d" \
+		-e "s/^\(backend add svc ${TOPO_ADDR[b1b]} az b\) weight 1/\1 weight 3/"
+	echo "backend add svc ${TOPO_ADDR[n1a]} az a weight 1"
+	echo "endpoint add vpce-2 service svc subnet subnet-a ip 10.0.1.60"
+}
+
+test_apply_changes()
+{
+	local mon gen
+	changed_conf >"$D/changed.conf"
+	gen=$(config_field generation)
+	monitor_start changes
+	check_ok "apply" -- r_ctl apply "$D/changed.conf" || return 1
+	mon=$(monitor_stop changes)
+	check_eq "one commit announced" 1 "$(grep -c '^config commit ' <<<"$mon")"
+	check_match "added 2, changed 1, deleted 1, the new generation" \
+		"^config commit generation $((gen + 1)) added 2 changed 1 deleted 1 digest $(r_ctl config digest)\$" \
+		"$mon"
+	check_match "and each object's event" \
+		"^backend del svc ${TOPO_ADDR[b2b]//./\\.} " "$mon"
+	check_eq "diff afterwards prints nothing" "" \
+		"$(r_ctl diff "$D/changed.conf" 2>&1)"
+	check_match "the weight is 3" "weight 3" \
+		"$(r_ctl backend show svc "${TOPO_ADDR[b1b]}")"
+	topo_claimed "$R"
+	check_eq "vpce-2 serves" 1 \
+		"$(topo_jq "$(topo_connect c1a 10.0.1.60:80)" .ok)"
+	gen=$(config_field generation)
+	check_ok "apply again" -- r_ctl apply "$D/changed.conf"
+	check_eq "... changes nothing" "$gen" "$(config_field generation)"
+	check_ok "back to the base file" -- r_ctl apply "$D/base.conf"
+	check_eq "diff to it prints nothing" "" \
+		"$(r_ctl diff "$D/base.conf" 2>&1)"
+}
+
+# A connection to a backend the file keeps survives an apply that adds,
+# changes and deletes others.
+test_untouched_flows()
+{
+	local ev name
+	topo_session keep c1a "$ENI_A:80" echo "pump:$(topo_gofile keep)" close
+	topo_session_first keep || return 1
+	name=$(topo_jq "$TOPO_CONNECTED" .backend)
+	# Delete a backend other than the session's, re-weight another.
+	local other=b1a
+	[ "$name" = b1a ] && other=b2a
+	variant -e "/^backend add svc ${TOPO_ADDR[$other]} /d" \
+		-e "s/^\(backend add svc ${TOPO_ADDR[b1b]} az b\) weight 1/\1 weight 2/" \
+		>"$D/untouched.conf"
+	echo "endpoint add vpce-3 service svc subnet subnet-b ip 10.0.2.61" \
+		>>"$D/untouched.conf"
+	check_ok "apply" -- r_ctl apply "$D/untouched.conf"
+	topo_go keep
+	topo_session_ok keep
+	check_ok "back to the base file" -- r_ctl apply "$D/base.conf"
+}
+
+# apply_fails FILE LINE RE: apply FILE fails naming FILE:LINE, and RE;
+# nothing changes.
+apply_fails()
+{
+	local file=$1 line=$2 re=$3 before
+	before=$(snapshot)
+	check_fail_with "^pl-ctl: ${file//./\\.}:$line: .*$re" -- \
+		r_ctl apply "$file"
+	check_eq "$(basename "$file"): nothing changed" "$before" "$(snapshot)"
+}
+
+test_wrong_line()
+{
+	local n
+	# First line: syntax.
+	{ echo "backend add svc"; tail -n +2 "$D/base.conf"; } >"$D/bad1.conf"
+	apply_fails "$D/bad1.conf" 1 ""
+	# Middle, after the service: the kernel finds the router's own address.
+	n=$(grep -n '^service add svc ' "$D/base.conf" | cut -d: -f1)
+	{
+		head -n "$n" "$D/base.conf"
+		echo "endpoint add vpce-9 service svc subnet subnet-a ip $LOCAL_IP"
+		tail -n +$((n + 1)) "$D/base.conf"
+	} >"$D/bad2.conf"
+	apply_fails "$D/bad2.conf" $((n + 1)) \
+		"${LOCAL_IP//./\\.} is an address of this router \\(dev br-a\\)"
+	# Last: a source address that a backend of the file has (the kernel
+	# refuses it after the new backends are staged), as the last line.
+	{ changed_conf; echo "service source add svc 192.168.9.9 az nosuch"; } \
+		>"$D/bad3.conf"
+	apply_fails "$D/bad3.conf" "$(wc -l <"$D/bad3.conf")" 'nosuch'
+	check_eq "exit status 1 for the kernel's refusal" 1 \
+		"$(r_ctl apply "$D/bad2.conf" >/dev/null 2>&1; echo $?)"
+}
+
+test_check_and_diff()
+{
+	local before out
+	before=$(snapshot)
+	check_ok "apply --check of a good file" -- \
+		r_ctl apply --check "$D/changed.conf"
+	check_eq "nothing changed" "$before" "$(snapshot)"
+	check_fail_with "bad2\.conf:[0-9]+: .*address of this router" -- \
+		r_ctl apply --check "$D/bad2.conf"
+	check_eq "nothing changed" "$before" "$(snapshot)"
+	out=$(r_ctl diff "$D/changed.conf")
+	check_match "diff: the deleted backend" \
+		"^backend del svc ${TOPO_ADDR[b2b]//./\\.}\$" "$out"
+	check_match "diff: the weight" \
+		"^backend set svc ${TOPO_ADDR[b1b]//./\\.} weight 3\$" "$out"
+	check_match "diff: the new endpoint" \
+		"^endpoint add vpce-2 service svc subnet subnet-a ip 10\.0\.1\.60" "$out"
+	check_eq "diff: four lines" 4 "$(wc -l <<<"$out")"
+	check_eq "nothing changed" "$before" "$(snapshot)"
+}
+
+# The file that moves svc to n1a n2a n1b n2b. Between the requests that
+# delete the old backends and those that add the new ones come 2,000 others
+# (a service and its backends): line by line, that leaves svc without a
+# backend for seconds, and connections are refused (as a run with -b
+# instead of apply shows); in a transaction, never.
+swapped_conf()
+{
+	local b
+	variant -e '/^backend add svc /d'
+	echo "service add bulk port 81:8080 acceptance auto"
+	awk 'BEGIN { for (i = 0; i < 2000; i++)
+		printf "backend add bulk 10.200.%d.%d az a weight 1\n",
+			int(i / 250), i % 250 + 1 }'
+	for b in n1a n2a n1b n2b; do
+		echo "backend add svc ${TOPO_ADDR[$b]} az ${b:2:1} weight 1"
+	done
+}
+
+test_swap()
+{
+	local out names old='^(b1a|b2a|b1b|b2b)$' new='^(n1a|n2a|n1b|n2b)$' bad
+	swapped_conf >"$D/swapped.conf"
+	# One client process, so that connections follow each other closely
+	# (about 200 a second); the apply comes 2 s in.
+	topo_bg conns topo_connect c1a "$ENI_A:80" -n 3000 --parallel 2 \
+		--timeout 5
+	sleep 2
+	check_ok "apply the swap while clients connect" -- \
+		r_ctl apply "$D/swapped.conf"
+	topo_bg_wait
+	out=$(topo_bg_out conns)
+	echo "# $(topo_jq "$out" .n) connections in $(topo_jq "$out" .elapsed) s"
+	check_eq "no connection refused or lost" 0 "$(topo_jq "$out" .failed)"
+	names=$(topo_jq "$out" '.backends | keys[]')
+	check_match "connections before the swap" "$old" "$names"
+	check_match "connections after the swap" "$new" "$names"
+	bad=$(grep -Ev "$old|$new" <<<"$names")
+	check_eq "no connection to a backend of neither set" "" "$bad"
+	out=$(topo_connect c1a "$ENI_A:80" -n 20)
+	check_eq "afterwards, only the new set" "" \
+		"$(topo_jq "$out" '.backends | keys[]' | grep -Ev "$new")"
+	check_ok "back to the base file" -- r_ctl apply "$D/base.conf"
+}
+
+# Two applies at once: the end state is one file or the other.
+test_concurrent()
+{
+	local a b pid
+	variant -e 's/ weight 1$/ weight 2/' >"$D/w2.conf"
+	variant -e 's/ weight 1$/ weight 3/' >"$D/w3.conf"
+	topo_bg w2 r_ctl apply "$D/w2.conf"
+	topo_bg w3 r_ctl apply "$D/w3.conf"
+	topo_bg_wait
+	check_eq "both applies succeed" ":" \
+		"$(topo_bg_out w2):$(topo_bg_out w3)"
+	a=$(r_ctl diff "$D/w2.conf")
+	b=$(r_ctl diff "$D/w3.conf")
+	[ -z "$a" ] || [ -z "$b" ] ||
+		pl_fail "FAIL: the end state is neither file" "$a" "$b"
+
+	# A big apply killed halfway: all of it or none.
+	check_ok "back to the base file" -- r_ctl apply "$D/base.conf"
+	big_conf 20 250 >"$D/big5k.conf"
+	ip netns exec "$R" "$(pl_ctl_path)" apply "$D/big5k.conf" &
+	pid=$!
+	sleep 1.5
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	a=$(r_ctl diff "$D/base.conf" | wc -l)
+	b=$(r_ctl diff "$D/big5k.conf" | wc -l)
+	[ "$a" = 0 ] || [ "$b" = 0 ] ||
+		pl_fail "FAIL: a killed apply left a partial configuration" \
+			"  $a lines from base.conf, $b from big5k.conf"
+	check_ok "back to the base file" -- r_ctl apply "$D/base.conf"
+}
+
+test_atomic_batch()
+{
+	local before
+	before=$(snapshot)
+	printf '%s\n' "backend add svc ${TOPO_ADDR[n1a]} az a" \
+		"backend set svc ${TOPO_ADDR[b1a]} weight 5" \
+		"backend add svc ${TOPO_ADDR[n2a]} az nosuch" >"$D/atomic-bad.b"
+	check_fail_with "atomic-bad\.b:3: .*nosuch" -- \
+		r_ctl -b "$D/atomic-bad.b" --atomic
+	check_eq "nothing changed" "$before" "$(snapshot)"
+	head -n 2 "$D/atomic-bad.b" >"$D/atomic.b"
+	monitor_start atomic
+	check_ok "-b --atomic" -- r_ctl -b "$D/atomic.b" --atomic
+	check_eq "one commit" 1 \
+		"$(monitor_stop atomic | grep -c '^config commit .* added 1 changed 1 deleted 0 ')"
+	check_ok "again, line by line, fails on the existing backend" -- \
+		bash -c "! $(printf '%q ' ip netns exec "$R" "$(pl_ctl_path)") -b $D/atomic.b"
+	check_ok "back to the base file" -- r_ctl apply "$D/base.conf"
+}
+
+# big_conf S B: S services of B backends each, plus what the standard
+# configuration needs.
+big_conf()
+{
+	local s=$1 b=$2
+	awk -v S="$s" -v B="$b" 'BEGIN {
+		print "az add a id use1-az1"
+		print "az add b id use1-az2"
+		for (i = 0; i < S; i++) {
+			printf "service add big%d port %d acceptance auto\n", i, 1000 + i
+			for (j = 0; j < B; j++)
+				printf "backend add big%d 10.%d.%d.%d az %s weight 1\n",
+					i, 100 + int(i / 100), int(j / 250), j % 250 + 1,
+					(j % 2) ? "a" : "b"
+		}
+	}'
+}
+
+# The same configuration in two namespaces, built in two orders.
+test_digest()
+{
+	local n1 n2 d1 d2
+	pl_ns n1 n2 || return 1
+	big_conf 3 5 >"$D/small.conf"
+	check_ok "apply in $n1" -- pl_ctl -n "$n1" apply "$D/small.conf"
+	# Reversed, services before AZs would fail: AZs first, then the rest
+	# from the last line up.
+	{ head -n 2 "$D/small.conf"; tail -n +3 "$D/small.conf" | tac |
+		awk '/^service/ { print; for (i = n; i > 0; i--) print l[i]; n = 0; next }
+		     { l[++n] = $0 }'; } >"$D/small-rev.b"
+	check_ok "batch in $n2, in another order" -- \
+		pl_ctl -n "$n2" -b "$D/small-rev.b"
+	d1=$(pl_ctl -n "$n1" config digest)
+	d2=$(pl_ctl -n "$n2" config digest)
+	check_match "a digest: 16 hex digits" '^[0-9a-f]{16}$' "$d1"
+	check_eq "the same digest" "$d1" "$d2"
+	pl_ctl -n "$n2" backend set big1 10.100.0.3 weight 7
+	check_nomatch "another configuration, another digest" "^$d1\$" \
+		"$(pl_ctl -n "$n2" config digest)"
+	check_eq "diff between them names that backend" \
+		"backend set big1 10.100.0.3 weight 1" \
+		"$(pl_ctl -n "$n2" diff "$D/small.conf")"
+}
+
+test_60k()
+{
+	local before
+	big_conf 200 300 >"$D/60k.conf"
+	check_eq "the file" 60202 "$(wc -l <"$D/60k.conf")"
+	check_ok "apply 60,202 lines" -- r_ctl apply "$D/60k.conf" || return 1
+	check_match "60,000 backends" '"backends":60000' "$(r_ctl -j limits show)"
+	before=$(config_field generation)
+	check_ok "apply again" -- r_ctl apply "$D/60k.conf"
+	check_eq "changes nothing" "$before" "$(config_field generation)"
+	check_ok "back to the base file" -- r_ctl apply "$D/base.conf"
+	check_eq "diff to it prints nothing" "" \
+		"$(r_ctl diff "$D/base.conf" 2>&1)"
+}
+
+pl_kmsg_mark txn
+pl_subtest "applying the saved configuration changes nothing" test_reapply_saved
+pl_subtest "apply makes the configuration the file's, in one commit" test_apply_changes
+pl_subtest "a connection through untouched objects survives an apply" test_untouched_flows
+pl_subtest "a wrong line changes nothing and names FILE:LINE" test_wrong_line
+pl_subtest "apply --check and diff change nothing" test_check_and_diff
+pl_subtest "a swap of backend sets is never seen half-done" test_swap
+pl_subtest "two applies at once, a killed apply: one whole state" test_concurrent
+pl_subtest "-b --atomic: all the lines or none" test_atomic_batch
+pl_subtest "one configuration, two orders, one digest" test_digest
+pl_subtest "a 60,000-line apply" test_60k
+check_kmsg_clean || true
+ktap_finished
