@@ -35,6 +35,8 @@ struct pl_net {
 	struct pl_txn *txn;	/* the open transaction (txn.c) */
 	struct task_struct *txn_owner;	/* READ_ONCE(): the task running it */
 	u8 busy;		/* committing: no new flows; READ_ONCE() */
+	u64 fingerprint;	/* of the last transaction's source ... */
+	u32 fingerprint_gen;	/* ... valid while config_gen is this */
 	struct pl_table azs;
 	struct pl_table subnets;
 	struct pl_table services;

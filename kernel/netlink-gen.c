@@ -236,10 +236,11 @@ static const struct nla_policy pl_subnet_set_nl_policy[PL_A_SUBNET_PROBE + 1] = 
 };
 
 /* PL_CMD_CONFIG_APPLY - do */
-static const struct nla_policy pl_config_apply_nl_policy[PL_A_CONFIG_OP + 1] = {
+static const struct nla_policy pl_config_apply_nl_policy[PL_A_CONFIG_FINGERPRINT + 1] = {
 	[PL_A_CONFIG_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
 	[PL_A_CONFIG_GENERATION] = { .type = NLA_U32, },
 	[PL_A_CONFIG_OP] = NLA_POLICY_NESTED(pl_config_op_nl_policy),
+	[PL_A_CONFIG_FINGERPRINT] = { .type = NLA_U64, },
 };
 
 /* Ops table for pl */
@@ -480,7 +481,7 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.cmd		= PL_CMD_CONFIG_APPLY,
 		.doit		= pl_nl_config_apply_doit,
 		.policy		= pl_config_apply_nl_policy,
-		.maxattr	= PL_A_CONFIG_OP,
+		.maxattr	= PL_A_CONFIG_FINGERPRINT,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

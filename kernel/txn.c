@@ -320,6 +320,10 @@ static int pl_config_fill(struct sk_buff *skb, struct pl_net *pn,
 	    nla_put_u64_64bit(skb, PL_A_CONFIG_DIGEST, pl_digest(pn),
 			      PL_A_CONFIG_PAD))
 		return -EMSGSIZE;
+	if (!t && pn->fingerprint_gen == pn->config_gen &&
+	    nla_put_u64_64bit(skb, PL_A_CONFIG_FINGERPRINT, pn->fingerprint,
+			      PL_A_CONFIG_PAD))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -421,6 +425,10 @@ static int pl_config_apply(struct pl_req *req)
 	}
 	WRITE_ONCE(pn->txn_owner, NULL);
 	pn->txn = NULL;
+	if (!err && !t->check && attrs[PL_A_CONFIG_FINGERPRINT]) {
+		pn->fingerprint = nla_get_u64(attrs[PL_A_CONFIG_FINGERPRINT]);
+		pn->fingerprint_gen = pn->config_gen;
+	}
 	if (!err) {
 		/* Committed, whether or not the reply gets through. */
 		pl_nl_reply(req, PL_CMD_CONFIG_APPLY, pl_config_fill, t);

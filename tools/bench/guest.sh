@@ -434,8 +434,9 @@ run_control_plane() {
 	local t5; t5=$(date +%s%N)
 	ns cp pl-ctl limits show | sed 's/^/BENCHTXT control-plane-limits /'
 	ip netns del cp
+	control_plane_apply $batch
 	control_plane_peers $((CP_BE / CP_SVC)) $(wc -l <$batch)
-	emit control_plane "{\"endpoints\": $CP_EP, \"backends\": $CP_BE, \"services\": $CP_SVC, \"batch_lines\": $(wc -l <$batch), \"noop_s\": $noop.0e-3, \"batch_s\": $(((t1 - t0) / 1000000)).0e-3, \"rebuild_wait_s\": $(((t2 - t1) / 1000000)).0e-3, \"endpoint_show_s\": $(((t3 - t2) / 1000000)).0e-3, \"endpoint_show_lines\": $ep, \"backend_show_s\": $(((t4 - t3) / 1000000)).0e-3, \"backend_show_lines\": $be, \"save_s\": $(((t5 - t4) / 1000000)).0e-3, \"save_lines\": $sv, $CP_PEERS}"
+	emit control_plane "{\"endpoints\": $CP_EP, \"backends\": $CP_BE, \"services\": $CP_SVC, \"batch_lines\": $(wc -l <$batch), \"noop_s\": $noop.0e-3, \"batch_s\": $(((t1 - t0) / 1000000)).0e-3, \"rebuild_wait_s\": $(((t2 - t1) / 1000000)).0e-3, \"endpoint_show_s\": $(((t3 - t2) / 1000000)).0e-3, \"endpoint_show_lines\": $ep, \"backend_show_s\": $(((t4 - t3) / 1000000)).0e-3, \"backend_show_lines\": $be, \"save_s\": $(((t5 - t4) / 1000000)).0e-3, \"save_lines\": $sv, $CP_APPLY, $CP_PEERS}"
 	log "  batch $(((t1 - t0) / 1000000)) ms, rebuilds $(((t2 - t1) / 1000000)) ms, endpoint show $(((t3 - t2) / 1000000)) ms, backend show $(((t4 - t3) / 1000000)) ms, save $(((t5 - t4) / 1000000)) ms"
 	if [ "$PROFILE" = 1 ]; then
 		# A fifth of the batch, profiled: sampling slows TCG down.
@@ -453,11 +454,35 @@ run_control_plane() {
 	fi
 }
 
+# The same file as one transaction: pl-ctl apply into an empty namespace
+# (Maglev tables included: the commit builds them), the same apply again
+# (nothing to do), and an apply that changes one backend's weight. JSON
+# members for control_plane, in CP_APPLY.
+control_plane_apply() {	# FILE
+	local one=$work/cp-one.batch t0 t1 t2 t3
+	awk '!done && /^backend add / { $0 = $0 " weight 2"; done = 1 } 1' \
+		"$1" >$one
+	ip netns add cpa
+	ip -n cpa link set lo up
+	t0=$(date +%s%N)
+	ns cpa pl-ctl apply "$1" || die "pl-ctl apply failed"
+	t1=$(date +%s%N)
+	ns cpa pl-ctl apply "$1" || die "pl-ctl apply (again) failed"
+	t2=$(date +%s%N)
+	ns cpa pl-ctl apply $one || die "pl-ctl apply (one change) failed"
+	t3=$(date +%s%N)
+	[ -z "$(ns cpa pl-ctl diff $one)" ] || die "apply left differences"
+	ns cpa pl-ctl config show | sed 's/^/BENCHTXT control-plane-config /'
+	ip netns del cpa
+	log "  apply $(((t1 - t0) / 1000000)) ms, again $(((t2 - t1) / 1000000)) ms, one weight $(((t3 - t2) / 1000000)) ms"
+	CP_APPLY="\"apply_s\": $(((t1 - t0) / 1000000)).0e-3, \"apply_noop_s\": $(((t2 - t1) / 1000000)).0e-3, \"apply_one_s\": $(((t3 - t2) / 1000000)).0e-3"
+}
+
 # The same scale through the nearest peer's tool, and the floor of any tool
 # that sends one netlink request per line: JSON members for control_plane,
 # in CP_PEERS (not printed: run in a subshell, die would not end the run).
 control_plane_peers() {	# BACKENDS-PER-SERVICE LINES
-	local rules=$work/ipvs.rules routes=$work/ip.batch t0 t1 ipvs_s ip_s
+	local rules=$work/ipvs.rules routes=$work/ip.batch t0 t1 ipvs_s ip_s nft_s
 	awk -v nsvc=$CP_SVC -v nbe=$1 'BEGIN {
 		for (s = 0; s < nsvc; s++) {
 			vip = sprintf("10.200.%d.%d:443", int(s / 250), s % 250 + 1)
@@ -484,8 +509,33 @@ control_plane_peers() {	# BACKENDS-PER-SERVICE LINES
 	t1=$(date +%s%N)
 	ip_s=$(((t1 - t0) / 1000000))
 	ip netns del cpr
-	log "  ipvsadm -R of $(wc -l <$rules) lines $ipvs_s ms, ip -b of $(wc -l <$routes) routes $ip_s ms"
-	CP_PEERS="\"ipvs_restore_s\": $ipvs_s.0e-3, \"ipvs_restore_lines\": $(wc -l <$rules), \"ip_batch_s\": $ip_s.0e-3, \"ip_batch_lines\": $(wc -l <$routes)"
+	# nft -f: one transaction of as many load-balancing map elements
+	# (address . port : backend) as pl's file has lines.
+	awk -v n=$2 'BEGIN {
+		print "table ip lb {"
+		print "\tmap backends {"
+		print "\t\ttype ipv4_addr . inet_service : ipv4_addr"
+		print "\t\telements = {"
+		for (i = 0; i < n; i++)
+			printf "\t\t\t10.%d.%d.%d . 443 : 172.16.%d.%d,\n",
+				64 + int(i / 65536), int(i / 256) % 256, i % 256,
+				int(i / 250) % 256, i % 250 + 1
+		print "\t\t}"
+		print "\t}"
+		print "\tchain pre {"
+		print "\t\ttype nat hook prerouting priority dstnat;"
+		print "\t\tdnat to ip daddr . tcp dport map @backends"
+		print "\t}"
+		print "}"
+	}' >$work/nft.rules
+	ip netns add cpn
+	t0=$(date +%s%N)
+	ns cpn nft -f $work/nft.rules || die "nft -f failed"
+	t1=$(date +%s%N)
+	nft_s=$(((t1 - t0) / 1000000))
+	ip netns del cpn
+	log "  ipvsadm -R of $(wc -l <$rules) lines $ipvs_s ms, ip -b of $(wc -l <$routes) routes $ip_s ms, nft -f of $2 map elements $nft_s ms"
+	CP_PEERS="\"ipvs_restore_s\": $ipvs_s.0e-3, \"ipvs_restore_lines\": $(wc -l <$rules), \"ip_batch_s\": $ip_s.0e-3, \"ip_batch_lines\": $(wc -l <$routes), \"nft_restore_s\": $nft_s.0e-3, \"nft_restore_elements\": $2"
 }
 
 # BENCH_PHASES (default: all of them) picks what to run, for profiling.

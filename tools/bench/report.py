@@ -215,17 +215,28 @@ def targets(r):
              max(m["other_slab_bytes_per_flow"], 0), m["flows"]),
             "bytes/flow")
     cp = r.get("control_plane")
-    if cp:
-        v = cp["batch_s"] + cp["rebuild_wait_s"]
+    if cp and "apply_s" in cp:
+        v = cp["apply_s"]
         add("%d endpoints + %d backends applied (s)" % (cp["endpoints"], cp["backends"]),
             v, "< 2", v < 2,
-            "batch %.2f s + waiting for Maglev rebuilds %.2f s (a pl-ctl run that does nothing takes %.2f s)%s"
+            "`pl-ctl apply`, Maglev tables included (line by line, `pl-ctl -b` "
+            "takes %.2f s + %.2f s of rebuilds; a pl-ctl run that does nothing "
+            "%.2f s)%s"
             % (cp["batch_s"], cp["rebuild_wait_s"], cp.get("noop_s", 0),
-               "; in the same boot `ipvsadm -R` takes %.2f s for %s lines, `ip -b` %.2f s for %s routes"
-               % (cp["ipvs_restore_s"], fmt(cp["ipvs_restore_lines"]),
+               "; in the same boot `nft -f` of %s map elements takes %.2f s, "
+               "`ipvsadm -R` %.2f s for %s lines, `ip -b` %.2f s for %s routes"
+               % (fmt(cp["nft_restore_elements"]), cp["nft_restore_s"],
+                  cp["ipvs_restore_s"], fmt(cp["ipvs_restore_lines"]),
                   cp["ip_batch_s"], fmt(cp["ip_batch_lines"]))
-               if "ipvs_restore_s" in cp else ""),
+               if "nft_restore_s" in cp else ""),
             "control plane time")
+        v = cp["apply_noop_s"]
+        add("the same apply again, nothing to do (s)", v, "< 0.5", v < 0.5,
+            "reads the configuration (save) and compares", "apply no-op")
+        v = cp["apply_one_s"]
+        add("an apply that changes one backend of %s (s)" % fmt(cp["backends"]),
+            v, "< 0.2", v < 0.2, "one weight: one set request, one commit",
+            "apply one change")
     return t
 
 
@@ -320,7 +331,12 @@ def markdown(r, txt):
         L.append("| step | seconds | lines |")
         L.append("|---|---|---|")
         L.append("| `pl-ctl limits show` in an empty namespace (process start-up) | %.2f | |" % cp.get("noop_s", 0))
-        L.append("| `pl-ctl -b` (the batch) | %.2f | %s |" % (cp["batch_s"], fmt(cp["batch_lines"])))
+        if "apply_s" in cp:
+            L.append("| `pl-ctl apply` (the same file, one transaction) | %.2f | %s |"
+                     % (cp["apply_s"], fmt(cp["batch_lines"])))
+            L.append("| `pl-ctl apply` again (nothing to do) | %.2f | |" % cp["apply_noop_s"])
+            L.append("| `pl-ctl apply` of one changed weight | %.2f | 1 |" % cp["apply_one_s"])
+        L.append("| `pl-ctl -b` (the batch, line by line) | %.2f | %s |" % (cp["batch_s"], fmt(cp["batch_lines"])))
         L.append("| waiting for Maglev rebuilds (`pl-ctl service show svc-0`) | %.2f | |" % cp["rebuild_wait_s"])
         L.append("| `pl-ctl endpoint show` | %.2f | %s |" % (cp["endpoint_show_s"], fmt(cp["endpoint_show_lines"])))
         L.append("| `pl-ctl backend show` | %.2f | %s |" % (cp["backend_show_s"], fmt(cp["backend_show_lines"])))
@@ -330,6 +346,9 @@ def markdown(r, txt):
                      % (cp["ipvs_restore_s"], fmt(cp["ipvs_restore_lines"])))
             L.append("| floor: `ip -b` adding as many blackhole routes | %.2f | %s |"
                      % (cp["ip_batch_s"], fmt(cp["ip_batch_lines"])))
+        if "nft_restore_s" in cp:
+            L.append("| peer: `nft -f`, one transaction of as many DNAT map elements | %.2f | %s |"
+                     % (cp["nft_restore_s"], fmt(cp["nft_restore_elements"])))
         L.append("")
         if "cp-tasks" in txt:
             L.append("Where the profiled fifth of the batch spent the VM's time, "

@@ -7,11 +7,15 @@
  * the same way, diffs them (diff.c), and sends the ops as one request,
  * computed against the generation it read: when the configuration
  * changed meanwhile, the kernel refuses it, and apply reads, diffs and
- * sends again, a few times. diff prints the ops instead; diff --from
- * diffs two files, without the kernel. -b FILE --atomic sends the file's
- * lines as they are, as one transaction.
+ * sends again, a few times. The transaction carries the file's
+ * fingerprint (a hash of its bytes), which the kernel keeps until the
+ * configuration changes: an apply that finds its file's fingerprint there
+ * has nothing to do, and stops before reading anything else. diff prints
+ * the ops instead; diff --from diffs two files, without the kernel. -b
+ * FILE --atomic sends the file's lines as they are, as one transaction.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +65,70 @@ static int apply_load(struct pl_model *m, const char *file,
 	return err;
 }
 
+/* A file, whole, with its name and fingerprint. */
+struct apply_src {
+	char *buf;
+	size_t size;
+	const char *name;
+	__u64 fingerprint;
+};
+
+/* FNV-1a, 64 bits, of the bytes; never 0, which means none. */
+static __u64 apply_fingerprint(const char *buf, size_t size)
+{
+	__u64 h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		h ^= (unsigned char)buf[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h ?: 1;
+}
+
+/* Read file (-: standard input) whole into src. */
+static int apply_slurp(const char *file, struct apply_src *src)
+{
+	FILE *in = conf_open(file, &src->name), *out;
+	char chunk[65536];
+	size_t n;
+	int err = 0;
+
+	if (!in)
+		return PL_EFAIL;
+	out = open_memstream(&src->buf, &src->size);
+	if (!out)
+		pl_realloc(NULL, (size_t)-1);
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		fwrite(chunk, 1, n, out);
+	if (ferror(in)) {
+		fprintf(stderr, "pl-ctl: cannot read %s: %s\n", src->name,
+			strerror(errno));
+		err = PL_EFAIL;
+	}
+	fclose(out);
+	conf_close(in);
+	src->fingerprint = apply_fingerprint(src->buf, src->size);
+	return err;
+}
+
+/* Model what src holds. */
+static int apply_load_src(struct pl_model *m, const struct apply_src *src)
+{
+	struct apply_feed f = { .m = m, .name = src->name };
+	FILE *in;
+	int err;
+
+	if (!src->size)
+		return 0;
+	in = fmemopen(src->buf, src->size, "r");
+	if (!in)
+		pl_realloc(NULL, (size_t)-1);
+	err = conf_read(in, f.name, apply_model_op, &f);
+	fclose(in);
+	return err;
+}
+
 /* Model the kernel's configuration, as save prints it. */
 static int apply_load_kernel(struct pl_model *m)
 {
@@ -94,41 +162,63 @@ static void apply_print(const struct pl_ops *ops)
 		printf("%s\n", ops->v[i].text);
 }
 
-/* Diff the kernel's configuration with want into ops; *generation: of it. */
+/*
+ * Diff the kernel's configuration with want into ops; *generation and
+ * *fingerprint (if given): the kernel's.
+ */
 static int apply_diff_kernel(struct pl_model *want, const char *name,
-			     struct pl_ops *ops, __u32 *generation)
+			     struct pl_ops *ops, __u32 *generation,
+			     __u64 *fingerprint)
 {
 	struct pl_model cur;
 	__u64 digest;
 	int err;
 
 	model_init(&cur);
-	err = config_get(generation, &digest) ?: apply_load_kernel(&cur) ?:
-	      diff_models(&cur, want, name, ops);
+	err = config_get(generation, &digest, fingerprint) ?:
+	      apply_load_kernel(&cur) ?: diff_models(&cur, want, name, ops);
 	model_free(&cur);
 	return err;
 }
 
-/* The whole of apply, once: read, diff, send. */
-static int apply_once(struct pl_model *want, const char *name, int check)
+/*
+ * The whole of apply, once: read, diff, send. With nothing to change, an
+ * empty transaction still leaves the file's fingerprint with the kernel.
+ */
+static int apply_once(struct pl_model *want, const struct apply_src *src,
+		      int check)
 {
 	struct pl_ops ops = { NULL };
+	__u64 fingerprint;
 	__u32 gen;
 	int err;
 
-	err = apply_diff_kernel(want, name, &ops, &gen);
-	if (!err && (ops.n || check))
-		err = txn_send(&ops, name, check ? PL_TXN_CHECK : 0, gen,
-			       check);
+	err = apply_diff_kernel(want, src->name, &ops, &gen, &fingerprint);
+	if (!err && (ops.n || check || fingerprint != src->fingerprint))
+		err = txn_send(&ops, src->name, check ? PL_TXN_CHECK : 0, gen,
+			       check ? 0 : src->fingerprint, check);
 	ops_free(&ops);
+	return err;
+}
+
+/* Has the kernel kept src's fingerprint, unchanged since? */
+static int apply_done(const struct apply_src *src, int *done)
+{
+	__u64 digest, fingerprint;
+	__u32 gen;
+	int err;
+
+	err = config_get(&gen, &digest, &fingerprint);
+	*done = !err && fingerprint == src->fingerprint;
 	return err;
 }
 
 static int apply_run(struct pl_args *a)
 {
-	const char *file, *name;
+	struct apply_src src = { NULL };
+	int check = 0, done = 0, err, tries = 0;
 	struct pl_model want;
-	int check = 0, err, tries = 0;
+	const char *file;
 
 	if (arg_peek(a) && !strcmp(arg_peek(a), "--check")) {
 		arg_next(a);
@@ -138,9 +228,13 @@ static int apply_run(struct pl_args *a)
 	if (err)
 		return err;
 	model_init(&want);
-	err = apply_load(&want, file, &name);
-	while (!err) {
-		err = apply_once(&want, name, check);
+	err = apply_slurp(file, &src);
+	if (!err && !check)
+		err = apply_done(&src, &done);
+	if (!err && !done)
+		err = apply_load_src(&want, &src);
+	while (!err && !done) {
+		err = apply_once(&want, &src, check);
 		if (err != PL_TXN_AGAIN)
 			break;
 		if (++tries < APPLY_TRIES) {
@@ -149,10 +243,11 @@ static int apply_run(struct pl_args *a)
 		}
 		fflush(stdout);
 		fprintf(stderr, "pl-ctl: %s: the configuration kept changing (%d tries): %s\n",
-			name, tries, txn_again_msg());
+			src.name, tries, txn_again_msg());
 		err = PL_EFAIL;
 	}
 	model_free(&want);
+	free(src.buf);
 	return err;
 }
 
@@ -180,7 +275,7 @@ static int diff_run(struct pl_args *a)
 		err = apply_load(&cur, from, &from_name) ?:
 		      diff_models(&cur, &want, name, &ops);
 	else if (!err)
-		err = apply_diff_kernel(&want, name, &ops, &gen);
+		err = apply_diff_kernel(&want, name, &ops, &gen, NULL);
 	if (!err)
 		apply_print(&ops);
 	ops_free(&ops);
@@ -209,7 +304,7 @@ int apply_batch_atomic(const char *file)
 	err = conf_read(in, name, apply_keep_op, &ops);
 	conf_close(in);
 	if (!err && ops.n)
-		err = txn_send(&ops, name, 0, 0, 0);
+		err = txn_send(&ops, name, 0, 0, 0, 0);
 	ops_free(&ops);
 	return err == PL_TXN_AGAIN ? PL_EFAIL : err;
 }

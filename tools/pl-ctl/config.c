@@ -29,6 +29,7 @@ static struct nla_policy config_policy[PL_A_CONFIG_MAX + 1] = {
 	[PL_A_CONFIG_CHANGED] = { .type = NLA_U32 },
 	[PL_A_CONFIG_DELETED] = { .type = NLA_U32 },
 	[PL_A_CONFIG_DIGEST] = { .type = NLA_U64 },
+	[PL_A_CONFIG_FINGERPRINT] = { .type = NLA_U64 },
 };
 
 int config_parse(struct nlmsghdr *nlh, struct nlattr **tb)
@@ -75,8 +76,11 @@ void config_print(struct nlmsghdr *nlh, const char *key)
 	out_obj_end();
 }
 
-/* The kernel's generation and digest (config-get). */
-int config_get(__u32 *generation, __u64 *digest)
+/*
+ * The kernel's generation, digest and (when fingerprint is given) the
+ * fingerprint of the last apply, 0 if none or changed since (config-get).
+ */
+int config_get(__u32 *generation, __u64 *digest, __u64 *fingerprint)
 {
 	struct nlattr *tb[PL_A_CONFIG_MAX + 1];
 	struct pl_objs objs = { NULL };
@@ -95,6 +99,9 @@ int config_get(__u32 *generation, __u64 *digest)
 	}
 	*generation = nla_get_u32(tb[PL_A_CONFIG_GENERATION]);
 	*digest = nla_get_u64(tb[PL_A_CONFIG_DIGEST]);
+	if (fingerprint)
+		*fingerprint = tb[PL_A_CONFIG_FINGERPRINT] ?
+			       nla_get_u64(tb[PL_A_CONFIG_FINGERPRINT]) : 0;
 out:
 	objs_free(&objs);
 	return err;
@@ -107,7 +114,7 @@ static int config_digest(struct pl_args *a)
 	__u32 gen;
 	int err;
 
-	err = arg_end(a) ?: config_get(&gen, &digest);
+	err = arg_end(a) ?: config_get(&gen, &digest, NULL);
 	if (!err)
 		printf("%s\n", config_digest_str(digest, buf));
 	return err;

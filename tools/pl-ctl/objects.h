@@ -44,7 +44,7 @@ int save_config(FILE *f);
 int config_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 void config_print(struct nlmsghdr *nlh, const char *key);
 const char *config_digest_str(__u64 digest, char *buf);
-int config_get(__u32 *generation, __u64 *digest);
+int config_get(__u32 *generation, __u64 *digest, __u64 *fingerprint);
 
 int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 void limits_print(struct nlmsghdr *nlh, const char *key);

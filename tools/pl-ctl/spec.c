@@ -316,6 +316,7 @@ static const struct pl_attr config_attrs[] = {
 	[PL_A_CONFIG_DELETED] = { "deleted", NULL },
 	[PL_A_CONFIG_DIGEST] = { "digest", NULL },
 	[PL_A_CONFIG_PAD] = { "pad", NULL },
+	[PL_A_CONFIG_FINGERPRINT] = { "fingerprint", NULL },
 };
 
 static const struct pl_set config_set = { PL_A_CONFIG_MAX, config_attrs };

@@ -90,7 +90,9 @@ static int txn_refused(int error, const char *msg, void *arg)
 
 static size_t txn_size(const struct pl_ops *ops)
 {
-	size_t i, size = 2 * NLA_HDRLEN + 2 * NLA_ALIGN(sizeof(__u32));
+	/* flags, generation and fingerprint (and its alignment pad) */
+	size_t i, size = 4 * NLA_HDRLEN + 2 * NLA_ALIGN(sizeof(__u32)) +
+			 NLA_ALIGN(sizeof(__u64));
 
 	for (i = 0; i < ops->n; i++)
 		size += TXN_OP_ROOM + NLA_ALIGN(ops->v[i].len);
@@ -110,7 +112,7 @@ static int txn_put_op(struct nl_msg *m, const struct pl_op *op)
 }
 
 static struct nl_msg *txn_build(const struct pl_ops *ops, __u32 flags,
-				__u32 generation)
+				__u32 generation, __u64 fingerprint)
 {
 	struct nl_msg *m = nl_req_large(PL_CMD_CONFIG_APPLY, txn_size(ops));
 	size_t i;
@@ -118,7 +120,9 @@ static struct nl_msg *txn_build(const struct pl_ops *ops, __u32 flags,
 	if (!m)
 		return NULL;
 	if (nla_put_u32(m, PL_A_CONFIG_FLAGS, flags) ||
-	    nla_put_u32(m, PL_A_CONFIG_GENERATION, generation))
+	    nla_put_u32(m, PL_A_CONFIG_GENERATION, generation) ||
+	    (fingerprint &&
+	     nla_put_u64(m, PL_A_CONFIG_FINGERPRINT, fingerprint)))
 		goto full;
 	for (i = 0; i < ops->n; i++) {
 		if (txn_put_op(m, &ops->v[i]))
@@ -134,20 +138,21 @@ full:
 
 /*
  * Send ops as one transaction (flags: PL_TXN_CHECK), computed against
- * generation (0: whatever it is). With print set, print the reply's
+ * generation (0: whatever it is), making the configuration what the
+ * source of the given fingerprint (0: none) says. With print set, print the reply's
  * summary. Returns 0, PL_TXN_AGAIN when the configuration changed since
  * generation (nothing reported: txn_again_msg() has the kernel's word),
  * or an exit status with the error reported, naming file and its lines.
  */
 int txn_send(const struct pl_ops *ops, const char *file, __u32 flags,
-	     __u32 generation, int print)
+	     __u32 generation, __u64 fingerprint, int print)
 {
 	struct txn_ctx c = { .ops = ops, .file = file };
 	struct pl_objs objs = { NULL };
 	struct nl_msg *m;
 	int err;
 
-	m = txn_build(ops, flags, generation);
+	m = txn_build(ops, flags, generation, fingerprint);
 	if (!m)
 		return PL_EFAIL;
 	extack_hook(txn_refused, &c);

@@ -15,7 +15,7 @@ struct pl_ops;
 #define PL_TXN_AGAIN	(-1)	/* the configuration changed meanwhile */
 
 int txn_send(const struct pl_ops *ops, const char *file, __u32 flags,
-	     __u32 generation, int print);
+	     __u32 generation, __u64 fingerprint, int print);
 const char *txn_again_msg(void);
 
 #endif /* PL_CTL_TXN_H */
