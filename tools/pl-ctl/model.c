@@ -892,6 +892,9 @@ void model_free(struct pl_model *m)
 
 	while (m->endpoints.n)
 		endpoint_free(m, (struct m_endpoint *)m->endpoints.list.next);
+	/* Backends first: a service would look for its own among them all. */
+	while (m->backends.n)
+		backend_free(m, (struct m_backend *)m->backends.list.next);
 	while (m->services.n)
 		service_free(m, (struct m_service *)m->services.list.next);
 	while (m->subnets.n)
