@@ -18,6 +18,7 @@
 #include "args.h"
 #include "cmd.h"
 #include "conf.h"
+#include "nl.h"
 #include "req.h"
 
 /* The commands a transaction may hold, by their words. */
@@ -121,7 +122,7 @@ static int conf_run(struct pl_argv *av, const char *file,
 		conf_op(m, op);
 out:
 	args_where(NULL, 0);
-	nlmsg_free(m);
+	nl_req_done(m);
 	return err;
 }
 

@@ -158,11 +158,34 @@ static size_t nl_req_size(__u8 cmd)
 	}
 }
 
+/*
+ * Requests that were built and never sent (apply and -b --atomic parse
+ * tens of thousands): kept for the next one of their size, so that libnl
+ * neither allocates nor clears a buffer per line.
+ */
+static struct nl_msg *nl_spare[2];
+
+static struct nl_msg **nl_spare_slot(size_t size)
+{
+	if (size == PL_MSG_SMALL)
+		return &nl_spare[0];
+	if (size == PL_MSG_SIZE)
+		return &nl_spare[1];
+	return NULL;
+}
+
 /* A request for cmd with room for size bytes in all. */
 static struct nl_msg *nl_req_alloc(__u8 cmd, int flags, size_t size)
 {
-	struct nl_msg *m = nlmsg_alloc_size(size);
+	struct nl_msg **spare = nl_spare_slot(size), *m = NULL;
 
+	if (spare && *spare) {
+		m = *spare;
+		*spare = NULL;
+		nlmsg_hdr(m)->nlmsg_len = NLMSG_HDRLEN;
+	} else {
+		m = nlmsg_alloc_size(size);
+	}
 	if (!m || !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, 0, 0, flags, cmd,
 			       PL_FAMILY_VERSION)) {
 		fputs("pl-ctl: out of memory\n", stderr);
@@ -175,6 +198,21 @@ static struct nl_msg *nl_req_alloc(__u8 cmd, int flags, size_t size)
 struct nl_msg *nl_req(__u8 cmd, int flags)
 {
 	return nl_req_alloc(cmd, flags, nl_req_size(cmd));
+}
+
+/* Done with m, a request from nl_req() that was never sent. */
+void nl_req_done(struct nl_msg *m)
+{
+	struct nl_msg **spare;
+
+	if (!m)
+		return;
+	spare = nl_spare_slot(nlmsg_get_max_size(m));
+	if (spare && !*spare) {
+		*spare = m;
+		return;
+	}
+	nlmsg_free(m);
 }
 
 /*

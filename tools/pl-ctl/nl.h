@@ -29,6 +29,7 @@ void objs_free(struct pl_objs *o);
 
 int nl_open(void);
 struct nl_msg *nl_req(__u8 cmd, int flags);
+void nl_req_done(struct nl_msg *m);
 struct nl_msg *nl_req_large(__u8 cmd, size_t size);
 int nl_put(struct nl_msg *m, int type, size_t len, const void *data);
 int nl_exec(struct nl_msg *m, struct pl_objs *replies);
