@@ -5,7 +5,9 @@
  *
  *   tcp    a connect that completes, then a normal close (a FIN);
  *   http   a connect, "GET PATH HTTP/1.1" with Host, User-Agent, Connection:
- *          close and Accept, then the status line, whose code must match.
+ *          close and Accept, then the status line, whose code must match;
+ *   https  the same over TLS (OpenSSL, non-blocking), with SNI when the
+ *          host is a name, and no certificate verification.
  *
  * Each probe is a non-blocking socket in the loop's epoll set, and a
  * deadline in a min-heap: probe_loop_run() waits until the nearest
@@ -15,7 +17,8 @@
  * once) waits on a list for the next run, so that done is never called
  * from probe_start().
  *
- * No signal reaches the caller: sends use MSG_NOSIGNAL.
+ * No signal reaches the caller: plain sends use MSG_NOSIGNAL, and TLS
+ * goes through a socket BIO of ours that does the same.
  */
 
 #include <arpa/inet.h>
@@ -30,6 +33,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "compiler.h"
 #include "probe.h"
@@ -48,6 +54,7 @@ enum probe_kind {
 
 enum probe_state {
 	PROBE_CONNECT,		/* connecting */
+	PROBE_TLS,		/* in the TLS handshake */
 	PROBE_SEND,		/* sending the request */
 	PROBE_RECV,		/* reading the status line */
 };
@@ -62,6 +69,9 @@ struct probe {
 	unsigned int heap;		/* index in loop->heap, or PROBE_NONE */
 	unsigned int timeout_ms;
 	uint64_t deadline;		/* CLOCK_MONOTONIC, ns */
+	SSL *ssl;
+	int sys_err;			/* the BIO's last errno */
+	int eof;			/* the BIO read an end of file */
 	struct probe_matcher matcher;
 	void (*done)(void *arg, const struct probe_outcome *o);
 	void *arg;
@@ -92,6 +102,8 @@ struct probe_loop {
 	struct probe *ended, **ended_tail;	/* ended, not called back */
 	struct probe_watch *watches;
 	struct probe_watch *unwatched;	/* freed at the end of a run */
+	SSL_CTX *ssl_ctx;
+	BIO_METHOD *bio_method;
 };
 
 /* Matchers */
@@ -286,6 +298,8 @@ static void heap_del(struct probe_loop *l, struct probe *p)
 
 static void probe_free(struct probe *p)
 {
+	if (p->ssl)
+		SSL_free(p->ssl);	/* and its BIO */
 	if (p->fd >= 0)
 		close(p->fd);
 	free(p);
@@ -303,7 +317,8 @@ static void probe_complete(struct probe *p)
 }
 
 /*
- * End a probe: close its socket, and call back now when in probe_loop_run(), else
+ * End a probe: close its socket (after a TLS close_notify when the
+ * exchange went well), and call back now when in probe_loop_run(), else
  * (and from probe_start()) at the next run.
  */
 static void probe_end(struct probe *p, enum probe_result result, int err,
@@ -323,6 +338,13 @@ static void probe_end(struct probe *p, enum probe_result result, int err,
 	va_end(ap);
 	if (p->heap != PROBE_NONE)
 		heap_del(l, p);
+	if (p->ssl) {
+		if (p->state == PROBE_RECV && result != PROBE_FAILED)
+			SSL_shutdown(p->ssl);
+		SSL_free(p->ssl);
+		p->ssl = NULL;
+		ERR_clear_error();
+	}
 	close(p->fd);
 	p->fd = -1;
 	if (l->running && !l->starting) {
@@ -353,6 +375,8 @@ static const char *probe_phase(const struct probe *p)
 	switch (p->state) {
 	case PROBE_CONNECT:
 		return "connect";
+	case PROBE_TLS:
+		return "TLS handshake";
 	case PROBE_SEND:
 		return "HTTP request";
 	default:
@@ -364,6 +388,168 @@ static void probe_timeout(struct probe *p)
 {
 	probe_end(p, PROBE_TIMEOUT, 0, "timed out after %u ms (%s)",
 		  p->timeout_ms, probe_phase(p));
+}
+
+/* TLS: a socket BIO that sends with MSG_NOSIGNAL */
+
+static int bio_write(BIO *b, const char *buf, size_t len, size_t *written)
+{
+	struct probe *p = BIO_get_data(b);
+	ssize_t n;
+
+	BIO_clear_retry_flags(b);
+	n = send(p->fd, buf, len, MSG_NOSIGNAL);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			BIO_set_retry_write(b);
+		else
+			p->sys_err = errno;
+		return 0;
+	}
+	*written = n;
+	return 1;
+}
+
+static int bio_read(BIO *b, char *buf, size_t len, size_t *readbytes)
+{
+	struct probe *p = BIO_get_data(b);
+	ssize_t n;
+
+	BIO_clear_retry_flags(b);
+	n = recv(p->fd, buf, len, 0);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			BIO_set_retry_read(b);
+		else
+			p->sys_err = errno;
+		return 0;
+	}
+	if (!n) {
+		p->eof = 1;
+		return 0;
+	}
+	*readbytes = n;
+	return 1;
+}
+
+static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	struct probe *p = BIO_get_data(b);
+
+	(void)num;
+	(void)ptr;
+	switch (cmd) {
+	case BIO_CTRL_FLUSH:
+		return 1;
+	case BIO_CTRL_EOF:
+		return p->eof;
+	default:
+		return 0;
+	}
+}
+
+static BIO_METHOD *bio_method_new(void)
+{
+	static int type;	/* OpenSSL has 127 types to give out */
+	BIO_METHOD *m;
+
+	if (!type)
+		type = BIO_get_new_index();
+	if (type < 0)
+		return NULL;
+	m = BIO_meth_new(type | BIO_TYPE_SOURCE_SINK, "pl-probe socket");
+	if (!m)
+		return NULL;
+	if (!BIO_meth_set_write_ex(m, bio_write) ||
+	    !BIO_meth_set_read_ex(m, bio_read) ||
+	    !BIO_meth_set_ctrl(m, bio_ctrl)) {
+		BIO_meth_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * The health check carries no secret and verifies no certificate: refusing
+ * an old backend's protocol or key would only make it look down.
+ */
+static SSL_CTX *ssl_ctx_new(void)
+{
+	SSL_CTX *ctx;
+
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (!ctx)
+		return NULL;
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_security_level(ctx, 0);
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	return ctx;
+}
+
+/* The name in host to send as SNI, in name: 0 when host is an address. */
+static int probe_sni(const char *host, char *name, size_t size)
+{
+	struct in_addr a;
+	size_t len;
+
+	if (host[0] == '[')
+		return 0;		/* [v6]:port */
+	len = strcspn(host, ":");
+	if (host[len] == ':' && strchr(host + len + 1, ':'))
+		return 0;		/* bare v6 */
+	if (!len || len >= size)
+		return 0;
+	memcpy(name, host, len);
+	name[len] = '\0';
+	return inet_pton(AF_INET, name, &a) != 1;
+}
+
+static int probe_ssl_new(struct probe *p, const char *host)
+{
+	struct probe_loop *l = p->loop;
+	char name[PROBE_HOST_MAX + 1];
+	int err = -ENOMEM;
+	BIO *bio;
+
+	p->ssl = SSL_new(l->ssl_ctx);
+	bio = BIO_new(l->bio_method);
+	if (!p->ssl || !bio)
+		goto fail;
+	BIO_set_data(bio, p);
+	BIO_set_init(bio, 1);
+	SSL_set_bio(p->ssl, bio, bio);	/* the SSL owns the BIO now */
+	bio = NULL;
+	if (host && probe_sni(host, name, sizeof(name)) &&
+	    !SSL_set_tlsext_host_name(p->ssl, name)) {
+		err = -EINVAL;
+		goto fail;
+	}
+	SSL_set_connect_state(p->ssl);
+	return 0;
+fail:
+	BIO_free(bio);
+	SSL_free(p->ssl);
+	p->ssl = NULL;
+	ERR_clear_error();
+	return err;
+}
+
+/* End a probe on a TLS call's failure, e from SSL_get_error(). */
+static void probe_tls_fail(struct probe *p, int e, const char *what)
+{
+	unsigned long code = ERR_peek_error();
+	const char *reason = code ? ERR_reason_error_string(code) : NULL;
+
+	if (e == SSL_ERROR_SYSCALL && p->sys_err) {
+		probe_end_errno(p, p->sys_err, what);
+	} else if (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL) {
+		probe_end(p, PROBE_FAILED, 0, "%s: connection closed", what);
+	} else {
+		probe_end(p, PROBE_FAILED, 0, "%s: %s", what,
+			  reason ? reason : "TLS error");
+	}
 }
 
 /* Events */
@@ -383,24 +569,46 @@ static int probe_want(struct probe *p, unsigned int events)
 }
 
 /*
- * Move bytes over the socket: bytes moved, 0 at the end of the stream, or
- * -1 when the probe waits (for the events it wants now) or has ended.
+ * Move bytes over the plain socket or TLS: bytes moved, 0 at the end of
+ * the stream, or -1 when the probe waits (for the events it wants now) or
+ * has ended.
  */
 static ssize_t probe_io(struct probe *p, void *buf, size_t len, int write)
 {
+	size_t done = 0;
 	ssize_t n;
+	int r, e;
 
-	if (write)
-		n = send(p->fd, buf, len, MSG_NOSIGNAL);
-	else
-		n = recv(p->fd, buf, len, 0);
-	if (n >= 0)
-		return n;
-	if (errno != EAGAIN && errno != EINTR) {
-		probe_end_errno(p, errno, NULL);
+	if (!p->ssl) {
+		if (write)
+			n = send(p->fd, buf, len, MSG_NOSIGNAL);
+		else
+			n = recv(p->fd, buf, len, 0);
+		if (n >= 0)
+			return n;
+		if (errno != EAGAIN && errno != EINTR) {
+			probe_end_errno(p, errno, NULL);
+			return -1;
+		}
+		probe_want(p, write ? EPOLLOUT : EPOLLIN);
 		return -1;
 	}
-	probe_want(p, write ? EPOLLOUT : EPOLLIN);
+	ERR_clear_error();
+	if (write)
+		r = SSL_write_ex(p->ssl, buf, len, &done);
+	else
+		r = SSL_read_ex(p->ssl, buf, len, &done);
+	if (r)
+		return done;
+	e = SSL_get_error(p->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		probe_want(p, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
+		return -1;
+	}
+	if (!write && (e == SSL_ERROR_ZERO_RETURN ||
+		       (e == SSL_ERROR_SYSCALL && !p->sys_err)))
+		return 0;
+	probe_tls_fail(p, e, "TLS");
 	return -1;
 }
 
@@ -478,6 +686,26 @@ static void probe_send(struct probe *p)
 		probe_recv(p);
 }
 
+static void probe_handshake(struct probe *p)
+{
+	int r, e;
+
+	p->state = PROBE_TLS;
+	ERR_clear_error();
+	r = SSL_connect(p->ssl);
+	if (r == 1) {
+		probe_send(p);
+		return;
+	}
+	e = SSL_get_error(p->ssl, r);
+	if (e == SSL_ERROR_WANT_READ)
+		probe_want(p, EPOLLIN);
+	else if (e == SSL_ERROR_WANT_WRITE)
+		probe_want(p, EPOLLOUT);
+	else
+		probe_tls_fail(p, e, "TLS handshake failed");
+}
+
 static void probe_connected(struct probe *p)
 {
 	socklen_t len = sizeof(int);
@@ -496,6 +724,9 @@ static void probe_connected(struct probe *p)
 	case PROBE_HTTP:
 		probe_send(p);
 		break;
+	case PROBE_HTTPS:
+		probe_handshake(p);
+		break;
 	}
 }
 
@@ -504,6 +735,9 @@ static void probe_event(struct probe *p)
 	switch (p->state) {
 	case PROBE_CONNECT:
 		probe_connected(p);
+		break;
+	case PROBE_TLS:
+		probe_handshake(p);
 		break;
 	case PROBE_SEND:
 		probe_send(p);
@@ -536,6 +770,7 @@ static int probe_spec_ok(const struct probe_spec *s)
 	case PROBE_TCP:
 		return 1;
 	case PROBE_HTTP:
+	case PROBE_HTTPS:
 		if (s->path && (s->path[0] != '/' ||
 				!probe_token_ok(s->path, PROBE_PATH_MAX)))
 			return 0;
@@ -554,7 +789,7 @@ static int probe_request(const struct probe_spec *s, char *buf, size_t size)
 
 	if (!host) {
 		inet_ntop(AF_INET, &s->dst.sin_addr, addr, INET_ADDRSTRLEN);
-		if (port != 80)
+		if (port != (s->proto == PROBE_HTTPS ? 443 : 80))
 			snprintf(addr + strlen(addr), 7, ":%u", port);
 		host = addr;
 	}
@@ -639,6 +874,11 @@ int probe_start(struct probe_loop *l, const struct probe_spec *s,
 	p->done = done;
 	p->arg = arg;
 	p->deadline = probe_now() + (uint64_t)s->timeout_ms * 1000000;
+	if (s->proto == PROBE_HTTPS) {
+		err = probe_ssl_new(p, s->host);
+		if (err)
+			goto fail;
+	}
 	l->starting = 1;
 	err = probe_connect(p, s);
 	l->starting = 0;
@@ -663,7 +903,9 @@ struct probe_loop *probe_loop_new(void)
 		return NULL;
 	l->ended_tail = &l->ended;
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (l->epfd < 0) {
+	l->ssl_ctx = ssl_ctx_new();
+	l->bio_method = bio_method_new();
+	if (l->epfd < 0 || !l->ssl_ctx || !l->bio_method) {
 		probe_loop_free(l);
 		return NULL;
 	}
@@ -698,6 +940,9 @@ void probe_loop_free(struct probe_loop *l)
 	free(l->heap);
 	if (l->epfd >= 0)
 		close(l->epfd);
+	SSL_CTX_free(l->ssl_ctx);
+	BIO_meth_free(l->bio_method);
+	ERR_clear_error();
 	free(l);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Health probes of backends, as a Network Load Balancer makes them: a TCP
- * connect, or an HTTP GET whose status code must match. Many
+ * connect, or an HTTP or HTTPS GET whose status code must match. Many
  * probes run at once in one epoll loop, without threads; each ends, once,
  * in a callback from probe_loop_run().
  */
@@ -15,20 +15,21 @@
 enum probe_proto {
 	PROBE_TCP,
 	PROBE_HTTP,
+	PROBE_HTTPS,
 };
 
 enum probe_result {
 	PROBE_OK,		/* connected (tcp) / status matched (http[s]) */
 	PROBE_TIMEOUT,		/* no answer in time: Target.Timeout */
-	PROBE_FAILED,		/* refused, reset, unreachable, bad HTTP:
-				 * Target.FailedHealthChecks
+	PROBE_FAILED,		/* refused, reset, unreachable, TLS failure,
+				 * bad HTTP: Target.FailedHealthChecks
 				 */
 	PROBE_MISMATCH,		/* HTTP status not in the matcher:
 				 * Target.ResponseCodeMismatch
 				 */
 };
 
-/* Status codes an HTTP probe accepts: ranges lo-hi, inclusive. */
+/* Status codes an HTTP[S] probe accepts: ranges lo-hi, inclusive. */
 #define PROBE_MATCHER_MAX	16
 #define PROBE_CODE_MIN		200	/* the codes an NLB matcher may name */
 #define PROBE_CODE_MAX		599
@@ -53,13 +54,13 @@ int probe_matcher_match(const struct probe_matcher *m, unsigned int code);
 struct probe_spec {
 	struct sockaddr_in dst;		/* backend address and port */
 	enum probe_proto proto;
-	const char *path;		/* http: request path, "/..." (copied);
+	const char *path;		/* http[s]: request path, "/..." (copied);
 					 * NULL: "/"
 					 */
-	const char *host;		/* http: Host header; NULL: the address
-					 * (copied)
+	const char *host;		/* http[s]: Host header, and TLS SNI when
+					 * a name; NULL: the address (copied)
 					 */
-	struct probe_matcher matcher;	/* http; no range: 200-399 */
+	struct probe_matcher matcher;	/* http[s]; no range: 200-399 */
 	unsigned int timeout_ms;	/* from probe_start(); at least 1 */
 };
 
@@ -71,13 +72,13 @@ struct probe_outcome {
 					 */
 	char detail[96];		/* human text: "connection refused",
 					 * "HTTP 500", "timed out after 5000 ms
-					 * (connect)"
+					 * (connect)", "TLS handshake failed: ..."
 					 */
 };
 
 struct probe_loop;
 
-/* A loop: its epoll fd. NULL on failure. */
+/* A loop: its epoll fd and TLS context. NULL on failure. */
 struct probe_loop *probe_loop_new(void);
 /*
  * Free a loop: probes in flight are cancelled without a callback, watched
