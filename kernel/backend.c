@@ -11,6 +11,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "flow.h"
+#include "health.h"
 #include "lb.h"
 #include "netlink.h"
 #include "service.h"
@@ -34,13 +35,19 @@ static int pl_backend_fill(struct sk_buff *skb, struct pl_net *pn,
 			   const void *obj)
 {
 	const struct pl_backend *b = container_of(obj, struct pl_backend, obj);
+	u8 health, reason;
 
+	health = pl_backend_health(b, &reason);
 	if (nla_put_string(skb, PL_A_BACKEND_SERVICE, b->svc->obj.key.name) ||
 	    nla_put_in_addr(skb, PL_A_BACKEND_ADDRESS, b->addr) ||
 	    nla_put_string(skb, PL_A_BACKEND_AZ, b->az->obj.key.name) ||
 	    (b->port && nla_put_u16(skb, PL_A_BACKEND_PORT, b->port)) ||
 	    nla_put_u32(skb, PL_A_BACKEND_WEIGHT, b->weight) ||
-	    nla_put_u8(skb, PL_A_BACKEND_STATE, b->state))
+	    nla_put_u8(skb, PL_A_BACKEND_STATE, b->state) ||
+	    nla_put_u8(skb, PL_A_BACKEND_HEALTH, health) ||
+	    nla_put_u8(skb, PL_A_BACKEND_HEALTH_REASON, reason) ||
+	    (b->health_code &&
+	     nla_put_u16(skb, PL_A_BACKEND_HEALTH_CODE, b->health_code)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -277,6 +284,94 @@ static int pl_backend_get(struct pl_req *req)
 	return pl_nl_reply(req, PL_CMD_BACKEND_GET, pl_backend_fill, &b->obj);
 }
 
+/* The reasons a checker may give for each verdict. */
+static bool pl_health_reason_ok(u8 health, u8 reason)
+{
+	switch (health) {
+	case PL_HEALTH_STATE_INITIAL:
+		return reason == PL_HEALTH_REASON_INITIAL_HEALTH_CHECKING;
+	case PL_HEALTH_STATE_HEALTHY:
+		return reason == PL_HEALTH_REASON_NONE;
+	default:
+		return reason == PL_HEALTH_REASON_RESPONSE_CODE_MISMATCH ||
+		       reason == PL_HEALTH_REASON_TIMEOUT ||
+		       reason == PL_HEALTH_REASON_FAILED_HEALTH_CHECKS;
+	}
+}
+
+/* Whether a backend of svc other than b would take new flows. */
+static bool pl_service_other_fit(const struct pl_service *svc,
+				 const struct pl_backend *b)
+{
+	const struct pl_backend *o;
+
+	list_for_each_entry(o, &svc->backends, list) {
+		if (o != b && pl_backend_usable(o) && pl_backend_fit(svc, o))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A backend that becomes unhealthy takes no new flows; with unhealthy
+ * termination, its flows are reset, unless no other backend is healthy:
+ * the service then fails open to all, and they would come right back.
+ */
+static void pl_backend_unfit(struct pl_net *pn, struct pl_backend *b)
+{
+	smp_mb();	/* the verdict, then the flows: pairs with the pick */
+	if (b->svc->unhealthy_termination && atomic_read(&b->nflows) &&
+	    pl_service_other_fit(b->svc, b))
+		pl_flows_kill_if(pn, pl_flow_of_backend, b, true);
+}
+
+static int pl_backend_health_set(struct pl_req *req)
+{
+	struct nlattr **attrs = req->info->attrs;
+	struct pl_backend *b = pl_backend_req(req);
+	const struct nlattr *attr;
+	u8 health, reason;
+	u16 code;
+
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	attr = pl_req_attr(req, PL_A_BACKEND_HEALTH, "health");
+	if (!attr)
+		return -EINVAL;
+	health = nla_get_u8(attr);
+	if (health > PL_HEALTH_STATE_UNHEALTHY)
+		return pl_fail(req, -EINVAL, attr,
+			       "a checker reports initial, healthy or unhealthy");
+	reason = health == PL_HEALTH_STATE_UNHEALTHY ?
+		 PL_HEALTH_REASON_FAILED_HEALTH_CHECKS :
+		 health == PL_HEALTH_STATE_HEALTHY ? PL_HEALTH_REASON_NONE :
+		 PL_HEALTH_REASON_INITIAL_HEALTH_CHECKING;
+	if (attrs[PL_A_BACKEND_HEALTH_REASON])
+		reason = nla_get_u8(attrs[PL_A_BACKEND_HEALTH_REASON]);
+	if (!pl_health_reason_ok(health, reason))
+		return pl_fail(req, -EINVAL, attrs[PL_A_BACKEND_HEALTH_REASON],
+			       "that reason does not go with that health");
+	if (b->svc->health.protocol == PL_HEALTH_PROTOCOL_NONE)
+		return pl_fail(req, -EINVAL, attr,
+			       "service \"%s\" has no health checks",
+			       b->svc->obj.key.name);
+	code = attrs[PL_A_BACKEND_HEALTH_CODE] &&
+	       reason == PL_HEALTH_REASON_RESPONSE_CODE_MISMATCH ?
+	       nla_get_u16(attrs[PL_A_BACKEND_HEALTH_CODE]) : 0;
+	if (b->health == health && b->health_reason == reason &&
+	    b->health_code == code)
+		return 0;
+	WRITE_ONCE(b->health, health);
+	b->health_reason = reason;
+	b->health_code = code;
+	if (health == PL_HEALTH_STATE_UNHEALTHY)
+		pl_backend_unfit(req->pn, b);
+	pl_lb_changed(req->pn, b->svc);
+	pl_net_state_changed(req->pn);
+	pl_nl_notify(req, PL_CMD_BACKEND_CHANGE_NTF, pl_backend_fill, &b->obj);
+	return 0;
+}
+
 /* Announce that every backend of the service goes with it. */
 void pl_backends_notify_del(struct pl_req *req, struct pl_service *svc)
 {
@@ -317,6 +412,11 @@ int pl_nl_backend_set_doit(struct sk_buff *skb, struct genl_info *info)
 int pl_nl_backend_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return pl_nl_do(skb, info, pl_backend_del);
+}
+
+int pl_nl_backend_health_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pl_nl_do(skb, info, pl_backend_health_set);
 }
 
 int pl_nl_backend_get_doit(struct sk_buff *skb, struct genl_info *info)

@@ -23,6 +23,9 @@ struct pl_backend {
 	u16 weight;			/* READ_ONCE() */
 	u8 state;			/* enum pl_backend_state; READ_ONCE() */
 	u8 dead;			/* deleted; READ_ONCE() */
+	u8 health;			/* the checker's verdict; READ_ONCE() */
+	u8 health_reason;		/* enum pl_health_reason */
+	u16 health_code;		/* HTTP status of a mismatch */
 	atomic_t nflows;
 	struct pl_counters __percpu *stats;
 	/* In svc->backends in the order added; once dead, svc->dead_backends. */

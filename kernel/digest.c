@@ -108,6 +108,27 @@ static u64 pl_digest_subnet(struct pl_net *pn, const struct pl_subnet *s)
 	return pl_item_hash(&it);
 }
 
+/* A string of any length, as its hash. */
+static void pl_item_long_str(struct pl_item *it, const char *s)
+{
+	u64 h = s ? siphash(s, strlen(s), &pl_digest_key) : 0;
+
+	pl_item_put(it, &h, sizeof(h));
+}
+
+static void pl_digest_health(struct pl_item *it,
+			     const struct pl_health_cfg *cfg)
+{
+	pl_item_u32(it, cfg->protocol);
+	pl_item_u32(it, cfg->port);
+	pl_item_u32(it, cfg->interval);
+	pl_item_u32(it, cfg->timeout);
+	pl_item_u32(it, cfg->healthy_threshold);
+	pl_item_u32(it, cfg->unhealthy_threshold);
+	pl_item_long_str(it, cfg->path);
+	pl_item_long_str(it, cfg->matcher);
+}
+
 static u64 pl_digest_service(const struct pl_service *svc)
 {
 	const struct pl_source *src;
@@ -120,11 +141,16 @@ static u64 pl_digest_service(const struct pl_service *svc)
 	pl_item_u32(&it, svc->acceptance);
 	pl_item_u32(&it, svc->cross_zone);
 	pl_item_u32(&it, svc->idle_timeout);
+	pl_item_u32(&it, svc->unhealthy_termination);
+	pl_digest_health(&it, &svc->health);
+	sum = pl_item_hash(&it);
 	for (i = 0; i < svc->n_listeners; i++) {
+		pl_item_start(&it, 'L');
+		pl_item_str(&it, svc->obj.key.name);
 		pl_item_u32(&it, svc->listeners[i].port);
 		pl_item_u32(&it, svc->listeners[i].target_port);
+		sum += pl_item_hash(&it);
 	}
-	sum = pl_item_hash(&it);
 	list_for_each_entry(src, &svc->sources, list) {
 		pl_item_start(&it, 'R');
 		pl_item_str(&it, svc->obj.key.name);

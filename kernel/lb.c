@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 
 #include "az.h"
+#include "health.h"
 #include "backend.h"
 #include "lb.h"
 #include "maglev.h"
@@ -23,6 +24,7 @@
 struct pl_lb {
 	struct rcu_head rcu;
 	u32 size[PL_LB_TABLES];		/* 0: no usable backend there */
+	bool fail_open;			/* none is healthy: all take flows */
 	u16 *table[PL_LB_TABLES];
 	u16 n;
 	struct pl_backend *backends[] __counted_by(n);
@@ -36,7 +38,8 @@ bool pl_backend_usable(const struct pl_backend *b)
 	       READ_ONCE(b->az->state) == PL_AZ_STATE_UP;
 }
 
-static struct pl_backend *pl_lb_pick_table(const struct pl_lb *lb,
+static struct pl_backend *pl_lb_pick_table(const struct pl_service *svc,
+					   const struct pl_lb *lb,
 					   unsigned int t, u32 hash)
 {
 	u32 m = lb->size[t], slot, i;
@@ -48,7 +51,8 @@ static struct pl_backend *pl_lb_pick_table(const struct pl_lb *lb,
 	for (i = 0; i < PL_LB_PROBES && i < m; i++) {
 		struct pl_backend *b = lb->backends[table[slot]];
 
-		if (pl_backend_usable(b))
+		if (pl_backend_usable(b) &&
+		    (lb->fail_open || pl_backend_fit(svc, b)))
 			return b;
 		if (++slot == m)
 			slot = 0;
@@ -71,23 +75,27 @@ struct pl_backend *pl_lb_pick(struct pl_service *svc, u8 az, u32 hash,
 	if (!lb)
 		return NULL;
 	if (!READ_ONCE(svc->cross_zone)) {
-		b = pl_lb_pick_table(lb, az, hash);
+		b = pl_lb_pick_table(svc, lb, az, hash);
 		if (b)
 			return b;
 		*fallback = true;
 	}
-	return pl_lb_pick_table(lb, PL_LB_ALL, hash);
+	return pl_lb_pick_table(svc, lb, PL_LB_ALL, hash);
 }
 
-/* Usable backends, and how many there are in each zone. */
+/*
+ * Usable backends (that pass their health checks, unless fail_open), and
+ * how many there are in each zone.
+ */
 static u16 pl_lb_collect(struct pl_service *svc, struct pl_backend **out,
-			 u32 *per_az)
+			 u32 *per_az, bool fail_open)
 {
 	struct pl_backend *b;
 	u16 n = 0;
 
 	list_for_each_entry(b, &svc->backends, list) {
-		if (!pl_backend_usable(b))
+		if (!pl_backend_usable(b) ||
+		    (!fail_open && !pl_backend_fit(svc, b)))
 			continue;
 		if (out)
 			out[n] = b;
@@ -155,15 +163,21 @@ static struct pl_lb *pl_lb_build(struct pl_net *pn, struct pl_service *svc)
 {
 	u32 per_az[PL_MAX_AZS] = {};
 	struct pl_maglev_perm *perms;
+	bool fail_open = false;
 	struct pl_lb *lb;
 	unsigned int t;
 	u16 n, *map;
 
-	n = pl_lb_collect(svc, NULL, per_az);
+	n = pl_lb_collect(svc, NULL, per_az, false);
+	if (!n && svc->health.protocol != PL_HEALTH_PROTOCOL_NONE) {
+		fail_open = true;	/* as a Network Load Balancer does */
+		n = pl_lb_collect(svc, NULL, per_az, true);
+	}
 	lb = pl_lb_alloc(svc, n, per_az);
 	if (!lb)
 		return NULL;
-	pl_lb_collect(svc, lb->backends, NULL);
+	lb->fail_open = fail_open;
+	pl_lb_collect(svc, lb->backends, NULL, fail_open);
 	perms = kvmalloc_array(n ?: 1, sizeof(*perms) + sizeof(*map),
 			       GFP_KERNEL);
 	if (!perms) {

@@ -27,6 +27,17 @@ const struct nla_policy pl_eni_nl_policy[PL_A_ENI_CONFLICT_IFINDEX + 1] = {
 	[PL_A_ENI_CONFLICT_IFINDEX] = { .type = NLA_U32, },
 };
 
+const struct nla_policy pl_health_nl_policy[PL_A_HEALTH_UNHEALTHY_THRESHOLD + 1] = {
+	[PL_A_HEALTH_PROTOCOL] = NLA_POLICY_MAX(NLA_U8, 3),
+	[PL_A_HEALTH_PORT] = { .type = NLA_U16, },
+	[PL_A_HEALTH_PATH] = { .type = NLA_NUL_STRING, .len = PL_HEALTH_PATH_MAX, },
+	[PL_A_HEALTH_MATCHER] = { .type = NLA_NUL_STRING, .len = PL_HEALTH_MATCHER_MAX, },
+	[PL_A_HEALTH_INTERVAL] = NLA_POLICY_RANGE(NLA_U32, 5, 300),
+	[PL_A_HEALTH_TIMEOUT] = NLA_POLICY_MAX(NLA_U32, 120),
+	[PL_A_HEALTH_HEALTHY_THRESHOLD] = NLA_POLICY_RANGE(NLA_U8, 2, 10),
+	[PL_A_HEALTH_UNHEALTHY_THRESHOLD] = NLA_POLICY_RANGE(NLA_U8, 2, 10),
+};
+
 const struct nla_policy pl_listener_nl_policy[PL_A_LISTENER_TARGET_PORT + 1] = {
 	[PL_A_LISTENER_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[PL_A_LISTENER_TARGET_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
@@ -89,20 +100,24 @@ static const struct nla_policy pl_subnet_get_nl_policy[PL_A_SUBNET_ID + 1] = {
 };
 
 /* PL_CMD_SERVICE_ADD - do */
-static const struct nla_policy pl_service_add_nl_policy[PL_A_SERVICE_IDLE_TIMEOUT + 1] = {
+static const struct nla_policy pl_service_add_nl_policy[PL_A_SERVICE_UNHEALTHY_TERMINATION + 1] = {
 	[PL_A_SERVICE_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_SERVICE_LISTENER] = NLA_POLICY_NESTED(pl_listener_nl_policy),
 	[PL_A_SERVICE_ACCEPTANCE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[PL_A_SERVICE_CROSS_ZONE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[PL_A_SERVICE_IDLE_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, PL_IDLE_TIMEOUT_MAX),
+	[PL_A_SERVICE_HEALTH] = NLA_POLICY_NESTED(pl_health_nl_policy),
+	[PL_A_SERVICE_UNHEALTHY_TERMINATION] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* PL_CMD_SERVICE_SET - do */
-static const struct nla_policy pl_service_set_nl_policy[PL_A_SERVICE_IDLE_TIMEOUT + 1] = {
+static const struct nla_policy pl_service_set_nl_policy[PL_A_SERVICE_UNHEALTHY_TERMINATION + 1] = {
 	[PL_A_SERVICE_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_SERVICE_ACCEPTANCE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[PL_A_SERVICE_CROSS_ZONE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[PL_A_SERVICE_IDLE_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, PL_IDLE_TIMEOUT_MAX),
+	[PL_A_SERVICE_HEALTH] = NLA_POLICY_NESTED(pl_health_nl_policy),
+	[PL_A_SERVICE_UNHEALTHY_TERMINATION] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* PL_CMD_SERVICE_DEL - do */
@@ -243,6 +258,15 @@ static const struct nla_policy pl_config_apply_nl_policy[PL_A_CONFIG_FINGERPRINT
 	[PL_A_CONFIG_FINGERPRINT] = { .type = NLA_U64, },
 };
 
+/* PL_CMD_BACKEND_HEALTH_SET - do */
+static const struct nla_policy pl_backend_health_set_nl_policy[PL_A_BACKEND_HEALTH_CODE + 1] = {
+	[PL_A_BACKEND_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
+	[PL_A_BACKEND_ADDRESS] = { .type = NLA_U32, },
+	[PL_A_BACKEND_HEALTH] = NLA_POLICY_MAX(NLA_U8, 5),
+	[PL_A_BACKEND_HEALTH_REASON] = NLA_POLICY_MAX(NLA_U8, 7),
+	[PL_A_BACKEND_HEALTH_CODE] = { .type = NLA_U16, },
+};
+
 /* Ops table for pl */
 static const struct genl_split_ops pl_nl_ops[] = {
 	{
@@ -308,14 +332,14 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.cmd		= PL_CMD_SERVICE_ADD,
 		.doit		= pl_nl_service_add_doit,
 		.policy		= pl_service_add_nl_policy,
-		.maxattr	= PL_A_SERVICE_IDLE_TIMEOUT,
+		.maxattr	= PL_A_SERVICE_UNHEALTHY_TERMINATION,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= PL_CMD_SERVICE_SET,
 		.doit		= pl_nl_service_set_doit,
 		.policy		= pl_service_set_nl_policy,
-		.maxattr	= PL_A_SERVICE_IDLE_TIMEOUT,
+		.maxattr	= PL_A_SERVICE_UNHEALTHY_TERMINATION,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -488,6 +512,13 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.cmd	= PL_CMD_CONFIG_GET,
 		.doit	= pl_nl_config_get_doit,
 		.flags	= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_BACKEND_HEALTH_SET,
+		.doit		= pl_nl_backend_health_set_doit,
+		.policy		= pl_backend_health_set_nl_policy,
+		.maxattr	= PL_A_BACKEND_HEALTH_CODE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

@@ -14,6 +14,7 @@
 /* Common nested types */
 extern const struct nla_policy pl_config_op_nl_policy[PL_A_CONFIG_OP_ATTRS + 1];
 extern const struct nla_policy pl_eni_nl_policy[PL_A_ENI_CONFLICT_IFINDEX + 1];
+extern const struct nla_policy pl_health_nl_policy[PL_A_HEALTH_UNHEALTHY_THRESHOLD + 1];
 extern const struct nla_policy pl_listener_nl_policy[PL_A_LISTENER_TARGET_PORT + 1];
 extern const struct nla_policy pl_prefix_nl_policy[PL_A_PREFIX_LEN + 1];
 extern const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_CONFLICT_IFINDEX + 1];
@@ -57,6 +58,7 @@ int pl_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int pl_nl_subnet_set_doit(struct sk_buff *skb, struct genl_info *info);
 int pl_nl_config_apply_doit(struct sk_buff *skb, struct genl_info *info);
 int pl_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_backend_health_set_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	PL_NLGRP_CONFIG,

@@ -141,7 +141,10 @@ static int pl_service_fill(struct sk_buff *skb, struct pl_net *pn,
 	    nla_put_u32(skb, PL_A_SERVICE_IDLE_TIMEOUT, svc->idle_timeout) ||
 	    pl_service_fill_sources(skb, svc) ||
 	    nla_put_u32(skb, PL_A_SERVICE_ENDPOINTS, svc->n_endpoints) ||
-	    nla_put_u32(skb, PL_A_SERVICE_BACKENDS, svc->n_backends))
+	    nla_put_u32(skb, PL_A_SERVICE_BACKENDS, svc->n_backends) ||
+	    pl_health_fill(skb, &svc->health) ||
+	    nla_put_u8(skb, PL_A_SERVICE_UNHEALTHY_TERMINATION,
+		       svc->unhealthy_termination))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -194,8 +197,33 @@ static int pl_service_listeners(struct pl_req *req, struct pl_service *svc)
 	return 0;
 }
 
-/* acceptance, cross-zone and idle-timeout, when given. */
-static bool pl_service_settings(struct pl_req *req, struct pl_service *svc)
+/*
+ * New health settings. Checks that start anew start from initial, and the
+ * backends that take flows change whenever checks start or stop.
+ */
+static bool pl_service_health(struct pl_req *req, struct pl_service *svc,
+			      struct pl_health_cfg *health)
+{
+	bool was_on = svc->health.protocol != PL_HEALTH_PROTOCOL_NONE;
+	bool on = health->protocol != PL_HEALTH_PROTOCOL_NONE;
+	struct pl_backend *b;
+
+	if (!pl_health_replace(&svc->health, health))
+		return false;
+	if (was_on == on)
+		return true;
+	list_for_each_entry(b, &svc->backends, list) {
+		WRITE_ONCE(b->health, PL_HEALTH_STATE_INITIAL);
+		b->health_reason = PL_HEALTH_REASON_INITIAL_HEALTH_CHECKING;
+		b->health_code = 0;
+	}
+	pl_lb_changed(req->pn, svc);
+	return true;
+}
+
+/* acceptance, cross-zone, idle-timeout and the health checks, when given. */
+static bool pl_service_settings(struct pl_req *req, struct pl_service *svc,
+				struct pl_health_cfg *health)
 {
 	struct nlattr **attrs = req->info->attrs;
 	bool changed = false;
@@ -216,6 +244,15 @@ static bool pl_service_settings(struct pl_req *req, struct pl_service *svc)
 		changed |= svc->idle_timeout != v;
 		WRITE_ONCE(svc->idle_timeout, v);
 	}
+	if (attrs[PL_A_SERVICE_UNHEALTHY_TERMINATION]) {
+		v = nla_get_u8(attrs[PL_A_SERVICE_UNHEALTHY_TERMINATION]);
+		changed |= svc->unhealthy_termination != v;
+		svc->unhealthy_termination = v;
+	}
+	if (attrs[PL_A_SERVICE_HEALTH])
+		changed |= pl_service_health(req, svc, health);
+	else
+		pl_health_free(health);
 	return changed;
 }
 
@@ -271,6 +308,7 @@ static void pl_service_free(struct pl_net *pn, struct pl_service *svc)
 	list_for_each_entry_safe(src, tmp, &svc->sources, list)
 		pl_source_free(pn, src);
 	pl_table_remove(&pn->services, &svc->obj);
+	pl_health_free(&svc->health);
 	kfree_rcu(svc, rcu);
 }
 
@@ -325,6 +363,8 @@ static struct pl_service *pl_service_alloc(struct pl_req *req, int n)
 	svc->n_listeners = n;
 	svc->acceptance = PL_ACCEPTANCE_MANUAL;
 	svc->idle_timeout = PL_DEFAULT_IDLE_TIMEOUT;
+	svc->unhealthy_termination = 1;
+	pl_health_init(&svc->health);
 	INIT_LIST_HEAD(&svc->sources);
 	INIT_LIST_HEAD(&svc->backends);
 	INIT_LIST_HEAD(&svc->dead_backends);
@@ -333,8 +373,19 @@ static struct pl_service *pl_service_alloc(struct pl_req *req, int n)
 	return svc;
 }
 
+/* The request's health nest (if any) over svc's settings, checked. */
+static int pl_service_health_req(struct pl_req *req, struct pl_service *svc,
+				 struct pl_health_cfg *health)
+{
+	const struct nlattr *nest = req->info->attrs[PL_A_SERVICE_HEALTH];
+
+	memset(health, 0, sizeof(*health));
+	return nest ? pl_health_parse(req, nest, &svc->health, health) : 0;
+}
+
 static int pl_service_add(struct pl_req *req)
 {
+	struct pl_health_cfg health;
 	struct pl_net *pn = req->pn;
 	struct pl_service *svc;
 	union pl_key key;
@@ -353,10 +404,11 @@ static int pl_service_add(struct pl_req *req)
 	if (IS_ERR(svc))
 		return PTR_ERR(svc);
 	svc->obj.key = key;
-	err = pl_service_listeners(req, svc);
+	err = pl_service_listeners(req, svc) ?:
+	      pl_service_health_req(req, svc, &health);
 	if (err)
 		goto err_free;
-	pl_service_settings(req, svc);
+	pl_service_settings(req, svc, &health);
 	err = pl_table_insert(&pn->services, &svc->obj);
 	if (err)
 		goto err_free;
@@ -366,6 +418,7 @@ static int pl_service_add(struct pl_req *req)
 	return 0;
 
 err_free:
+	pl_health_free(&svc->health);
 	kfree(svc);
 	return err;
 }
@@ -395,12 +448,19 @@ static void pl_service_changed(struct pl_req *req, struct pl_service *svc)
 static int pl_service_set(struct pl_req *req)
 {
 	struct pl_service *svc = pl_service_req(req);
+	struct pl_health_cfg health;
+	int err;
 
 	if (IS_ERR(svc))
 		return PTR_ERR(svc);
-	if (pl_txn_defer(req))
+	err = pl_service_health_req(req, svc, &health);
+	if (err)
+		return err;
+	if (pl_txn_defer(req)) {
+		pl_health_free(&health);
 		return 0;
-	if (pl_service_settings(req, svc))
+	}
+	if (pl_service_settings(req, svc, &health))
 		pl_service_changed(req, svc);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <linux/list.h>
 
 #include "addr.h"
+#include "health.h"
 #include "table.h"
 
 struct pl_req;
@@ -37,6 +38,8 @@ struct pl_service {
 	u8 acceptance;			/* enum pl_acceptance */
 	u8 cross_zone;			/* READ_ONCE() */
 	u32 idle_timeout;		/* seconds; READ_ONCE() */
+	u8 unhealthy_termination;	/* reset an unhealthy backend's flows */
+	struct pl_health_cfg health;
 	u32 n_endpoints;
 	u32 n_backends;
 	struct list_head sources;	/* RCU */

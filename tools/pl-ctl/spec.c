@@ -29,6 +29,12 @@ const struct pl_range pl_max_azs_range = { 1, PL_MAX_AZS };
  * limits.max-backends, limits.max-endpoints, limits.max-flows): min 1.
  */
 const struct pl_range pl_limit_range = { 1, 0xffffffff };
+/* health.interval: min 5, max 300. */
+const struct pl_range pl_health_interval_range = { 5, 300 };
+/* health.timeout: max 120. */
+const struct pl_range pl_health_timeout_range = { 0, 120 };
+/* health.healthy-threshold, health.unhealthy-threshold: min 2, max 10. */
+const struct pl_range pl_health_threshold_range = { 2, 10 };
 
 static const char * const az_states[] = {
 	[PL_AZ_STATE_UP] = "up",
@@ -81,6 +87,45 @@ static const char * const stats_scopes[] = {
 	[PL_STATS_SCOPE_ENI] = "eni",
 	[PL_STATS_SCOPE_SERVICE] = "service",
 	[PL_STATS_SCOPE_BACKEND] = "backend",
+};
+
+static const char * const health_protocols[] = {
+	[PL_HEALTH_PROTOCOL_NONE] = "none",
+	[PL_HEALTH_PROTOCOL_TCP] = "tcp",
+	[PL_HEALTH_PROTOCOL_HTTP] = "http",
+	[PL_HEALTH_PROTOCOL_HTTPS] = "https",
+};
+
+static const char * const health_states[] = {
+	[PL_HEALTH_STATE_INITIAL] = "initial",
+	[PL_HEALTH_STATE_HEALTHY] = "healthy",
+	[PL_HEALTH_STATE_UNHEALTHY] = "unhealthy",
+	[PL_HEALTH_STATE_UNUSED] = "unused",
+	[PL_HEALTH_STATE_DRAINING] = "draining",
+	[PL_HEALTH_STATE_UNAVAILABLE] = "unavailable",
+};
+
+static const char * const health_reasons[] = {
+	[PL_HEALTH_REASON_NONE] = "none",
+	[PL_HEALTH_REASON_INITIAL_HEALTH_CHECKING] = "initial-health-checking",
+	[PL_HEALTH_REASON_RESPONSE_CODE_MISMATCH] = "response-code-mismatch",
+	[PL_HEALTH_REASON_TIMEOUT] = "timeout",
+	[PL_HEALTH_REASON_FAILED_HEALTH_CHECKS] = "failed-health-checks",
+	[PL_HEALTH_REASON_NOT_IN_USE] = "not-in-use",
+	[PL_HEALTH_REASON_DEREGISTRATION_IN_PROGRESS] = "deregistration-in-progress",
+	[PL_HEALTH_REASON_HEALTH_CHECK_DISABLED] = "health-check-disabled",
+};
+
+const struct pl_enum pl_health_protocols = {
+	health_protocols, ARRAY_SIZE(health_protocols)
+};
+
+const struct pl_enum pl_health_states = {
+	health_states, ARRAY_SIZE(health_states)
+};
+
+const struct pl_enum pl_health_reasons = {
+	health_reasons, ARRAY_SIZE(health_reasons)
 };
 
 const struct pl_enum pl_az_states = { az_states, ARRAY_SIZE(az_states) };
@@ -146,6 +191,19 @@ static const struct pl_attr source_attrs[] = {
 
 static const struct pl_set source_set = { PL_A_SOURCE_MAX, source_attrs };
 
+static const struct pl_attr health_attrs[] = {
+	[PL_A_HEALTH_PROTOCOL] = { "protocol", NULL },
+	[PL_A_HEALTH_PORT] = { "port", NULL },
+	[PL_A_HEALTH_PATH] = { "path", NULL },
+	[PL_A_HEALTH_MATCHER] = { "matcher", NULL },
+	[PL_A_HEALTH_INTERVAL] = { "interval", NULL },
+	[PL_A_HEALTH_TIMEOUT] = { "timeout", NULL },
+	[PL_A_HEALTH_HEALTHY_THRESHOLD] = { "healthy-threshold", NULL },
+	[PL_A_HEALTH_UNHEALTHY_THRESHOLD] = { "unhealthy-threshold", NULL },
+};
+
+static const struct pl_set health_set = { PL_A_HEALTH_MAX, health_attrs };
+
 static const struct pl_attr service_attrs[] = {
 	[PL_A_SERVICE_NAME] = { "name", NULL },
 	[PL_A_SERVICE_LISTENER] = { "listener", &listener_set },
@@ -155,6 +213,8 @@ static const struct pl_attr service_attrs[] = {
 	[PL_A_SERVICE_SOURCE] = { "source", &source_set },
 	[PL_A_SERVICE_ENDPOINTS] = { "endpoints", NULL },
 	[PL_A_SERVICE_BACKENDS] = { "backends", NULL },
+	[PL_A_SERVICE_HEALTH] = { "health", &health_set },
+	[PL_A_SERVICE_UNHEALTHY_TERMINATION] = { "unhealthy-termination", NULL },
 };
 
 static const struct pl_set service_set = { PL_A_SERVICE_MAX, service_attrs };
@@ -166,6 +226,9 @@ static const struct pl_attr backend_attrs[] = {
 	[PL_A_BACKEND_PORT] = { "port", NULL },
 	[PL_A_BACKEND_WEIGHT] = { "weight", NULL },
 	[PL_A_BACKEND_STATE] = { "state", NULL },
+	[PL_A_BACKEND_HEALTH] = { "health", NULL },
+	[PL_A_BACKEND_HEALTH_REASON] = { "health-reason", NULL },
+	[PL_A_BACKEND_HEALTH_CODE] = { "health-code", NULL },
 };
 
 static const struct pl_set backend_set = { PL_A_BACKEND_MAX, backend_attrs };
@@ -340,6 +403,7 @@ static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_FLOW_ADD_NTF ... PL_CMD_FLOW_DEL_NTF] = &flow_set,
 	[PL_CMD_SUBNET_SET ... PL_CMD_SUBNET_CHANGE_NTF] = &subnet_set,
 	[PL_CMD_CONFIG_APPLY ... PL_CMD_CONFIG_COMMIT_NTF] = &config_set,
+	[PL_CMD_BACKEND_HEALTH_SET] = &backend_set,
 };
 
 const struct pl_set *pl_cmd_set(int cmd)

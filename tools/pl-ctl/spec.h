@@ -40,6 +40,9 @@ extern const struct pl_range pl_idle_timeout_range;
 extern const struct pl_range pl_subnet_len_range;
 extern const struct pl_range pl_max_azs_range;
 extern const struct pl_range pl_limit_range;
+extern const struct pl_range pl_health_interval_range;
+extern const struct pl_range pl_health_timeout_range;
+extern const struct pl_range pl_health_threshold_range;
 
 extern const struct pl_enum pl_az_states;
 extern const struct pl_enum pl_acceptances;
@@ -50,6 +53,9 @@ extern const struct pl_enum pl_flow_states;
 extern const struct pl_enum pl_stats_scopes;
 extern const struct pl_enum pl_addr_states;
 extern const struct pl_enum pl_addr_conflicts;
+extern const struct pl_enum pl_health_protocols;
+extern const struct pl_enum pl_health_states;
+extern const struct pl_enum pl_health_reasons;
 
 const struct pl_set *pl_cmd_set(int cmd);
 const char *pl_attr_name(const struct pl_set *set, int type);

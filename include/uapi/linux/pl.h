@@ -16,6 +16,8 @@
 #define PL_MAX_SERVICE_BACKENDS	65521
 #define PL_WEIGHT_MAX		256
 #define PL_IDLE_TIMEOUT_MAX	6000
+#define PL_HEALTH_PATH_MAX	1024
+#define PL_HEALTH_MATCHER_MAX	64
 
 /**
  * enum pl_az_state - State of an availability zone.
@@ -142,6 +144,72 @@ enum pl_stats_scope {
 	PL_STATS_SCOPE_BACKEND,
 };
 
+/**
+ * enum pl_health_protocol - How the health checker probes a service's
+ *   backends.
+ * @PL_HEALTH_PROTOCOL_NONE: No health checks: backends take flows by their
+ *   state and weight alone.
+ * @PL_HEALTH_PROTOCOL_TCP: A TCP connection that opens is a passed check.
+ * @PL_HEALTH_PROTOCOL_HTTP: An HTTP GET whose status is in the matcher is a
+ *   passed check.
+ * @PL_HEALTH_PROTOCOL_HTTPS: The same over TLS (the certificate is not
+ *   verified).
+ */
+enum pl_health_protocol {
+	PL_HEALTH_PROTOCOL_NONE,
+	PL_HEALTH_PROTOCOL_TCP,
+	PL_HEALTH_PROTOCOL_HTTP,
+	PL_HEALTH_PROTOCOL_HTTPS,
+};
+
+/**
+ * enum pl_health_state - A backend's health, as a Network Load Balancer
+ *   reports its targets'.
+ * @PL_HEALTH_STATE_INITIAL: Checks have started; not yet healthy-threshold
+ *   passes in a row.
+ * @PL_HEALTH_STATE_HEALTHY: Passed its checks; takes new flows.
+ * @PL_HEALTH_STATE_UNHEALTHY: Failed unhealthy-threshold checks in a row;
+ *   takes no new flows.
+ * @PL_HEALTH_STATE_UNUSED: Not in use (weight 0, or its zone is down); not
+ *   checked.
+ * @PL_HEALTH_STATE_DRAINING: Drained (state drain); existing flows continue.
+ * @PL_HEALTH_STATE_UNAVAILABLE: Health checks are off for its service.
+ */
+enum pl_health_state {
+	PL_HEALTH_STATE_INITIAL,
+	PL_HEALTH_STATE_HEALTHY,
+	PL_HEALTH_STATE_UNHEALTHY,
+	PL_HEALTH_STATE_UNUSED,
+	PL_HEALTH_STATE_DRAINING,
+	PL_HEALTH_STATE_UNAVAILABLE,
+};
+
+/**
+ * enum pl_health_reason - Why a backend has its health state (AWS's
+ *   TargetHealth reason codes).
+ * @PL_HEALTH_REASON_NONE: Healthy.
+ * @PL_HEALTH_REASON_INITIAL_HEALTH_CHECKING: Elb.InitialHealthChecking.
+ * @PL_HEALTH_REASON_RESPONSE_CODE_MISMATCH: Target.ResponseCodeMismatch;
+ *   health-code has the status.
+ * @PL_HEALTH_REASON_TIMEOUT: Target.Timeout.
+ * @PL_HEALTH_REASON_FAILED_HEALTH_CHECKS: Target.FailedHealthChecks (refused,
+ *   reset, TLS or HTTP error).
+ * @PL_HEALTH_REASON_NOT_IN_USE: Target.NotInUse.
+ * @PL_HEALTH_REASON_DEREGISTRATION_IN_PROGRESS:
+ *   Target.DeregistrationInProgress.
+ * @PL_HEALTH_REASON_HEALTH_CHECK_DISABLED: Target.HealthCheckDisabled.
+ */
+enum pl_health_reason {
+	PL_HEALTH_REASON_NONE,
+	PL_HEALTH_REASON_INITIAL_HEALTH_CHECKING,
+	PL_HEALTH_REASON_RESPONSE_CODE_MISMATCH,
+	PL_HEALTH_REASON_TIMEOUT,
+	PL_HEALTH_REASON_FAILED_HEALTH_CHECKS,
+	PL_HEALTH_REASON_NOT_IN_USE,
+	PL_HEALTH_REASON_DEREGISTRATION_IN_PROGRESS,
+	PL_HEALTH_REASON_HEALTH_CHECK_DISABLED,
+};
+
 enum {
 	PL_A_AZ_NAME = 1,
 	PL_A_AZ_ZONE_ID,
@@ -192,9 +260,25 @@ enum {
 	PL_A_SERVICE_SOURCE,
 	PL_A_SERVICE_ENDPOINTS,
 	PL_A_SERVICE_BACKENDS,
+	PL_A_SERVICE_HEALTH,
+	PL_A_SERVICE_UNHEALTHY_TERMINATION,
 
 	__PL_A_SERVICE_MAX,
 	PL_A_SERVICE_MAX = (__PL_A_SERVICE_MAX - 1)
+};
+
+enum {
+	PL_A_HEALTH_PROTOCOL = 1,
+	PL_A_HEALTH_PORT,
+	PL_A_HEALTH_PATH,
+	PL_A_HEALTH_MATCHER,
+	PL_A_HEALTH_INTERVAL,
+	PL_A_HEALTH_TIMEOUT,
+	PL_A_HEALTH_HEALTHY_THRESHOLD,
+	PL_A_HEALTH_UNHEALTHY_THRESHOLD,
+
+	__PL_A_HEALTH_MAX,
+	PL_A_HEALTH_MAX = (__PL_A_HEALTH_MAX - 1)
 };
 
 enum {
@@ -204,6 +288,9 @@ enum {
 	PL_A_BACKEND_PORT,
 	PL_A_BACKEND_WEIGHT,
 	PL_A_BACKEND_STATE,
+	PL_A_BACKEND_HEALTH,
+	PL_A_BACKEND_HEALTH_REASON,
+	PL_A_BACKEND_HEALTH_CODE,
 
 	__PL_A_BACKEND_MAX,
 	PL_A_BACKEND_MAX = (__PL_A_BACKEND_MAX - 1)
@@ -416,6 +503,7 @@ enum {
 	PL_CMD_CONFIG_APPLY,
 	PL_CMD_CONFIG_GET,
 	PL_CMD_CONFIG_COMMIT_NTF,
+	PL_CMD_BACKEND_HEALTH_SET,
 
 	__PL_CMD_MAX,
 	PL_CMD_MAX = (__PL_CMD_MAX - 1)
