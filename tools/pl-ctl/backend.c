@@ -7,11 +7,14 @@
  *    "weight":1,"state":"active"}
  */
 
+#include <stdio.h>
+
 #include <linux/pl.h>
 #include <netlink/genl/genl.h>
 
 #include "args.h"
 #include "cmd.h"
+#include "compiler.h"
 #include "nl.h"
 #include "objects.h"
 #include "out.h"
@@ -25,7 +28,60 @@ static struct nla_policy backend_policy[PL_A_BACKEND_MAX + 1] = {
 	[PL_A_BACKEND_PORT] = { .type = NLA_U16 },
 	[PL_A_BACKEND_WEIGHT] = { .type = NLA_U32 },
 	[PL_A_BACKEND_STATE] = { .type = NLA_U8 },
+	[PL_A_BACKEND_HEALTH] = { .type = NLA_U8 },
+	[PL_A_BACKEND_HEALTH_REASON] = { .type = NLA_U8 },
+	[PL_A_BACKEND_HEALTH_CODE] = { .type = NLA_U16 },
 };
+
+/* AWS's reason codes and descriptions, by enum pl_health_reason. */
+static const struct {
+	const char *code;
+	const char *description;
+} health_reasons[] = {
+	[PL_HEALTH_REASON_INITIAL_HEALTH_CHECKING] = {
+		"Elb.InitialHealthChecking", "Initial health checks in progress" },
+	[PL_HEALTH_REASON_RESPONSE_CODE_MISMATCH] = {
+		"Target.ResponseCodeMismatch",
+		"Health checks failed with these codes: [%u]" },
+	[PL_HEALTH_REASON_TIMEOUT] = { "Target.Timeout", "Request timed out" },
+	[PL_HEALTH_REASON_FAILED_HEALTH_CHECKS] = {
+		"Target.FailedHealthChecks", "Health checks failed" },
+	[PL_HEALTH_REASON_NOT_IN_USE] = {
+		"Target.NotInUse",
+		"Target takes no new flows: weight 0, or its zone is down" },
+	[PL_HEALTH_REASON_DEREGISTRATION_IN_PROGRESS] = {
+		"Target.DeregistrationInProgress", "Target is draining" },
+	[PL_HEALTH_REASON_HEALTH_CHECK_DISABLED] = {
+		"Target.HealthCheckDisabled", "Health checks are disabled" },
+};
+
+/* health STATE [reason CODE [code N]]; JSON: a health object. */
+static void backend_print_health(struct nlattr **tb)
+{
+	unsigned int reason = 0, code = 0;
+	char desc[96];
+
+	if (!tb[PL_A_BACKEND_HEALTH])
+		return;
+	if (tb[PL_A_BACKEND_HEALTH_REASON])
+		reason = nla_get_u8(tb[PL_A_BACKEND_HEALTH_REASON]);
+	if (tb[PL_A_BACKEND_HEALTH_CODE])
+		code = nla_get_u16(tb[PL_A_BACKEND_HEALTH_CODE]);
+	out_nest_begin("health");
+	out_enum("state", "health", &pl_health_states,
+		 nla_get_u8(tb[PL_A_BACKEND_HEALTH]));
+	if (reason < ARRAY_SIZE(health_reasons) &&
+	    health_reasons[reason].code) {
+		out_str("reason", "reason", health_reasons[reason].code);
+		if (code)
+			out_u32("code", "code", code);
+		snprintf(desc, sizeof(desc),
+			 health_reasons[reason].description, code);
+		if (out_json())
+			out_str("description", NULL, desc);
+	}
+	out_nest_end();
+}
 
 int backend_parse(struct nlmsghdr *nlh, struct nlattr **tb)
 {
@@ -51,6 +107,7 @@ void backend_print(struct nlmsghdr *nlh, const char *key)
 	out_u32("weight", "weight", nla_get_u32(tb[PL_A_BACKEND_WEIGHT]));
 	out_enum("state", "state", &pl_backend_states,
 		 nla_get_u8(tb[PL_A_BACKEND_STATE]));
+	backend_print_health(tb);
 	out_obj_end();
 }
 

@@ -468,6 +468,7 @@ static void add_service(struct d_ctx *c, struct m_service *svc)
 			  svc->acceptance;
 	struct d_buf b = { NULL };
 	unsigned int i;
+	char *health;
 
 	bprintf(&b, "service add %s", svc->node.key);
 	for (i = 0; i < svc->n_ls; i++) {
@@ -478,6 +479,10 @@ static void add_service(struct d_ctx *c, struct m_service *svc)
 	bprintf(&b, " acceptance %s cross-zone %s idle-timeout %u",
 		pl_enum_name(&pl_acceptances, acceptance),
 		svc->cross_zone ? "on" : "off", svc->idle_timeout);
+	health = health_words(&svc->health);
+	bprintf(&b, "%s%s", health,
+		svc->termination ? "" : " unhealthy-termination off");
+	free(health);
 	emit_text(c, svc->node.line, b.s);
 }
 
@@ -652,7 +657,7 @@ static void set_service(struct d_ctx *c, struct m_service *w,
 			struct m_service *cur)
 {
 	struct d_set s = { .line = 0 };
-	char idle[16];
+	char idle[16], *health;
 
 	bprintf(&s.b, "service set %s", w->node.key);
 	s.base = s.b.len;
@@ -665,6 +670,15 @@ static void set_service(struct d_ctx *c, struct m_service *w,
 	snprintf(idle, sizeof(idle), "%u", w->idle_timeout);
 	set_word(&s, w->idle_timeout_line, "idle-timeout", idle,
 		 w->idle_timeout != cur->idle_timeout);
+	set_word(&s, w->termination_line, "unhealthy-termination",
+		 w->termination ? "on" : "off",
+		 w->termination != cur->termination);
+	if (!health_equal(&w->health, &cur->health)) {
+		health = health_words(&w->health);
+		set_word(&s, w->health_line, "health",
+			 *health ? health + strlen(" health ") : "off", 1);
+		free(health);
+	}
 	set_emit(c, &s);
 }
 

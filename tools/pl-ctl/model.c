@@ -371,7 +371,10 @@ static void service_listeners(struct m_service *svc, struct m_req *r)
 	}
 }
 
-/* acceptance, cross-zone and idle-timeout, those given; then lines. */
+/*
+ * acceptance, cross-zone, idle-timeout, health and unhealthy-termination,
+ * those given; then lines.
+ */
 static void service_settings(struct m_service *svc, struct m_req *r)
 {
 	__u32 line = r->op->line;
@@ -387,6 +390,15 @@ static void service_settings(struct m_service *svc, struct m_req *r)
 	if (r->tb[PL_A_SERVICE_IDLE_TIMEOUT]) {
 		svc->idle_timeout = r_u32(r, PL_A_SERVICE_IDLE_TIMEOUT, 0);
 		svc->idle_timeout_line = line;
+	}
+	if (r->tb[PL_A_SERVICE_HEALTH]) {
+		health_apply(&svc->health, r->tb[PL_A_SERVICE_HEALTH]);
+		svc->health_line = line;
+	}
+	if (r->tb[PL_A_SERVICE_UNHEALTHY_TERMINATION]) {
+		svc->termination = r_u8(r, PL_A_SERVICE_UNHEALTHY_TERMINATION,
+					1);
+		svc->termination_line = line;
 	}
 }
 
@@ -405,6 +417,10 @@ static int service_add(struct pl_model *m, struct m_req *r)
 	svc->acceptance_line = svc->node.line;
 	svc->cross_zone_line = svc->node.line;
 	svc->idle_timeout_line = svc->node.line;
+	health_defaults(&svc->health);
+	svc->health_line = svc->node.line;
+	svc->termination = 1;
+	svc->termination_line = svc->node.line;
 	service_settings(svc, r);
 	return 0;
 }
@@ -450,6 +466,7 @@ static void service_free(struct pl_model *m, struct m_service *svc)
 {
 	service_empty(m, svc);
 	t_del(&m->services, &svc->node);
+	health_free(&svc->health);
 	free(svc->ls);
 	free(svc->src);
 	free(svc);

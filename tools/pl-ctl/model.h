@@ -12,6 +12,8 @@
 #include <linux/pl.h>
 #include <linux/types.h>
 
+#include "health.h"
+
 struct pl_op;
 
 /* An object in a table: found by its key, listed in creation order. */
@@ -86,6 +88,10 @@ struct m_service {
 	__u32 acceptance_line;
 	__u32 cross_zone_line;
 	__u32 idle_timeout_line;
+	struct pl_health health;	/* its strings owned */
+	__u32 health_line;
+	__u8 termination;		/* unhealthy termination */
+	__u32 termination_line;
 	unsigned int endpoints;
 	int want_manual;	/* manual while endpoints are added (diff) */
 };

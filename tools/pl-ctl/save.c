@@ -23,6 +23,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "health.h"
 #include "nl.h"
 #include "objects.h"
 #include "out.h"
@@ -108,6 +109,18 @@ static void save_subnets(FILE *f, struct pl_objs *o)
 	}
 }
 
+/* A service's health checks and unhealthy termination, when not off. */
+static void save_health(FILE *f, struct nlattr **tb)
+{
+	struct nlattr *term = tb[PL_A_SERVICE_UNHEALTHY_TERMINATION];
+	struct pl_health h;
+
+	if (!health_parse(tb[PL_A_SERVICE_HEALTH], &h))
+		health_write(f, &h);
+	if (term && !nla_get_u8(term))
+		fputs(" unhealthy-termination off", f);
+}
+
 static void save_service(FILE *f, struct nlmsghdr *nlh, struct nlattr **tb)
 {
 	const char *name = nla_get_string(tb[PL_A_SERVICE_NAME]), *az;
@@ -123,9 +136,11 @@ static void save_service(FILE *f, struct nlmsghdr *nlh, struct nlattr **tb)
 		fprintf(f, port == target ? " port %u" : " port %u:%u", port,
 			target);
 	}
-	fprintf(f, " acceptance manual cross-zone %s idle-timeout %u\n",
+	fprintf(f, " acceptance manual cross-zone %s idle-timeout %u",
 		nla_get_u8(tb[PL_A_SERVICE_CROSS_ZONE]) ? "on" : "off",
 		nla_get_u32(tb[PL_A_SERVICE_IDLE_TIMEOUT]));
+	save_health(f, tb);
+	fputc('\n', f);
 	while ((nla = nl_attr_next(nlh, PL_A_SERVICE_SOURCE, nla))) {
 		if (!source_parse(nla, &a, &az))
 			fprintf(f, "service source add %s %s az %s\n", name,

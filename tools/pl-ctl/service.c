@@ -20,6 +20,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "health.h"
 #include "nl.h"
 #include "objects.h"
 #include "out.h"
@@ -35,6 +36,8 @@ static struct nla_policy service_policy[PL_A_SERVICE_MAX + 1] = {
 	[PL_A_SERVICE_SOURCE] = { .type = NLA_NESTED },
 	[PL_A_SERVICE_ENDPOINTS] = { .type = NLA_U32 },
 	[PL_A_SERVICE_BACKENDS] = { .type = NLA_U32 },
+	[PL_A_SERVICE_HEALTH] = { .type = NLA_NESTED },
+	[PL_A_SERVICE_UNHEALTHY_TERMINATION] = { .type = NLA_U8 },
 };
 
 static struct nla_policy listener_policy[PL_A_LISTENER_MAX + 1] = {
@@ -157,6 +160,8 @@ void service_print(struct nlmsghdr *nlh, const char *key)
 	if (tb[PL_A_SERVICE_BACKENDS])
 		out_u32("backends", "backends",
 			nla_get_u32(tb[PL_A_SERVICE_BACKENDS]));
+	health_print(tb[PL_A_SERVICE_HEALTH],
+		     tb[PL_A_SERVICE_UNHEALTHY_TERMINATION]);
 	if (!out_json())
 		service_print_sources(nlh);
 	out_obj_end();
@@ -203,6 +208,9 @@ static const struct pl_kw service_add_kws[] = {
 	{ "cross-zone", kw_enum, PL_A_SERVICE_CROSS_ZONE, &pl_on_off, 0 },
 	{ "idle-timeout", kw_u32, PL_A_SERVICE_IDLE_TIMEOUT,
 	  &pl_idle_timeout_range, 0 },
+	{ "health", kw_health, PL_A_SERVICE_HEALTH, NULL, 0 },
+	{ "unhealthy-termination", kw_enum, PL_A_SERVICE_UNHEALTHY_TERMINATION,
+	  &pl_on_off, 0 },
 	{ }
 };
 
@@ -211,6 +219,9 @@ static const struct pl_kw service_set_kws[] = {
 	{ "cross-zone", kw_enum, PL_A_SERVICE_CROSS_ZONE, &pl_on_off, 0 },
 	{ "idle-timeout", kw_u32, PL_A_SERVICE_IDLE_TIMEOUT,
 	  &pl_idle_timeout_range, 0 },
+	{ "health", kw_health, PL_A_SERVICE_HEALTH, NULL, 0 },
+	{ "unhealthy-termination", kw_enum, PL_A_SERVICE_UNHEALTHY_TERMINATION,
+	  &pl_on_off, 0 },
 	{ }
 };
 
@@ -292,10 +303,10 @@ static int service_source_del(struct pl_args *a)
 
 static const struct pl_cmd service_cmds[] = {
 	{ "add", service_add,
-	  "service add NAME port PORT[:TARGET-PORT] [port ...] [acceptance {auto|manual}] [cross-zone {on|off}] [idle-timeout SECONDS]",
+	  "service add NAME port PORT[:TARGET-PORT] [port ...] [acceptance {auto|manual}] [cross-zone {on|off}] [idle-timeout SECONDS] [health {off|protocol {tcp|http|https} [port {traffic-port|PORT}] [path PATH] [matcher CODES] [interval SECONDS] [timeout SECONDS] [healthy-threshold N] [unhealthy-threshold N]}] [unhealthy-termination {on|off}]",
 	},
 	{ "set", service_set,
-	  "service set NAME [acceptance {auto|manual}] [cross-zone {on|off}] [idle-timeout SECONDS]",
+	  "service set NAME [acceptance {auto|manual}] [cross-zone {on|off}] [idle-timeout SECONDS] [health {off|protocol {tcp|http|https} [port {traffic-port|PORT}] [path PATH] [matcher CODES] [interval SECONDS] [timeout SECONDS] [healthy-threshold N] [unhealthy-threshold N]}] [unhealthy-termination {on|off}]",
 	},
 	{ "del", service_del, "service del NAME" },
 	{ "show", service_show, "service show [NAME]" },

@@ -193,6 +193,21 @@ endpoint add ep1 service web subnet sn-a ip 10.0.1.5 subnet sn-b ip 10.0.3.50 al
 check "subnet probe: one set" "$B" \
 	"$(base | sed 's/^subnet add sn-b .*/& probe off/')" \
 	"subnet set sn-b probe off"
+H="health protocol http port 8081 path /h matcher 200-299 interval 10 timeout 5 healthy-threshold 3 unhealthy-threshold 2"
+check "health: one set, with every member" "$B" \
+	"$(base; echo "service set web $H")" \
+	"service set web $H"
+check "health: tcp keeps the numbers, drops path and matcher" \
+	"$(base; echo "service set web $H")" \
+	"$(base; echo "service set web $H"; echo 'service set web health protocol tcp')" \
+	"service set web health protocol tcp port 8081 interval 10 timeout 5 healthy-threshold 3 unhealthy-threshold 2"
+check "health: off, and unhealthy termination off" \
+	"$(base; echo "service set web $H")" \
+	"$(base; echo 'service set web unhealthy-termination off')" \
+	"service set web unhealthy-termination off health off"
+check "health: a new service with its health checks" "$B" \
+	"$(base; echo 'service add db port 5432 health protocol tcp')" \
+	"service add db port 5432 acceptance manual cross-zone off idle-timeout 350 health protocol tcp port traffic-port interval 30 timeout 10 healthy-threshold 5 unhealthy-threshold 2"
 check "AZ state: one set" "$B" "$(base; echo 'az set az-b state down')" \
 	"az set az-b state down"
 check "AZ zone id change: the AZ and what is in it again" "$B" \
