@@ -35,6 +35,7 @@ extern const struct pl_object pl_monitor;
 extern const struct pl_object pl_save;
 extern const struct pl_object pl_config;
 extern const struct pl_object pl_apply;
+extern const struct pl_object pl_health;
 extern const struct pl_object pl_diff;
 
 /* -b FILE --atomic: the file's lines as one transaction. */

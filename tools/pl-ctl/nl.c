@@ -44,6 +44,7 @@ static struct {
 	struct nl_sock *sk;
 	struct nl_cb *cb;
 	int family;
+	int quiet;		/* say nothing when the family is missing */
 } nl;
 
 /* One request in flight: where its replies go, and how it ended. */
@@ -131,14 +132,34 @@ int nl_open(void)
 	nl.family = genl_ctrl_resolve(nl.sk, PL_FAMILY_NAME);
 	if (nl.family >= 0)
 		return 0;
-	if (nl.family == -NLE_OBJ_NOTFOUND)
+	if (nl.quiet)
+		;
+	else if (nl.family == -NLE_OBJ_NOTFOUND)
 		kmod_explain();
 	else
 		nl_sys_err("cannot resolve the netlink family \"pl\"",
 			   nl.family);
-	nl_socket_free(nl.sk);
-	nl.sk = NULL;
+	nl_reset();
 	return PL_EFAIL;
+}
+
+/*
+ * Forget the socket and the family, to resolve it again (the module was
+ * reloaded); quiet, to not say why it cannot be resolved.
+ */
+void nl_reset(void)
+{
+	if (nl.sk)
+		nl_socket_free(nl.sk);
+	if (nl.cb)
+		nl_cb_put(nl.cb);
+	nl.sk = NULL;
+	nl.cb = NULL;
+}
+
+void nl_set_quiet(int quiet)
+{
+	nl.quiet = quiet;
 }
 
 /*

@@ -28,6 +28,8 @@ struct nlmsghdr *objs_next(const struct pl_objs *o, struct nlmsghdr *prev);
 void objs_free(struct pl_objs *o);
 
 int nl_open(void);
+void nl_reset(void);
+void nl_set_quiet(int quiet);
 struct nl_msg *nl_req(__u8 cmd, int flags);
 void nl_req_done(struct nl_msg *m);
 struct nl_msg *nl_req_large(__u8 cmd, size_t size);
