@@ -70,9 +70,15 @@ snapshot()
 # monitor_start NAME, monitor_stop NAME: monitor's output in $D/NAME.mon.
 monitor_start()
 {
+	local pid
 	ip netns exec "$R" "$(pl_ctl_path)" monitor config >"$D/$1.mon" 2>&1 &
-	echo $! >"$D/$1.monpid"
-	sleep 0.5
+	pid=$!
+	echo $pid >"$D/$1.monpid"
+	# Subscribed once it waits for events in poll(): on a loaded machine,
+	# a fixed pause may end before it has joined the group.
+	topo_wait 20 grep -q poll "/proc/$pid/wchan" ||
+		echo "# monitor $1: not waiting in poll() after 20 s"
+	sleep 0.2
 }
 
 monitor_stop()
