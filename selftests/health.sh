@@ -43,7 +43,7 @@ for b in $BACKENDS; do
 	ip netns exec "$(topo_ns "$b")" "$TOPO_PY" -S \
 		"$PL_SELFTESTS/pl_health_srv.py" --port 8081 --code "$D/$b.code" \
 		--log "$D/$b.health" --ready "$D/$b.hready" >"$D/$b.herr" 2>&1 &
-	echo $! >"$D/$b.hpid"
+	echo $! >"$D/$b-health.pid"	# topo_cleanup stops it
 done
 for b in $BACKENDS; do
 	topo_wait 90 test -e "$D/$b.hready" ||
