@@ -32,10 +32,12 @@ mkdir -p $work
 if [ "$quick" = 1 ]; then
 	ROUNDS=7; SLICE=100; SIZES="1000 5000"; IPERF_SECS=2; IPERF_REPS=1
 	CP_EP=100; CP_BE=500; CP_SVC=10; PROFILE=0; SETTLE=0.5
+	HC_BE=2000; HC_SVC=10; HC_SECS=20
 else
 	ROUNDS=${BENCH_ROUNDS:-31}; SLICE=${BENCH_SLICE:-200}
 	SIZES=${BENCH_SIZES:-"1000 100000 1000000"}; IPERF_SECS=5; IPERF_REPS=3
 	CP_EP=10000; CP_BE=50000; CP_SVC=1000; PROFILE=${BENCH_PROFILE:-1}; SETTLE=2
+	HC_BE=50000; HC_SVC=50; HC_SECS=60
 fi
 MAXFLOWS=4194304
 
@@ -538,8 +540,67 @@ control_plane_peers() {	# BACKENDS-PER-SERVICE LINES
 	CP_PEERS="\"ipvs_restore_s\": $ipvs_s.0e-3, \"ipvs_restore_lines\": $(wc -l <$rules), \"ip_batch_s\": $ip_s.0e-3, \"ip_batch_lines\": $(wc -l <$routes), \"nft_restore_s\": $nft_s.0e-3, \"nft_restore_elements\": $2"
 }
 
+# The health checker at scale: HC_BE backends of HC_SVC services, all on
+# one host (a local route for 10.128.0.0/9 there, acceptd on :8080),
+# checked over tcp every 10 s by pl-ctl health run in hr. Once all are
+# healthy: the checker's CPU share and peak memory over HC_SECS seconds.
+run_health() {
+	local per=$((HC_BE / HC_SVC)) pid apid c0 c1 t0 t1 healthy i hwm rate cpu
+	log "health checker: $HC_BE backends of $HC_SVC services, tcp every 10 s"
+	ip -b - <<EOF || die "cannot build the health topology"
+netns add hr
+netns add hb
+link add hr-b netns hr type veth peer name hb-r netns hb
+netns exec hr ip addr add 172.31.0.1/30 dev hr-b
+netns exec hr ip link set hr-b up
+netns exec hr ip route add 10.128.0.0/9 via 172.31.0.2
+netns exec hb ip addr add 172.31.0.2/30 dev hb-r
+netns exec hb ip link set hb-r up
+netns exec hb ip link set lo up
+netns exec hb ip route add local 10.128.0.0/9 dev lo
+EOF
+	ns hb sysctl -qw net.core.somaxconn=65535
+	ip netns exec hb "$top/build/bench/acceptd" 8080 &
+	apid=$!
+	awk -v nsvc=$HC_SVC -v per=$per 'BEGIN {
+		print "az add a"
+		for (s = 0; s < nsvc; s++) {
+			printf "service add hc-%d port 80:8080 health protocol tcp interval 10 timeout 5 healthy-threshold 2 unhealthy-threshold 2\n", s
+			for (k = 0; k < per; k++) {
+				g = s * per + k
+				printf "backend add hc-%d 10.%d.%d.%d az a\n", s,
+					128 + int(g / 62500), int(g / 250) % 250, g % 250 + 1
+			}
+		}
+	}' >$work/hc.conf
+	ns hr pl-ctl apply $work/hc.conf || die "cannot apply the health configuration"
+	ip netns exec hr pl-ctl health run >/dev/null 2>$work/hc.err &	# $!: pl-ctl itself
+	pid=$!
+	for i in $(seq 1 30); do
+		sleep 5
+		healthy=$(ns hr pl-ctl backend show | grep -c ' health healthy')
+		[ "$healthy" = "$HC_BE" ] && break
+	done
+	log "  $healthy of $HC_BE healthy after $((i * 5)) s"
+	read -r c0 < <(awk '{ print $14 + $15 }' /proc/$pid/stat)
+	t0=$(date +%s%N)
+	sleep $HC_SECS
+	read -r c1 < <(awk '{ print $14 + $15 }' /proc/$pid/stat)
+	t1=$(date +%s%N)
+	healthy=$(ns hr pl-ctl backend show | grep -c ' health healthy')
+	hwm=$(awk '/VmHWM/ { print $2 }' /proc/$pid/status)
+	cpu=$(awk -v c=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v ns=$((t1 - t0)) 'BEGIN { printf "%.4f", c / hz / (ns / 1e9) }')
+	rate=$((HC_BE / 10))
+	log "  checker: CPU $cpu of a core, peak RSS $hwm KiB, $rate probes/s, $healthy healthy at the end"
+	emit health "{\"backends\": $HC_BE, \"services\": $HC_SVC, \"interval_s\": 10, \"probes_per_s\": $rate, \"window_s\": $HC_SECS, \"cpu_share\": $cpu, \"rss_kib\": $hwm, \"healthy\": $healthy}"
+	kill $pid $apid 2>/dev/null
+	wait $pid $apid 2>/dev/null
+	ip netns del hr
+	ip netns del hb
+}
+
 # BENCH_PHASES (default: all of them) picks what to run, for profiling.
-want() { case " ${BENCH_PHASES:-established newflows iperf control} " in *" $1 "*) return 0 ;; esac; return 1; }
+want() { case " ${BENCH_PHASES:-established newflows iperf control health} " in *" $1 "*) return 0 ;; esac; return 1; }
 
 setup_all() {
 	local cfg
@@ -587,6 +648,7 @@ main() {
 	for cfg in $CFGS; do teardown_topo $cfg; done
 	wait_flows_freed
 	want control && run_control_plane
+	want health && run_health
 	emit done "{\"seconds\": $(($(date +%s) - t_start))}"
 }
 

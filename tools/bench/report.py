@@ -237,6 +237,16 @@ def targets(r):
         add("an apply that changes one backend of %s (s)" % fmt(cp["backends"]),
             v, "< 0.2", v < 0.2, "one weight: one set request, one commit",
             "apply one change")
+    hc = r.get("health")
+    if hc:
+        v = hc["healthy"]
+        add("health checker: backends kept healthy, of %s checked every %d s"
+            % (fmt(hc["backends"]), hc["interval_s"]), v,
+            "= %s" % fmt(hc["backends"]), v == hc["backends"],
+            "one `pl-ctl health run`: %.1f%% of a core, %.1f MiB peak RSS, "
+            "%s tcp probes/s" % (100 * hc["cpu_share"], hc["rss_kib"] / 1024.0,
+                                 fmt(hc["probes_per_s"])),
+            "health checker")
     return t
 
 
@@ -319,6 +329,17 @@ def markdown(r, txt):
              "other slab and vmalloc growth is shared among the stateful members "
              "of a pair by their flows. Tables allocated up front count whole.")
     L.append("")
+    hc = r.get("health")
+    if hc:
+        L.append("## Health checker")
+        L.append("")
+        L.append("`pl-ctl health run` checking %s backends of %s services over tcp "
+                 "every %d s (%s probes/s), measured over %d s once all were healthy: "
+                 "%.1f%% of a core, %.1f MiB peak RSS; %s healthy at the end."
+                 % (fmt(hc["backends"]), fmt(hc["services"]), hc["interval_s"],
+                    fmt(hc["probes_per_s"]), hc["window_s"], 100 * hc["cpu_share"],
+                    hc["rss_kib"] / 1024.0, fmt(hc["healthy"])))
+        L.append("")
     cp = r.get("control_plane")
     if cp:
         L.append("## Control plane")
@@ -609,6 +630,7 @@ def main():
             r["pps"].setdefault(n, {})[c] = v
     r["memory"] = memory(res, res["tables"])
     r["control_plane"] = res.get("control_plane")
+    r["health"] = res.get("health")
     r["targets"] = targets(r)
     r["profiles"] = profiles(res, txt, res["meta"]["vcpus"])
     os.makedirs(a.outdir, exist_ok=True)
