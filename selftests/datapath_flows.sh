@@ -146,8 +146,12 @@ test_active()
 	c=$(topo_connect c1a "$ENI_A:80" -n 2 --close reset)
 	check_eq "2 connections reset" 2 "$(topo_jq "$c" .ok)" || pl_indent <<<"$c"
 	flows=$(topo_flows)
+	# A connection closed with FIN may end closed too, when a late
+	# segment draws a RST from one end: four at most, in either state.
 	check_match "flow show lists closed or closing ones, and the 3 open" \
-		"^(closed [12] )?(closing [12] )?established 3$" "$(flow_states "$flows")"
+		"^(closed [1-4] )?(closing [1-4] )?established 3$" "$(flow_states "$flows")"
+	check_eq "no more than the 4 that ended" true \
+		"$(flow_states "$flows" | awk '{ n = 0; for (i = 1; i < NF; i += 2) if ($i != "established") n += $(i + 1); print (n <= 4) ? "true" : "false" }')"
 	check_match "some are closed or closing" "clos" "$(flow_states "$flows")"
 	check_active "3 open, 2 reset, 2 closed"
 	check_eq "still 3 in the namespace" 3 "$(active_stats | cut -d' ' -f1)"
