@@ -135,22 +135,13 @@ static struct nla_policy health_policy[PL_A_HEALTH_MAX + 1] = {
 	[PL_A_HEALTH_UNHEALTHY_THRESHOLD] = { .type = NLA_U8 },
 };
 
-int health_parse(const struct nlattr *nest, struct pl_health *h)
+/* The members of a health nest that are numbers, over those of h. */
+static void health_numbers(struct nlattr **tb, struct pl_health *h)
 {
-	struct nlattr *tb[PL_A_HEALTH_MAX + 1];
-
-	memset(h, 0, sizeof(*h));
-	if (!nest || nla_parse_nested(tb, PL_A_HEALTH_MAX,
-				      (struct nlattr *)nest, health_policy))
-		return -1;
 	if (tb[PL_A_HEALTH_PROTOCOL])
 		h->protocol = nla_get_u8(tb[PL_A_HEALTH_PROTOCOL]);
 	if (tb[PL_A_HEALTH_PORT])
 		h->port = nla_get_u16(tb[PL_A_HEALTH_PORT]);
-	h->path = tb[PL_A_HEALTH_PATH] ?
-		  nla_get_string(tb[PL_A_HEALTH_PATH]) : "/";
-	h->matcher = tb[PL_A_HEALTH_MATCHER] ?
-		     nla_get_string(tb[PL_A_HEALTH_MATCHER]) : "200-399";
 	if (tb[PL_A_HEALTH_INTERVAL])
 		h->interval = nla_get_u32(tb[PL_A_HEALTH_INTERVAL]);
 	if (tb[PL_A_HEALTH_TIMEOUT])
@@ -159,6 +150,21 @@ int health_parse(const struct nlattr *nest, struct pl_health *h)
 		h->healthy = nla_get_u8(tb[PL_A_HEALTH_HEALTHY_THRESHOLD]);
 	if (tb[PL_A_HEALTH_UNHEALTHY_THRESHOLD])
 		h->unhealthy = nla_get_u8(tb[PL_A_HEALTH_UNHEALTHY_THRESHOLD]);
+}
+
+int health_parse(const struct nlattr *nest, struct pl_health *h)
+{
+	struct nlattr *tb[PL_A_HEALTH_MAX + 1];
+
+	memset(h, 0, sizeof(*h));
+	if (!nest || nla_parse_nested(tb, PL_A_HEALTH_MAX,
+				      (struct nlattr *)nest, health_policy))
+		return -1;
+	health_numbers(tb, h);
+	h->path = tb[PL_A_HEALTH_PATH] ?
+		  nla_get_string(tb[PL_A_HEALTH_PATH]) : "/";
+	h->matcher = tb[PL_A_HEALTH_MATCHER] ?
+		     nla_get_string(tb[PL_A_HEALTH_MATCHER]) : "200-399";
 	return 0;
 }
 
@@ -243,22 +249,11 @@ void health_apply(struct pl_health *h, const struct nlattr *nest)
 	if (nla_parse_nested(tb, PL_A_HEALTH_MAX, (struct nlattr *)nest,
 			     health_policy))
 		return;
-	if (tb[PL_A_HEALTH_PROTOCOL])
-		h->protocol = nla_get_u8(tb[PL_A_HEALTH_PROTOCOL]);
+	health_numbers(tb, h);
 	if (h->protocol == PL_HEALTH_PROTOCOL_NONE) {
 		health_defaults(h);
 		return;
 	}
-	if (tb[PL_A_HEALTH_PORT])
-		h->port = nla_get_u16(tb[PL_A_HEALTH_PORT]);
-	if (tb[PL_A_HEALTH_INTERVAL])
-		h->interval = nla_get_u32(tb[PL_A_HEALTH_INTERVAL]);
-	if (tb[PL_A_HEALTH_TIMEOUT])
-		h->timeout = nla_get_u32(tb[PL_A_HEALTH_TIMEOUT]);
-	if (tb[PL_A_HEALTH_HEALTHY_THRESHOLD])
-		h->healthy = nla_get_u8(tb[PL_A_HEALTH_HEALTHY_THRESHOLD]);
-	if (tb[PL_A_HEALTH_UNHEALTHY_THRESHOLD])
-		h->unhealthy = nla_get_u8(tb[PL_A_HEALTH_UNHEALTHY_THRESHOLD]);
 	if (!h->timeout)
 		h->timeout = h->protocol == PL_HEALTH_PROTOCOL_HTTP ? 6 : 10;
 	if (!health_http(h)) {
