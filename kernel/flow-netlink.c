@@ -54,7 +54,10 @@ static int pl_flow_fill(struct sk_buff *skb, const struct pl_flow *f)
 	    nla_put_u64_64bit(skb, PL_A_FLOW_PACKETS_REPLY,
 			      f->packets[PL_DIR_REPLY], PL_A_FLOW_PAD) ||
 	    nla_put_u64_64bit(skb, PL_A_FLOW_BYTES_REPLY,
-			      f->bytes[PL_DIR_REPLY], PL_A_FLOW_PAD))
+			      f->bytes[PL_DIR_REPLY], PL_A_FLOW_PAD) ||
+	    (f->node && nla_put_u32(skb, PL_A_FLOW_NODE, f->node)) ||
+	    ((f->flags & PL_FLOW_LEARNED) &&
+	     nla_put_flag(skb, PL_A_FLOW_LEARNED)))
 		return -EMSGSIZE;
 	return 0;
 }

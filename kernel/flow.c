@@ -27,6 +27,7 @@
 #include "rst.h"
 #include "service.h"
 #include "stats.h"
+#include "sync.h"
 
 #define PL_GC_BATCH	2048		/* buckets looked at per slice, at least */
 #define PL_GC_PASS	(8 * HZ)	/* a pass over the table, about */
@@ -111,8 +112,11 @@ static void pl_flow_close(struct pl_net *pn, struct pl_flow *f)
 	this_cpu_dec(f->backend->stats->open);
 }
 
-/* Account a packet of the flow and follow its TCP state. */
-void pl_flow_track(struct pl_net *pn, struct pl_flow *f, enum pl_dir dir,
+/*
+ * Account a packet of the flow and follow its TCP state; true when the
+ * state changed.
+ */
+bool pl_flow_track(struct pl_net *pn, struct pl_flow *f, enum pl_dir dir,
 		   const struct tcphdr *th, unsigned int len,
 		   unsigned int payload)
 {
@@ -137,6 +141,7 @@ void pl_flow_track(struct pl_net *pn, struct pl_flow *f, enum pl_dir dir,
 	WRITE_ONCE(f->last_seen, (u32)jiffies);
 	f->packets[dir]++;
 	f->bytes[dir] += len;
+	return next != state;
 }
 
 /* The buckets and mask, once pl_flows_start() has published them. */
@@ -262,6 +267,8 @@ static void pl_flow_remove(struct pl_net *pn, struct pl_flow *f)
 	atomic_dec(&f->eni->nflows);
 	atomic_dec(&f->backend->nflows);
 	atomic_dec(&pn->flows.count);
+	if (f->flags & PL_FLOW_LEARNED)
+		atomic_dec(&pn->flows.learned);
 	pl_flow_notify(pn, f, PL_CMD_FLOW_DEL_NTF);
 	pl_flow_free_later(&pn->flows, f);
 }
@@ -296,16 +303,26 @@ void pl_flow_reset(struct pl_net *pn, struct pl_flow *f)
 	pl_flow_kill(pn, f);
 }
 
-/* Insert the reply direction with the first free source port. */
+/*
+ * Insert the reply direction with the first free source port. A router of
+ * a fleet (node 1 to 8) takes only the ports whose remainder by 8 is
+ * node - 1: no two routers ever give two flows the same port.
+ */
 static int pl_flow_insert_reply(struct pl_net *pn, struct pl_flow *f,
-				u32 hash)
+				u32 hash, u8 node)
 {
 	struct pl_flow_node *n = &f->nodes[PL_DIR_REPLY];
-	u32 range = 65536 - PL_PORT_FIRST, port, i;
+	u32 range = 65536 - PL_PORT_FIRST, stride = 1, first = 0, port, i;
 
+	BUILD_BUG_ON((65536 - PL_PORT_FIRST) % PL_SYNC_MAX_NODE);
+	if (node) {
+		stride = PL_SYNC_MAX_NODE;
+		first = node - 1;
+		range /= stride;
+	}
 	port = hash % range;
 	for (i = 0; i < PL_PORT_TRIES; i++) {
-		n->tuple.dport = htons(PL_PORT_FIRST + port);
+		n->tuple.dport = htons(PL_PORT_FIRST + port * stride + first);
 		if (!pl_flow_link(&pn->flows, f, PL_DIR_REPLY))
 			return 0;
 		if (++port == range)
@@ -371,7 +388,10 @@ static int pl_flow_publish(struct pl_net *pn, struct pl_flow *f, u32 hash)
 {
 	int err;
 
-	err = pl_flow_insert_reply(pn, f, hash);
+	if (f->flags & PL_FLOW_LEARNED)
+		err = pl_flow_link(&pn->flows, f, PL_DIR_REPLY);
+	else
+		err = pl_flow_insert_reply(pn, f, hash, f->node);
 	if (err) {
 		kmem_cache_free(pl_flow_cache, f);
 		return err;
@@ -380,6 +400,17 @@ static int pl_flow_publish(struct pl_net *pn, struct pl_flow *f, u32 hash)
 	if (err)
 		pl_flow_discard(&pn->flows, f, false);
 	return err;
+}
+
+/* Count one more flow, if there is room for it. */
+static bool pl_flow_room(struct pl_net *pn)
+{
+	int count = atomic_inc_return(&pn->flows.count);
+
+	if (count == 1)		/* the collector rests while there is none */
+		queue_delayed_work(system_power_efficient_wq, &pn->flows.gc,
+				   pn->flows.gc_delay);
+	return count <= READ_ONCE(pn->flows.max);
 }
 
 /* orig's hash with the namespace's seed: picks its backend and port. */
@@ -397,16 +428,12 @@ u32 pl_flow_hash(const struct pl_net *pn, const struct pl_tuple *orig)
 struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 			       u32 hash, struct pl_eni *eni,
 			       struct pl_backend *b,
-			       const struct pl_tuple *reply, int *why)
+			       const struct pl_tuple *reply, u8 node, int *why)
 {
 	struct pl_flow *f;
-	int count, err;
+	int err;
 
-	count = atomic_inc_return(&pn->flows.count);
-	if (count == 1)		/* the collector rests while there is none */
-		queue_delayed_work(system_power_efficient_wq, &pn->flows.gc,
-				   pn->flows.gc_delay);
-	if (count > READ_ONCE(pn->flows.max)) {
+	if (!pl_flow_room(pn)) {
 		*why = PL_DROP_FLOW_LIMIT;
 		goto err_count;
 	}
@@ -415,6 +442,7 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 		*why = PL_DROP_NO_MEMORY;
 		goto err_count;
 	}
+	f->node = node;
 	err = pl_flow_publish(pn, f, hash);
 	if (err) {
 		*why = err == -EEXIST ? -EEXIST :
@@ -456,6 +484,90 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 err_count:
 	atomic_dec(&pn->flows.count);
 	return NULL;
+}
+
+/* Bring a flow up to date with what a peer says of it: state moves on. */
+static void pl_flow_merge(struct pl_net *pn, struct pl_flow *f,
+			  const struct pl_flow_learn *l)
+{
+	u8 state = READ_ONCE(f->state);
+	enum pl_dir dir;
+
+	if (l->state > state) {
+		WRITE_ONCE(f->state, l->state);
+		/* The full barrier of xchg() orders this after the store. */
+		if (l->state >= PL_FLOW_STATE_CLOSING &&
+		    state < PL_FLOW_STATE_CLOSING)
+			pl_flow_close(pn, f);
+	}
+	WRITE_ONCE(f->flags, f->flags | (l->flags & PL_FLOW_SYNC_FLAGS));
+	for (dir = PL_DIR_ORIG; dir <= PL_DIR_REPLY; dir++) {
+		if (after(l->seq[dir], f->nodes[dir].seq))
+			f->nodes[dir].seq = l->seq[dir];
+	}
+	if (after(l->last_seen, READ_ONCE(f->last_seen)))
+		WRITE_ONCE(f->last_seen, l->last_seen);
+}
+
+/*
+ * Learn a flow that a peer describes: add it, or bring the one here up to
+ * date. -EEXIST when its tuples are another flow's here, -ENOSPC when the
+ * table is full. Softirq, under RCU (the sync socket's receive).
+ */
+int pl_flow_learn(struct pl_net *pn, const struct pl_flow_learn *l,
+		  struct pl_eni *eni, struct pl_backend *b)
+{
+	struct pl_flow *f;
+	enum pl_dir dir;
+	int err;
+
+	f = pl_flow_lookup(pn, &l->orig, &dir);
+	if (f && !pl_flow_dead(f)) {
+		if (dir != PL_DIR_ORIG ||
+		    !pl_tuple_eq(&f->nodes[PL_DIR_REPLY].tuple, &l->reply))
+			return -EEXIST;
+		pl_flow_merge(pn, f, l);
+		return 0;
+	}
+	err = -ENOSPC;
+	if (!pl_flow_room(pn))
+		goto err_count;
+	err = -ENOMEM;
+	f = pl_flow_alloc(&l->orig, eni, b, &l->reply);
+	if (!f)
+		goto err_count;
+	f->flags = (l->flags & PL_FLOW_SYNC_FLAGS) | PL_FLOW_LEARNED;
+	f->node = l->node;
+	f->state = l->state;
+	f->nodes[PL_DIR_ORIG].seq = l->seq[PL_DIR_ORIG];
+	f->nodes[PL_DIR_REPLY].seq = l->seq[PL_DIR_REPLY];
+	f->last_seen = l->last_seen;
+	f->synced = pl_sync_now();
+	err = pl_flow_publish(pn, f, 0);
+	if (err)
+		goto err_count;
+	atomic_inc(&eni->nflows);
+	atomic_inc(&b->nflows);
+	if (pl_flow_orphan(f)) {
+		atomic_dec(&eni->nflows);
+		atomic_dec(&b->nflows);
+		pl_flow_discard(&pn->flows, f, true);
+		err = -ENOENT;
+		goto err_count;
+	}
+	if (f->state < PL_FLOW_STATE_CLOSING)
+		pl_flow_open(pn, f);
+	atomic_inc(&pn->flows.learned);
+	pl_flow_notify(pn, f, PL_CMD_FLOW_ADD_NTF);
+	if (cmpxchg(&f->life, PL_FLOW_NEW, PL_FLOW_LIVE) != PL_FLOW_NEW)
+		pl_flow_remove(pn, f);
+	else if (unlikely(READ_ONCE(f->state) >= PL_FLOW_STATE_CLOSING))
+		pl_flow_close(pn, f);
+	return 0;
+
+err_count:
+	atomic_dec(&pn->flows.count);
+	return err;
 }
 
 /*
@@ -592,6 +704,7 @@ void pl_flows_init(struct pl_net *pn)
 
 	fl->buckets = NULL;
 	atomic_set(&fl->count, 0);
+	atomic_set(&fl->learned, 0);
 	fl->max = PL_DEFAULT_MAX_FLOWS;
 	fl->seed = get_random_u32();
 	fl->rnd = get_random_u32();

@@ -50,6 +50,9 @@ enum pl_flow_life {
 #define PL_FLOW_FIN_ORIG	BIT(0)
 #define PL_FLOW_FIN_REPLY	BIT(1)
 #define PL_FLOW_SEQ_REPLY	BIT(2)	/* the reply's seq is known */
+#define PL_FLOW_LEARNED		BIT(3)	/* from a peer (sync.c) */
+#define PL_FLOW_SYNC_FLAGS	(PL_FLOW_FIN_ORIG | PL_FLOW_FIN_REPLY | \
+				 PL_FLOW_SEQ_REPLY)
 
 /* 112 bytes: its memory is most of what a flow costs. */
 struct pl_flow {
@@ -65,6 +68,8 @@ struct pl_flow {
 	u8 flags;			/* PL_FLOW_* */
 	u8 life;			/* enum pl_flow_life; xchg() */
 	u8 open;			/* in active-connections; xchg() */
+	u8 node;			/* the router that created it, or 0 */
+	u16 synced;			/* seconds, when last sent to peers */
 };
 
 /* Where a walk over the table is: a bucket, and live flows seen in it. */
@@ -85,6 +90,7 @@ struct pl_flows {
 	u32 rnd;			/* for hashing tuples to buckets */
 	u32 seed;			/* for hashing flows to backends */
 	atomic_t count;
+	atomic_t learned;		/* of count, learned from peers */
 	u32 max;
 	struct pl_flows_pos gc_pos;	/* where the collector is */
 	u32 gc_slice;			/* buckets looked at per slice */
@@ -137,7 +143,21 @@ u32 pl_flow_hash(const struct pl_net *pn, const struct pl_tuple *orig);
 struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 			       u32 hash, struct pl_eni *eni,
 			       struct pl_backend *b,
-			       const struct pl_tuple *reply, int *why);
+			       const struct pl_tuple *reply, u8 node, int *why);
+
+/* A flow as a peer describes it (sync.c). */
+struct pl_flow_learn {
+	struct pl_tuple orig;
+	struct pl_tuple reply;
+	u32 seq[2];
+	u32 last_seen;			/* jiffies */
+	u8 state;
+	u8 flags;
+	u8 node;
+};
+
+int pl_flow_learn(struct pl_net *pn, const struct pl_flow_learn *l,
+		  struct pl_eni *eni, struct pl_backend *b);
 void pl_flow_kill(struct pl_net *pn, struct pl_flow *f);
 void pl_flow_reset(struct pl_net *pn, struct pl_flow *f);
 int pl_flows_walk(struct pl_net *pn, struct pl_flows_pos *pos, u32 n,
@@ -149,7 +169,7 @@ void pl_flows_kill_if(struct pl_net *pn,
 
 void pl_flow_notify(struct pl_net *pn, const struct pl_flow *f, u8 cmd);
 bool pl_flow_expired(const struct pl_flow *f, unsigned long now);
-void pl_flow_track(struct pl_net *pn, struct pl_flow *f, enum pl_dir dir,
+bool pl_flow_track(struct pl_net *pn, struct pl_flow *f, enum pl_dir dir,
 		   const struct tcphdr *th, unsigned int len,
 		   unsigned int payload);
 

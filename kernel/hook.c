@@ -36,6 +36,7 @@
 #include "service.h"
 #include "stats.h"
 #include "subnet.h"
+#include "sync.h"
 #include "xlate.h"
 
 #define PL_PASS (-1)		/* no drop reason: go on */
@@ -115,7 +116,7 @@ static void pl_count_flow(struct pl_net *pn, struct pl_flow *f,
 
 /* Send a packet of the flow on, as the other direction's tuple reversed. */
 static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
-			       struct pl_flow *f, enum pl_dir dir)
+			       struct pl_flow *f, enum pl_dir dir, bool created)
 {
 	const struct pl_tuple *o = &f->nodes[!dir].tuple;
 	struct pl_tuple to = {
@@ -125,6 +126,7 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 	struct pl_eni *eni = dir == PL_DIR_ORIG ? f->eni : NULL;
 	unsigned int hdrs;
 	struct tcphdr *th;
+	bool changed;
 	int why;
 
 	why = pl_route(skb, to.daddr);
@@ -134,7 +136,8 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 		return pl_drop(pn, eni, PL_DROP_NO_MEMORY);
 	th = pl_tcp(skb);
 	hdrs = ip_hdrlen(skb) + th->doff * 4;
-	pl_flow_track(pn, f, dir, th, skb->len, skb->len - hdrs);
+	changed = pl_flow_track(pn, f, dir, th, skb->len, skb->len - hdrs);
+	pl_sync_flow(pn, f, changed || created);
 	pl_count_flow(pn, f, dir, th, skb->len);
 	pl_xlate_tcp(skb, &to);
 	pl_untrack(skb);
@@ -204,7 +207,7 @@ static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
 		*why = PL_DROP_NO_SOURCE;
 		return NULL;
 	}
-	f = pl_flow_create(pn, t, hash, eni, b, &reply, why);
+	f = pl_flow_create(pn, t, hash, eni, b, &reply, pl_sync_node(pn), why);
 	if (f) {
 		if (fallback) {
 			this_cpu_inc(pn->stats->zone_fallbacks);
@@ -230,6 +233,21 @@ static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
 	return f;
 }
 
+/*
+ * Does a packet that opens no flow get a RST? Not a SYN that found no
+ * flow (its creator died meanwhile), nor, in a fleet, a segment of an
+ * unknown flow: a peer's record of it may still be on its way.
+ */
+static bool pl_eni_answers(struct pl_net *pn, const struct tcphdr *th,
+			   int why)
+{
+	if (th->rst)
+		return false;
+	if (why == PL_DROP_NO_FLOW)
+		return !(th->syn && !th->ack) && !pl_sync_on(pn);
+	return why == PL_DROP_NO_BACKEND || why == PL_DROP_NO_SOURCE;
+}
+
 /* A TCP packet from a client to an ENI. */
 static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
 			       struct pl_eni *eni)
@@ -241,6 +259,7 @@ static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
 		.sport = th->source, .dport = th->dest,
 	};
 	const struct pl_listener *l;
+	bool created = false;
 	struct pl_flow *f;
 	enum pl_dir dir;
 	int why;
@@ -256,14 +275,13 @@ static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
 		if (why == PL_PASS)
 			f = pl_eni_flow(pn, eni, &t, l, &why);
 		if (!f) {
-			if ((why == PL_DROP_NO_FLOW || why == PL_DROP_NO_BACKEND ||
-			     why == PL_DROP_NO_SOURCE) && !th->rst &&
-			    !(why == PL_DROP_NO_FLOW && th->syn && !th->ack))
+			if (pl_eni_answers(pn, th, why))
 				pl_rst_answer(pn->net, skb);
 			return pl_drop(pn, eni, why);
 		}
+		created = th->syn;
 	}
-	return pl_forward(pn, skb, f, PL_DIR_ORIG);
+	return pl_forward(pn, skb, f, PL_DIR_ORIG, created);
 }
 
 /* A TCP packet from a backend to a source address. */
@@ -282,11 +300,12 @@ static unsigned int pl_source_rcv(struct pl_net *pn, struct sk_buff *skb)
 	if (f)
 		f = pl_flow_live(pn, f, dir, th);
 	if (!f) {
-		if (!th->rst)
+		/* In a fleet, the flow may not have come from its peer yet. */
+		if (!th->rst && !pl_sync_on(pn))
 			pl_rst_answer(pn->net, skb);
 		return pl_drop(pn, NULL, PL_DROP_UNKNOWN_REPLY);
 	}
-	return pl_forward(pn, skb, f, PL_DIR_REPLY);
+	return pl_forward(pn, skb, f, PL_DIR_REPLY, false);
 }
 
 /*

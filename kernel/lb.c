@@ -6,6 +6,7 @@
 
 #include <linux/jhash.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 
 #include "az.h"
 #include "health.h"
@@ -25,6 +26,7 @@ struct pl_lb {
 	struct rcu_head rcu;
 	u32 size[PL_LB_TABLES];		/* 0: no usable backend there */
 	bool fail_open;			/* none is healthy: all take flows */
+	u64 digest;			/* of the tables (pl_lb_hash()) */
 	u16 *table[PL_LB_TABLES];
 	u16 n;
 	struct pl_backend *backends[] __counted_by(n);
@@ -159,6 +161,44 @@ static struct pl_lb *pl_lb_alloc(struct pl_service *svc, u16 n,
 	return lb;
 }
 
+static int pl_lb_cmp(const void *a, const void *b)
+{
+	const struct pl_backend *x = *(struct pl_backend * const *)a;
+	const struct pl_backend *y = *(struct pl_backend * const *)b;
+	u32 p = ntohl(x->addr), q = ntohl(y->addr);
+
+	return p < q ? -1 : p > q;
+}
+
+/*
+ * A hash of what every table's slots hold (FNV-1a over the backends'
+ * addresses): routers that hold the same tables show the same digest.
+ */
+static u64 pl_lb_hash(const struct pl_lb *lb)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+	unsigned int t;
+	u32 i;
+
+	for (t = 0; t < PL_LB_TABLES; t++) {
+		for (i = 0; i < lb->size[t]; i++) {
+			h ^= (u64)t << 32 |
+			     ntohl(lb->backends[lb->table[t][i]]->addr);
+			h *= 0x100000001b3ULL;
+		}
+	}
+	return h;
+}
+
+/* The digest of the service's tables; 0 without any. Under the lock. */
+u64 pl_lb_digest(struct pl_net *pn, const struct pl_service *svc)
+{
+	const struct pl_lb *lb;
+
+	lb = rcu_dereference_protected(svc->lb, lockdep_is_held(&pn->lock));
+	return lb ? lb->digest : 0;
+}
+
 static struct pl_lb *pl_lb_build(struct pl_net *pn, struct pl_service *svc)
 {
 	u32 per_az[PL_MAX_AZS] = {};
@@ -185,11 +225,14 @@ static struct pl_lb *pl_lb_build(struct pl_net *pn, struct pl_service *svc)
 		return NULL;
 	}
 	map = (u16 *)&perms[n ?: 1];
+	/* The same backends fill the same tables, whatever their order. */
+	sort(lb->backends, n, sizeof(*lb->backends), pl_lb_cmp, NULL);
 	for (t = 0; t < PL_LB_TABLES; t++) {
 		if (lb->size[t])
 			pl_lb_fill(pn, lb, t, perms, map);
 	}
 	kvfree(perms);
+	lb->digest = pl_lb_hash(lb);
 	return lb;
 }
 

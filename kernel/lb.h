@@ -23,6 +23,7 @@ struct pl_backend *pl_lb_pick(struct pl_service *svc, u8 az, u32 hash,
 			      bool *fallback);
 
 void pl_lb_changed(struct pl_net *pn, struct pl_service *svc);
+u64 pl_lb_digest(struct pl_net *pn, const struct pl_service *svc);
 void pl_lb_sync(struct pl_net *pn);
 void pl_lb_sync_now(struct pl_net *pn);
 void pl_lb_service_gone(struct pl_net *pn, struct pl_service *svc);

@@ -12,6 +12,7 @@
 #include "net.h"
 #include "service.h"
 #include "subnet.h"
+#include "sync.h"
 
 unsigned int pl_net_id __read_mostly;
 
@@ -73,6 +74,7 @@ static void __net_exit pl_net_exit_net(struct net *net)
 	struct pl_net *pn = pl_net(net);
 
 	pl_hooks_disable(pn);
+	pl_sync_exit(pn);
 	pl_acd_exit(pn);
 	mutex_lock(&pn->lock);
 	pl_flows_exit(pn);

@@ -23,6 +23,8 @@
 #define PL_DEFAULT_MAX_BACKENDS		200000
 #define PL_DEFAULT_MAX_ENDPOINTS	100000
 
+struct pl_sync;
+
 struct pl_net {
 	struct net *net;
 	/*
@@ -52,6 +54,10 @@ struct pl_net {
 	unsigned long lb_deadline;	/* rebuild by then, changes or not */
 	unsigned long lb_last;		/* jiffies of the latest change */
 	bool hooks;			/* the packet hooks are in */
+	struct pl_sync __rcu *sync;	/* the fleet this router is in */
+	struct {
+		atomic64_t sent, received, rejected, lost;
+	} sync_stats;
 };
 
 extern unsigned int pl_net_id;

@@ -57,6 +57,22 @@ const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_CONFLICT_IFINDEX + 1] = 
 	[PL_A_SOURCE_CONFLICT_IFINDEX] = { .type = NLA_U32, },
 };
 
+const struct nla_policy pl_sync_peer_nl_policy[PL_A_SYNC_PEER_PAD + 1] = {
+	[PL_A_SYNC_PEER_ADDRESS] = { .type = NLA_U32, },
+	[PL_A_SYNC_PEER_NODE] = { .type = NLA_U32, },
+	[PL_A_SYNC_PEER_REACHABLE] = { .type = NLA_U8, },
+	[PL_A_SYNC_PEER_LAST_HEARD] = { .type = NLA_U64, },
+	[PL_A_SYNC_PEER_PHASE] = NLA_POLICY_MAX(NLA_U8, 2),
+	[PL_A_SYNC_PEER_DIGEST] = { .type = NLA_U64, },
+	[PL_A_SYNC_PEER_FLOWS_SENT] = { .type = NLA_U64, },
+	[PL_A_SYNC_PEER_FLOWS_RECEIVED] = { .type = NLA_U64, },
+	[PL_A_SYNC_PEER_MESSAGES_SENT] = { .type = NLA_U64, },
+	[PL_A_SYNC_PEER_MESSAGES_RECEIVED] = { .type = NLA_U64, },
+	[PL_A_SYNC_PEER_MESSAGES_LOST] = { .type = NLA_U64, },
+	[PL_A_SYNC_PEER_MESSAGES_REPAIRED] = { .type = NLA_U64, },
+	[PL_A_SYNC_PEER_BULK_RECEIVED] = { .type = NLA_U8, },
+};
+
 /* PL_CMD_AZ_ADD - do */
 static const struct nla_policy pl_az_add_nl_policy[PL_A_AZ_ZONE_ID + 1] = {
 	[PL_A_AZ_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
@@ -265,6 +281,26 @@ static const struct nla_policy pl_backend_health_set_nl_policy[PL_A_BACKEND_HEAL
 	[PL_A_BACKEND_HEALTH] = NLA_POLICY_MAX(NLA_U8, 5),
 	[PL_A_BACKEND_HEALTH_REASON] = NLA_POLICY_MAX(NLA_U8, 7),
 	[PL_A_BACKEND_HEALTH_CODE] = { .type = NLA_U16, },
+};
+
+/* PL_CMD_SYNC_SET - do */
+static const struct nla_policy pl_sync_set_nl_policy[PL_A_SYNC_STATE + 1] = {
+	[PL_A_SYNC_NODE] = NLA_POLICY_RANGE(NLA_U32, 1, PL_SYNC_MAX_NODE),
+	[PL_A_SYNC_LOCAL] = { .type = NLA_U32, },
+	[PL_A_SYNC_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[PL_A_SYNC_KEY] = NLA_POLICY_EXACT_LEN(PL_SYNC_KEY_LEN),
+	[PL_A_SYNC_ANNOUNCE_TABLE] = { .type = NLA_U32, },
+	[PL_A_SYNC_STATE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+/* PL_CMD_SYNC_PEER_ADD - do */
+static const struct nla_policy pl_sync_peer_add_nl_policy[PL_A_SYNC_PEER + 1] = {
+	[PL_A_SYNC_PEER] = NLA_POLICY_NESTED(pl_sync_peer_nl_policy),
+};
+
+/* PL_CMD_SYNC_PEER_DEL - do */
+static const struct nla_policy pl_sync_peer_del_nl_policy[PL_A_SYNC_PEER + 1] = {
+	[PL_A_SYNC_PEER] = NLA_POLICY_NESTED(pl_sync_peer_nl_policy),
 };
 
 /* Ops table for pl */
@@ -518,6 +554,37 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.doit		= pl_nl_backend_health_set_doit,
 		.policy		= pl_backend_health_set_nl_policy,
 		.maxattr	= PL_A_BACKEND_HEALTH_CODE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_SYNC_SET,
+		.doit		= pl_nl_sync_set_doit,
+		.policy		= pl_sync_set_nl_policy,
+		.maxattr	= PL_A_SYNC_STATE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= PL_CMD_SYNC_GET,
+		.doit	= pl_nl_sync_get_doit,
+		.flags	= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= PL_CMD_SYNC_DEL,
+		.doit	= pl_nl_sync_del_doit,
+		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_SYNC_PEER_ADD,
+		.doit		= pl_nl_sync_peer_add_doit,
+		.policy		= pl_sync_peer_add_nl_policy,
+		.maxattr	= PL_A_SYNC_PEER,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_SYNC_PEER_DEL,
+		.doit		= pl_nl_sync_peer_del_doit,
+		.policy		= pl_sync_peer_del_nl_policy,
+		.maxattr	= PL_A_SYNC_PEER,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };

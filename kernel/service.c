@@ -144,7 +144,9 @@ static int pl_service_fill(struct sk_buff *skb, struct pl_net *pn,
 	    nla_put_u32(skb, PL_A_SERVICE_BACKENDS, svc->n_backends) ||
 	    pl_health_fill(skb, &svc->health) ||
 	    nla_put_u8(skb, PL_A_SERVICE_UNHEALTHY_TERMINATION,
-		       svc->unhealthy_termination))
+		       svc->unhealthy_termination) ||
+	    nla_put_u64_64bit(skb, PL_A_SERVICE_LB_DIGEST,
+			      pl_lb_digest(pn, svc), PL_A_SERVICE_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -50,6 +50,16 @@ static int pl_sum_put(struct sk_buff *skb, const struct pl_sum *sum)
 	    nla_put_u64_64bit(skb, PL_A_COUNTERS_ADDRESS_CONFLICTS,
 			      sum->c.address_conflicts, PL_A_COUNTERS_PAD))
 		return -EMSGSIZE;
+	if (sum->sync &&
+	    (nla_put_u64_64bit(skb, PL_A_COUNTERS_SYNC_SENT, sum->sync_sent,
+			       PL_A_COUNTERS_PAD) ||
+	     nla_put_u64_64bit(skb, PL_A_COUNTERS_SYNC_RECEIVED,
+			       sum->sync_received, PL_A_COUNTERS_PAD) ||
+	     nla_put_u64_64bit(skb, PL_A_COUNTERS_SYNC_REJECTED,
+			       sum->sync_rejected, PL_A_COUNTERS_PAD) ||
+	     nla_put_u64_64bit(skb, PL_A_COUNTERS_SYNC_LOST, sum->sync_lost,
+			       PL_A_COUNTERS_PAD)))
+		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -95,6 +105,11 @@ static int pl_stats_namespace(struct sk_buff *skb, struct netlink_callback *cb,
 	struct pl_sum sum = {};
 
 	pl_sum_add(&sum, pn->stats, true);
+	sum.sync = true;
+	sum.sync_sent = atomic64_read(&pn->sync_stats.sent);
+	sum.sync_received = atomic64_read(&pn->sync_stats.received);
+	sum.sync_rejected = atomic64_read(&pn->sync_stats.rejected);
+	sum.sync_lost = atomic64_read(&pn->sync_stats.lost);
 	return pl_stats_put(skb, cb, PL_STATS_SCOPE_NAMESPACE, NULL, NULL,
 			    &sum);
 }

@@ -70,6 +70,8 @@ void pl_counters_free(struct pl_counters __percpu *c);
 /* Counters summed over CPUs and objects. */
 struct pl_sum {
 	struct pl_counters c;
+	bool sync;		/* the namespace's sync counters follow */
+	u64 sync_sent, sync_received, sync_rejected, sync_lost;
 };
 
 void pl_sum_add(struct pl_sum *sum, struct pl_counters __percpu *c, bool drops);

@@ -210,6 +210,35 @@ enum pl_health_reason {
 	PL_HEALTH_REASON_HEALTH_CHECK_DISABLED,
 };
 
+#define PL_SYNC_KEY_LEN		32
+#define PL_SYNC_MAX_NODE	8
+#define PL_SYNC_MAX_PEERS	7
+
+/**
+ * enum pl_sync_state - What the operator wants of this router.
+ * @PL_SYNC_STATE_ACTIVE: Take traffic once the peers' flows are here.
+ * @PL_SYNC_STATE_DRAIN: Withdraw the announcements, so that new traffic goes
+ *   to the other routers; keep translating and syncing what still comes.
+ */
+enum pl_sync_state {
+	PL_SYNC_STATE_ACTIVE,
+	PL_SYNC_STATE_DRAIN,
+};
+
+/**
+ * enum pl_sync_phase - Where this router is.
+ * @PL_SYNC_PHASE_JOINING: Waiting for the peers' flows (a bulk sync from each
+ *   reachable peer); not announcing.
+ * @PL_SYNC_PHASE_ACTIVE: Holding the fleet's flows, announcing.
+ * @PL_SYNC_PHASE_DRAINING: Holding the fleet's flows, not announcing (state
+ *   drain).
+ */
+enum pl_sync_phase {
+	PL_SYNC_PHASE_JOINING,
+	PL_SYNC_PHASE_ACTIVE,
+	PL_SYNC_PHASE_DRAINING,
+};
+
 enum {
 	PL_A_AZ_NAME = 1,
 	PL_A_AZ_ZONE_ID,
@@ -262,6 +291,8 @@ enum {
 	PL_A_SERVICE_BACKENDS,
 	PL_A_SERVICE_HEALTH,
 	PL_A_SERVICE_UNHEALTHY_TERMINATION,
+	PL_A_SERVICE_LB_DIGEST,
+	PL_A_SERVICE_PAD,
 
 	__PL_A_SERVICE_MAX,
 	PL_A_SERVICE_MAX = (__PL_A_SERVICE_MAX - 1)
@@ -382,6 +413,10 @@ enum {
 	PL_A_COUNTERS_DROPS,
 	PL_A_COUNTERS_PAD,
 	PL_A_COUNTERS_ADDRESS_CONFLICTS,
+	PL_A_COUNTERS_SYNC_SENT,
+	PL_A_COUNTERS_SYNC_RECEIVED,
+	PL_A_COUNTERS_SYNC_REJECTED,
+	PL_A_COUNTERS_SYNC_LOST,
 
 	__PL_A_COUNTERS_MAX,
 	PL_A_COUNTERS_MAX = (__PL_A_COUNTERS_MAX - 1)
@@ -423,6 +458,8 @@ enum {
 	PL_A_FLOW_PACKETS_REPLY,
 	PL_A_FLOW_BYTES_REPLY,
 	PL_A_FLOW_PAD,
+	PL_A_FLOW_NODE,
+	PL_A_FLOW_LEARNED,
 
 	__PL_A_FLOW_MAX,
 	PL_A_FLOW_MAX = (__PL_A_FLOW_MAX - 1)
@@ -450,6 +487,45 @@ enum {
 
 	__PL_A_CONFIG_MAX,
 	PL_A_CONFIG_MAX = (__PL_A_CONFIG_MAX - 1)
+};
+
+enum {
+	PL_A_SYNC_PEER_ADDRESS = 1,
+	PL_A_SYNC_PEER_NODE,
+	PL_A_SYNC_PEER_REACHABLE,
+	PL_A_SYNC_PEER_LAST_HEARD,
+	PL_A_SYNC_PEER_PHASE,
+	PL_A_SYNC_PEER_DIGEST,
+	PL_A_SYNC_PEER_FLOWS_SENT,
+	PL_A_SYNC_PEER_FLOWS_RECEIVED,
+	PL_A_SYNC_PEER_MESSAGES_SENT,
+	PL_A_SYNC_PEER_MESSAGES_RECEIVED,
+	PL_A_SYNC_PEER_MESSAGES_LOST,
+	PL_A_SYNC_PEER_MESSAGES_REPAIRED,
+	PL_A_SYNC_PEER_BULK_RECEIVED,
+	PL_A_SYNC_PEER_PAD,
+
+	__PL_A_SYNC_PEER_MAX,
+	PL_A_SYNC_PEER_MAX = (__PL_A_SYNC_PEER_MAX - 1)
+};
+
+enum {
+	PL_A_SYNC_NODE = 1,
+	PL_A_SYNC_LOCAL,
+	PL_A_SYNC_PORT,
+	PL_A_SYNC_KEY,
+	PL_A_SYNC_ANNOUNCE_TABLE,
+	PL_A_SYNC_STATE,
+	PL_A_SYNC_PHASE,
+	PL_A_SYNC_PEER,
+	PL_A_SYNC_DIGEST,
+	PL_A_SYNC_FLOWS,
+	PL_A_SYNC_LEARNED,
+	PL_A_SYNC_MESSAGES_REJECTED,
+	PL_A_SYNC_PAD,
+
+	__PL_A_SYNC_MAX,
+	PL_A_SYNC_MAX = (__PL_A_SYNC_MAX - 1)
 };
 
 enum {
@@ -504,6 +580,12 @@ enum {
 	PL_CMD_CONFIG_GET,
 	PL_CMD_CONFIG_COMMIT_NTF,
 	PL_CMD_BACKEND_HEALTH_SET,
+	PL_CMD_SYNC_SET,
+	PL_CMD_SYNC_GET,
+	PL_CMD_SYNC_DEL,
+	PL_CMD_SYNC_PEER_ADD,
+	PL_CMD_SYNC_PEER_DEL,
+	PL_CMD_SYNC_CHANGE_NTF,
 
 	__PL_CMD_MAX,
 	PL_CMD_MAX = (__PL_CMD_MAX - 1)

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The sync protocol, version 1: UDP messages between the routers of a
+ * fleet, each a header and a body, all fields in network byte order.
+ *
+ * The sender's boot (its clock, in nanoseconds, when sync started there)
+ * and a sequence number of its own for each receiver let the receiver
+ * refuse replays and see gaps: a 64-message window, as WireGuard keeps.
+ * The MAC is keyed BLAKE2s-128 of the whole message, the MAC field
+ * counted as zeros, with the fleet's 32-byte key.
+ *
+ * Bodies:
+ *   flows      records, one after another, each starting with its kind,
+ *              its address family and its length, so that a receiver
+ *              skips what it does not know (IPv6 records, later kinds)
+ *   hello      every second: the sender's phase and configuration digest
+ *   bulk-req   "send me all your flows" (joining, or repairing a loss)
+ *   bulk-end   all of them were sent, in the flows messages before it
+ */
+
+#ifndef _PL_SYNC_WIRE_H
+#define _PL_SYNC_WIRE_H
+
+#include <linux/types.h>
+
+#define PL_SYNC_VERSION		1
+#define PL_SYNC_MAC_LEN		16
+#define PL_SYNC_MSG_MAX		1400	/* a message fits a 1500-byte MTU */
+
+enum pl_sync_type {
+	PL_SYNC_FLOWS = 1,
+	PL_SYNC_HELLO,
+	PL_SYNC_BULK_REQ,
+	PL_SYNC_BULK_END,
+};
+
+struct pl_sync_hdr {
+	u8 version;
+	u8 type;
+	__be16 len;			/* of the whole message */
+	__be32 node;			/* the sender's */
+	__be64 boot;
+	__be64 seq;			/* for this receiver, from 1 */
+	u8 mac[PL_SYNC_MAC_LEN];
+} __packed;
+
+struct pl_sync_hello {
+	__be64 digest;
+	__be32 flows;
+	u8 phase;
+	u8 pad[3];
+} __packed;
+
+enum pl_sync_rec_kind {
+	PL_SYNC_REC_FLOW = 1,
+};
+
+#define PL_SYNC_FAMILY_IPV4	4
+
+struct pl_sync_rec {
+	u8 kind;
+	u8 family;
+	u8 len;				/* of the whole record */
+	u8 pad;
+} __packed;
+
+struct pl_sync_tuple4 {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+} __packed;
+
+/* A flow, as its sender knows it now. */
+struct pl_sync_flow4 {
+	struct pl_sync_rec rec;
+	u8 state;			/* enum pl_flow_state */
+	u8 flags;			/* PL_FLOW_FIN_*, PL_FLOW_SEQ_REPLY */
+	u8 node;			/* the router that created it */
+	u8 pad;
+	__be32 idle;			/* milliseconds since its last packet */
+	struct pl_sync_tuple4 orig;
+	struct pl_sync_tuple4 reply;
+	__be32 seq[2];			/* next sequence number each way */
+} __packed;
+
+#endif /* _PL_SYNC_WIRE_H */

@@ -1,0 +1,788 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flow-state sync, in the kernel, next to the flow table, as IPVS keeps
+ * its sync daemon: a flow created here is described to every peer from
+ * the softirq that created it (a tasklet sends what the packet path
+ * queued, right after the receive run), and learned there from the UDP
+ * socket's receive callback, in softirq too, with no trip through user
+ * space. Its record is on the wire before the SYN reaches the backend, so
+ * the SYN-ACK, whichever router it crosses, finds the flow. Messages are
+ * described in sync-wire.h.
+ */
+
+#include <crypto/algapi.h>
+#include <crypto/blake2s.h>
+#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/udp.h>
+#include <net/udp_tunnel.h>
+
+#include "addr.h"
+#include "announce.h"
+#include "backend.h"
+#include "digest.h"
+#include "endpoint.h"
+#include "lb.h"
+#include "netlink.h"
+#include "service.h"
+#include "sync.h"
+#include "sync-wire.h"
+
+#define PL_SYNC_BODY_MAX	(PL_SYNC_MSG_MAX - sizeof(struct pl_sync_hdr))
+#define PL_SYNC_BULK_PACE	32	/* messages between breathers */
+#define PL_SYNC_IDLE_MAX	(24 * 3600 * 1000)	/* ms, a sanity bound */
+
+/* Keyed BLAKE2s-128 of a message, its MAC field counted as zeros. */
+static void pl_sync_mac(const u8 *key, const u8 *msg, size_t len, u8 *out)
+{
+	static const u8 zeros[PL_SYNC_MAC_LEN];
+	size_t off = offsetof(struct pl_sync_hdr, mac);
+	struct blake2s_state st;
+
+	blake2s_init_key(&st, PL_SYNC_MAC_LEN, key, PL_SYNC_KEY_LEN);
+	blake2s_update(&st, msg, off);
+	blake2s_update(&st, zeros, PL_SYNC_MAC_LEN);
+	blake2s_update(&st, msg + off + PL_SYNC_MAC_LEN,
+		       len - off - PL_SYNC_MAC_LEN);
+	blake2s_final(&st, out);
+}
+
+/* The seed of the hashes that pick backends and ports, from the key. */
+void pl_sync_seed(struct pl_net *pn, const u8 *key)
+{
+	static const char label[] = "pl: flow seed";
+	struct pl_service *svc;
+	struct pl_obj *obj;
+	__le32 seed;
+	u32 id = 0;
+
+	blake2s((u8 *)&seed, label, key, sizeof(seed), sizeof(label) - 1,
+		PL_SYNC_KEY_LEN);
+	if (pn->flows.seed == le32_to_cpu(seed))
+		return;
+	WRITE_ONCE(pn->flows.seed, le32_to_cpu(seed));
+	while ((obj = pl_table_next(&pn->services, &id))) {
+		svc = container_of(obj, struct pl_service, obj);
+		pl_lb_changed(pn, svc);
+		id++;
+	}
+}
+
+static void pl_sync_ip_hdr(struct sk_buff *skb, __be32 saddr, __be32 daddr,
+			   const struct rtable *rt)
+{
+	struct iphdr *iph = skb_push(skb, sizeof(*iph));
+
+	skb_reset_network_header(skb);
+	memset(iph, 0, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	iph->tot_len = htons(skb->len);
+	ip_send_check(iph);
+}
+
+/*
+ * Send one message to a peer, with its next sequence number. Softirq, or
+ * process context with bottom halves off.
+ */
+static void pl_sync_xmit(struct pl_sync *s, struct pl_sync_peer *p, u8 type,
+			 const void *body, u32 len, u32 flows)
+{
+	struct pl_net *pn = s->pn;
+	__be16 port = htons(READ_ONCE(s->port));
+	__be32 local = READ_ONCE(s->local);
+	u32 mlen = sizeof(struct pl_sync_hdr) + len;
+	struct flowi4 fl4 = {
+		.daddr = p->addr,
+		.saddr = local,
+		.flowi4_proto = IPPROTO_UDP,
+		.fl4_sport = port,
+		.fl4_dport = port,
+	};
+	struct pl_sync_hdr *h;
+	struct sk_buff *skb;
+	struct udphdr *uh;
+	struct rtable *rt;
+
+	rt = ip_route_output_key(pn->net, &fl4);
+	if (IS_ERR(rt))
+		goto lost;
+	skb = alloc_skb(LL_MAX_HEADER + sizeof(struct iphdr) + sizeof(*uh) +
+			mlen, GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		goto lost;
+	}
+	skb_reserve(skb, LL_MAX_HEADER + sizeof(struct iphdr) + sizeof(*uh));
+	h = skb_put(skb, sizeof(*h));
+	h->version = PL_SYNC_VERSION;
+	h->type = type;
+	h->len = htons(mlen);
+	h->node = htonl(s->node);
+	h->boot = cpu_to_be64(s->boot);
+	h->seq = cpu_to_be64(atomic64_inc_return(&p->tx_seq));
+	skb_put_data(skb, body, len);
+	pl_sync_mac(s->key, (u8 *)h, mlen, h->mac);
+	uh = skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = port;
+	uh->dest = port;
+	uh->len = htons(skb->len);
+	uh->check = 0;
+	uh->check = csum_tcpudp_magic(local, p->addr, skb->len, IPPROTO_UDP,
+				      csum_partial(uh, skb->len, 0));
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	pl_sync_ip_hdr(skb, local, p->addr, rt);
+	skb->protocol = htons(ETH_P_IP);
+	skb_dst_set(skb, &rt->dst);
+	ip_local_out(pn->net, NULL, skb);
+	atomic64_inc(&p->msgs_sent);
+	atomic64_add(flows, &p->flows_sent);
+	atomic64_inc(&pn->sync_stats.sent);
+	return;
+lost:
+	atomic64_inc(&pn->sync_stats.lost);
+}
+
+/* Send records, cut into messages, to one peer, or to all (p NULL). */
+static void pl_sync_send_records(struct pl_sync *s, struct pl_sync_peer *p,
+				 const u8 *buf, u32 len)
+{
+	struct pl_sync_peer *q;
+	u32 off = 0;
+
+	while (off < len) {
+		u32 end = off, n = 0;
+
+		while (end < len && end - off + buf[end + 2] <= PL_SYNC_BODY_MAX) {
+			end += buf[end + 2];
+			n++;
+		}
+		if (p) {
+			pl_sync_xmit(s, p, PL_SYNC_FLOWS, buf + off, end - off, n);
+		} else {
+			rcu_read_lock();
+			list_for_each_entry_rcu(q, &s->peers, list)
+				pl_sync_xmit(s, q, PL_SYNC_FLOWS, buf + off,
+					     end - off, n);
+			rcu_read_unlock();
+		}
+		off = end;
+	}
+}
+
+/* Send what the packet path queued: a tasklet, after its receive run. */
+static void pl_sync_tx(struct tasklet_struct *t)
+{
+	struct pl_sync *s = from_tasklet(s, t, tx);
+	struct pl_sync_queue q;
+
+	spin_lock(&s->lock);
+	q = s->queue;
+	s->queue = s->spare;
+	spin_unlock(&s->lock);
+	pl_sync_send_records(s, NULL, q.buf, q.len);
+	q.len = 0;
+	s->spare = q;
+}
+
+static void pl_sync_tuple_put(struct pl_sync_tuple4 *w,
+			      const struct pl_tuple *t)
+{
+	w->saddr = t->saddr;
+	w->daddr = t->daddr;
+	w->sport = t->sport;
+	w->dport = t->dport;
+}
+
+static void pl_sync_rec_fill(struct pl_sync_flow4 *r, const struct pl_flow *f)
+{
+	u32 idle = (u32)jiffies - READ_ONCE(f->last_seen);
+
+	memset(r, 0, sizeof(*r));
+	r->rec.kind = PL_SYNC_REC_FLOW;
+	r->rec.family = PL_SYNC_FAMILY_IPV4;
+	r->rec.len = sizeof(*r);
+	r->state = READ_ONCE(f->state);
+	r->flags = READ_ONCE(f->flags) & PL_FLOW_SYNC_FLAGS;
+	r->node = f->node;
+	r->idle = htonl(jiffies_to_msecs(idle));
+	pl_sync_tuple_put(&r->orig, &f->nodes[PL_DIR_ORIG].tuple);
+	pl_sync_tuple_put(&r->reply, &f->nodes[PL_DIR_REPLY].tuple);
+	r->seq[PL_DIR_ORIG] = htonl(f->nodes[PL_DIR_ORIG].seq);
+	r->seq[PL_DIR_REPLY] = htonl(f->nodes[PL_DIR_REPLY].seq);
+}
+
+/* Queue a flow's record for every peer. Packet path, in softirq. */
+void pl_sync_send_flow(struct pl_sync *s, struct pl_flow *f)
+{
+	struct pl_sync_flow4 r;
+
+	pl_sync_rec_fill(&r, f);
+	spin_lock(&s->lock);
+	if (s->queue.len + sizeof(r) > PL_SYNC_PENDING) {
+		spin_unlock(&s->lock);
+		atomic64_inc(&s->pn->sync_stats.lost);
+		return;
+	}
+	memcpy(s->queue.buf + s->queue.len, &r, sizeof(r));
+	s->queue.len += sizeof(r);
+	spin_unlock(&s->lock);
+	tasklet_schedule(&s->tx);
+}
+
+/* Ask a peer for all its flows, unless asked lately. */
+static void pl_sync_ask(struct pl_sync *s, struct pl_sync_peer *p)
+{
+	unsigned long asked = READ_ONCE(p->resync_asked), now = jiffies;
+
+	if (asked && time_before(now, asked + PL_SYNC_SILENT))
+		return;
+	WRITE_ONCE(p->resync_asked, now ?: 1);
+	pl_sync_xmit(s, p, PL_SYNC_BULK_REQ, NULL, 0, 0);
+}
+
+static void pl_sync_tuple_get(struct pl_tuple *t,
+			      const struct pl_sync_tuple4 *w)
+{
+	t->saddr = w->saddr;
+	t->daddr = w->daddr;
+	t->sport = w->sport;
+	t->dport = w->dport;
+}
+
+/* The ENI and backend of a peer's flow here, or NULL. Under RCU. */
+static struct pl_eni *pl_sync_objects(struct pl_net *pn,
+				      const struct pl_sync_flow4 *r,
+				      struct pl_backend **b)
+{
+	struct pl_addr *a = pl_addr_lookup_rcu(&pn->addrs, r->orig.daddr);
+	struct pl_eni *eni;
+	struct pl_obj *obj;
+	union pl_key key;
+
+	if (!a || a->kind != PL_ADDR_ENI || !pl_addr_serves(a))
+		return NULL;
+	eni = container_of(a, struct pl_eni, addr);
+	pl_key_pair(&key, eni->ep->svc->obj.id, r->reply.saddr);
+	obj = pl_table_lookup(&pn->backends, &key);
+	if (!obj || obj->hidden)
+		return NULL;
+	*b = container_of(obj, struct pl_backend, obj);
+	return eni;
+}
+
+/* Learn one flow a peer sent. Softirq. */
+static void pl_sync_learn(struct pl_sync *s, struct pl_sync_peer *p,
+			  const struct pl_sync_flow4 *r)
+{
+	struct pl_net *pn = s->pn;
+	struct pl_flow_learn l;
+	struct pl_backend *b;
+	struct pl_eni *eni;
+	u32 idle;
+
+	atomic64_inc(&p->flows_received);
+	if (r->state > PL_FLOW_STATE_CLOSED || !r->node ||
+	    r->node > PL_SYNC_MAX_NODE)
+		goto lost;
+	eni = pl_sync_objects(pn, r, &b);
+	if (!eni)
+		goto lost;
+	pl_sync_tuple_get(&l.orig, &r->orig);
+	pl_sync_tuple_get(&l.reply, &r->reply);
+	l.seq[PL_DIR_ORIG] = ntohl(r->seq[PL_DIR_ORIG]);
+	l.seq[PL_DIR_REPLY] = ntohl(r->seq[PL_DIR_REPLY]);
+	idle = min_t(u32, ntohl(r->idle), PL_SYNC_IDLE_MAX);
+	l.last_seen = (u32)jiffies - msecs_to_jiffies(idle);
+	l.state = r->state;
+	l.flags = r->flags;
+	l.node = r->node;
+	if (!pl_flow_learn(pn, &l, eni, b))
+		return;
+lost:
+	atomic64_inc(&pn->sync_stats.lost);
+}
+
+static void pl_sync_rcv_flows(struct pl_sync *s, struct pl_sync_peer *p,
+			      const u8 *body, u32 len)
+{
+	while (len >= sizeof(struct pl_sync_rec)) {
+		const struct pl_sync_rec *rec = (const void *)body;
+
+		if (rec->len < sizeof(*rec) || rec->len > len)
+			break;
+		if (rec->kind == PL_SYNC_REC_FLOW &&
+		    rec->family == PL_SYNC_FAMILY_IPV4 &&
+		    rec->len >= sizeof(struct pl_sync_flow4))
+			pl_sync_learn(s, p, (const void *)body);
+		body += rec->len;
+		len -= rec->len;
+	}
+}
+
+/*
+ * Take a message into the peer's window: false for a replay, or one too
+ * old to tell. *lost: messages it shows missing, the ones that fell out
+ * of the window unseen and, at a hello, those older than the last hello.
+ */
+static bool pl_sync_window(struct pl_sync_peer *p, u64 boot, u64 seq,
+			   bool hello, u64 *lost)
+{
+	bool ok = true;
+	u64 d, mask;
+
+	*lost = 0;
+	spin_lock(&p->rx_lock);
+	if (boot < p->rx_boot) {
+		ok = false;
+	} else if (boot > p->rx_boot || !p->rx_max) {
+		p->rx_boot = boot;
+		p->rx_max = seq;
+		p->rx_seen = ~0ULL;	/* what came before is not ours */
+		p->rx_hello = 0;
+	} else if (seq > p->rx_max) {
+		d = seq - p->rx_max;
+		if (d >= 64) {
+			*lost = 64 - hweight64(p->rx_seen) + d - 64;
+			p->rx_seen = 1;
+		} else {
+			*lost = hweight64(~p->rx_seen & (~0ULL << (64 - d)));
+			p->rx_seen = p->rx_seen << d | 1;
+		}
+		p->rx_max = seq;
+	} else {
+		d = p->rx_max - seq;
+		if (d >= 64 || (p->rx_seen & BIT_ULL(d)))
+			ok = false;
+		else
+			p->rx_seen |= BIT_ULL(d);
+	}
+	if (ok && hello) {
+		/* Anything older than the previous hello is not coming. */
+		if (p->rx_hello && p->rx_max - p->rx_hello < 64) {
+			mask = ~0ULL << (p->rx_max - p->rx_hello);
+			*lost += hweight64(~p->rx_seen & mask);
+			p->rx_seen |= mask;
+		}
+		p->rx_hello = seq;
+	}
+	spin_unlock(&p->rx_lock);
+	return ok;
+}
+
+static void pl_sync_rcv_hello(struct pl_sync *s, struct pl_sync_peer *p,
+			      const u8 *body, u32 len)
+{
+	const struct pl_sync_hello *h = (const void *)body;
+
+	if (len < sizeof(*h))
+		return;
+	WRITE_ONCE(p->digest, be64_to_cpu(h->digest));
+	WRITE_ONCE(p->phase, min_t(u8, h->phase, PL_SYNC_PHASE_DRAINING));
+	WRITE_ONCE(p->heard, 1);
+}
+
+static void pl_sync_rcv_bulk_end(struct pl_sync *s, struct pl_sync_peer *p)
+{
+	atomic64_add(atomic64_xchg(&p->repairing, 0), &p->msgs_repaired);
+	WRITE_ONCE(p->resync_asked, 0);
+	WRITE_ONCE(p->bulk_received, 1);
+	if (READ_ONCE(s->phase) == PL_SYNC_PHASE_JOINING)
+		mod_delayed_work(system_power_efficient_wq, &s->tick, 0);
+}
+
+static void pl_sync_rcv_msg(struct pl_sync *s, struct pl_sync_peer *p,
+			    const struct pl_sync_hdr *h, const u8 *body,
+			    u32 len)
+{
+	switch (h->type) {
+	case PL_SYNC_FLOWS:
+		pl_sync_rcv_flows(s, p, body, len);
+		break;
+	case PL_SYNC_HELLO:
+		pl_sync_rcv_hello(s, p, body, len);
+		break;
+	case PL_SYNC_BULK_REQ:
+		WRITE_ONCE(p->bulk_wanted, 1);
+		queue_work(system_unbound_wq, &s->bulk);
+		break;
+	case PL_SYNC_BULK_END:
+		pl_sync_rcv_bulk_end(s, p);
+		break;
+	}
+}
+
+static struct pl_sync_peer *pl_sync_peer_rcu(struct pl_sync *s, __be32 addr)
+{
+	struct pl_sync_peer *p;
+
+	list_for_each_entry_rcu(p, &s->peers, list) {
+		if (p->addr == addr)
+			return p;
+	}
+	return NULL;
+}
+
+/* Check a message whole: from a peer, well formed, authentic, new. */
+static struct pl_sync_peer *pl_sync_check(struct pl_sync *s,
+					  struct sk_buff *skb,
+					  const struct pl_sync_hdr *h,
+					  u32 len)
+{
+	u8 mac[PL_SYNC_MAC_LEN];
+	struct pl_sync_peer *p;
+	u64 lost;
+
+	p = pl_sync_peer_rcu(s, ip_hdr(skb)->saddr);
+	if (!p || len < sizeof(*h) || h->version != PL_SYNC_VERSION ||
+	    ntohs(h->len) != len)
+		return NULL;
+	pl_sync_mac(s->key, (const u8 *)h, len, mac);
+	if (crypto_memneq(mac, h->mac, sizeof(mac)))
+		return NULL;
+	if (p->node && p->node != ntohl(h->node))
+		return NULL;
+	if (!pl_sync_window(p, be64_to_cpu(h->boot), be64_to_cpu(h->seq),
+			    h->type == PL_SYNC_HELLO, &lost))
+		return NULL;
+	WRITE_ONCE(p->node, ntohl(h->node));
+	WRITE_ONCE(p->last_heard, jiffies ?: 1);
+	if (lost) {
+		atomic64_add(lost, &p->msgs_lost);
+		atomic64_add(lost, &p->repairing);
+		atomic64_add(lost, &s->pn->sync_stats.lost);
+		pl_sync_ask(s, p);
+	}
+	return p;
+}
+
+/* The sync socket's receive: one message, in softirq, under RCU. */
+static int pl_sync_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct pl_sync *s = rcu_dereference_sk_user_data(sk);
+	const struct pl_sync_hdr *h;
+	struct pl_sync_peer *p;
+	unsigned int off;
+	u32 len;
+
+	if (!s || udp_lib_checksum_complete(skb) || skb_linearize(skb))
+		goto drop;
+	off = skb_transport_offset(skb) + sizeof(struct udphdr);
+	if (skb->len < off)
+		goto drop;
+	len = skb->len - off;
+	h = (const void *)(skb->data + off);
+	p = pl_sync_check(s, skb, h, len);
+	if (!p) {
+		atomic64_inc(&s->pn->sync_stats.rejected);
+		goto drop;
+	}
+	atomic64_inc(&p->msgs_received);
+	atomic64_inc(&s->pn->sync_stats.received);
+	pl_sync_rcv_msg(s, p, h, (const u8 *)(h + 1), len - sizeof(*h));
+	consume_skb(skb);
+	return 0;
+drop:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* A walk of the flow table that packs records into one message. */
+struct pl_sync_bulk {
+	u8 buf[PL_SYNC_BODY_MAX];
+	u32 len;
+};
+
+static int pl_sync_bulk_one(struct pl_flow *f, void *arg)
+{
+	struct pl_sync_bulk *bk = arg;
+
+	if (bk->len + sizeof(struct pl_sync_flow4) > sizeof(bk->buf))
+		return 1;	/* full: send it, then go on with f */
+	pl_sync_rec_fill((struct pl_sync_flow4 *)(bk->buf + bk->len), f);
+	bk->len += sizeof(struct pl_sync_flow4);
+	return 0;
+}
+
+/* Send a message to the peer at addr, if it is still one. */
+static bool pl_sync_send_to(struct pl_sync *s, __be32 addr, u8 type,
+			    const u8 *buf, u32 len)
+{
+	struct pl_sync_peer *p;
+
+	rcu_read_lock();
+	p = pl_sync_peer_rcu(s, addr);
+	if (p) {
+		local_bh_disable();
+		if (type == PL_SYNC_FLOWS)
+			pl_sync_send_records(s, p, buf, len);
+		else
+			pl_sync_xmit(s, p, type, buf, len, 0);
+		local_bh_enable();
+	}
+	rcu_read_unlock();
+	return p;
+}
+
+/* Every flow, then bulk-end, to the peer at addr. */
+static void pl_sync_bulk_send(struct pl_sync *s, struct pl_sync_bulk *bk,
+			      __be32 addr)
+{
+	struct pl_net *pn = s->pn;
+	struct pl_flows_pos pos = {};
+	u32 msgs = 0;
+	int full;
+
+	while (!pl_flows_walked(pn, &pos)) {
+		full = pl_flows_walk(pn, &pos, 1024, pl_sync_bulk_one, bk);
+		if (bk->len && (full || pl_flows_walked(pn, &pos))) {
+			if (!pl_sync_send_to(s, addr, PL_SYNC_FLOWS, bk->buf,
+					     bk->len))
+				return;
+			bk->len = 0;
+			if (!(++msgs % PL_SYNC_BULK_PACE))
+				usleep_range(1000, 2000);
+		}
+		cond_resched();
+	}
+	pl_sync_send_to(s, addr, PL_SYNC_BULK_END, NULL, 0);
+}
+
+/* Send every flow to each peer that asked. */
+static void pl_sync_bulk(struct work_struct *work)
+{
+	struct pl_sync *s = container_of(work, struct pl_sync, bulk);
+	struct pl_sync_peer *p;
+	struct pl_sync_bulk *bk;
+	__be32 addr;
+
+	bk = kmalloc(sizeof(*bk), GFP_KERNEL);
+	if (!bk)
+		return;
+	for (;;) {
+		addr = 0;
+		rcu_read_lock();
+		list_for_each_entry_rcu(p, &s->peers, list) {
+			if (xchg(&p->bulk_wanted, 0)) {
+				addr = p->addr;
+				break;
+			}
+		}
+		rcu_read_unlock();
+		if (!addr)
+			break;
+		bk->len = 0;
+		pl_sync_bulk_send(s, bk, addr);
+	}
+	kfree(bk);
+}
+
+static bool pl_sync_reachable(const struct pl_sync_peer *p)
+{
+	unsigned long heard = READ_ONCE(p->last_heard);
+
+	return heard && time_before(jiffies, heard + PL_SYNC_SILENT);
+}
+
+/* Enter a phase, announce the addresses or not, and tell listeners. */
+void pl_sync_set_phase(struct pl_sync *s, u8 phase)
+{
+	if (s->phase == phase)
+		return;
+	WRITE_ONCE(s->phase, phase);
+	pl_announce_update(s);
+	pl_nl_announce(s->pn, PL_CMD_SYNC_CHANGE_NTF, pl_sync_fill, s);
+}
+
+/*
+ * A joining router holds back until every peer sent its flows, or stayed
+ * silent for PL_SYNC_SILENT since the join: it is then the first, or the
+ * others are gone. Under the configuration lock.
+ */
+static void pl_sync_join(struct pl_sync *s)
+{
+	unsigned long now = jiffies;
+	bool done = time_after_eq(now, s->joined + PL_SYNC_EVERY);
+	struct pl_sync_peer *p;
+
+	if (s->phase != PL_SYNC_PHASE_JOINING)
+		return;
+	list_for_each_entry(p, &s->peers, list) {
+		if (READ_ONCE(p->bulk_received))
+			continue;
+		if (pl_sync_reachable(p) ||
+		    time_before(now, s->joined + PL_SYNC_SILENT)) {
+			done = false;
+			local_bh_disable();
+			pl_sync_ask(s, p);
+			local_bh_enable();
+		}
+	}
+	if (done)
+		pl_sync_set_phase(s, s->state == PL_SYNC_STATE_ACTIVE ?
+				  PL_SYNC_PHASE_ACTIVE :
+				  PL_SYNC_PHASE_DRAINING);
+}
+
+/* This router's configuration digest, computed again when it changed. */
+u64 pl_sync_digest(struct pl_sync *s)
+{
+	struct pl_net *pn = s->pn;
+
+	if (s->digest_gen != pn->config_gen) {
+		s->digest = pl_digest(pn);
+		s->digest_gen = pn->config_gen;
+	}
+	return s->digest;
+}
+
+/* Every second: hellos, the join, the announcements kept true. */
+static void pl_sync_tick(struct work_struct *work)
+{
+	struct pl_sync *s = container_of(to_delayed_work(work), struct pl_sync,
+					 tick);
+	struct pl_net *pn = s->pn;
+	struct pl_sync_hello h = {};
+	struct pl_sync_peer *p;
+
+	/* sync-del cancels the tick under the lock: never wait for it. */
+	if (!mutex_trylock(&pn->lock)) {
+		queue_delayed_work(system_power_efficient_wq, &s->tick,
+				   HZ / 20);
+		return;
+	}
+	pl_sync_join(s);
+	h.digest = cpu_to_be64(pl_sync_digest(s));
+	h.flows = htonl(atomic_read(&pn->flows.count));
+	h.phase = s->phase;
+	local_bh_disable();
+	list_for_each_entry(p, &s->peers, list)
+		pl_sync_xmit(s, p, PL_SYNC_HELLO, &h, sizeof(h), 0);
+	local_bh_enable();
+	pl_announce_update(s);
+	mutex_unlock(&pn->lock);
+	queue_delayed_work(system_power_efficient_wq, &s->tick,
+			   s->phase == PL_SYNC_PHASE_JOINING ? HZ / 4 :
+			   PL_SYNC_EVERY);
+}
+
+/* Open the socket on local:port, its receive pointed at s. */
+int pl_sync_bind(struct pl_sync *s, __be32 local, u16 port,
+		 struct socket **sockp)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = local,
+		.sin_port = htons(port),
+	};
+	struct socket *sock;
+	struct sock *sk;
+	int err;
+
+	err = sock_create_kern(s->pn->net, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
+			       &sock);
+	if (err)
+		return err;
+	err = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+	if (err) {
+		sock_release(sock);
+		return err;
+	}
+	sk = sock->sk;
+	rcu_assign_sk_user_data(sk, s);
+	udp_sk(sk)->encap_type = 1;
+	udp_sk(sk)->encap_rcv = pl_sync_rcv;
+	udp_tunnel_encap_enable(sk);
+	*sockp = sock;
+	return 0;
+}
+
+/* Close a socket once no receive can be running on it. */
+void pl_sync_unbind(struct socket *sock)
+{
+	rcu_assign_sk_user_data(sock->sk, NULL);
+	synchronize_rcu();
+	sock_release(sock);
+}
+
+/* Set s up (node, local, port, key given), its socket open, and start. */
+int pl_sync_start(struct pl_sync *s)
+{
+	int err;
+
+	s->queue.buf = kvmalloc(PL_SYNC_PENDING, GFP_KERNEL);
+	s->spare.buf = kvmalloc(PL_SYNC_PENDING, GFP_KERNEL);
+	err = -ENOMEM;
+	if (!s->queue.buf || !s->spare.buf)
+		goto err;
+	err = pl_sync_bind(s, s->local, s->port, &s->sock);
+	if (err)
+		goto err;
+	s->boot = ktime_get_real_ns();
+	s->joined = jiffies;
+	s->phase = PL_SYNC_PHASE_JOINING;
+	queue_delayed_work(system_power_efficient_wq, &s->tick, 0);
+	return 0;
+err:
+	kvfree(s->queue.buf);
+	kvfree(s->spare.buf);
+	return err;
+}
+
+struct pl_sync *pl_sync_alloc(struct pl_net *pn)
+{
+	struct pl_sync *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+
+	if (!s)
+		return NULL;
+	s->pn = pn;
+	s->port = PL_SYNC_PORT;
+	INIT_LIST_HEAD(&s->peers);
+	spin_lock_init(&s->lock);
+	tasklet_setup(&s->tx, pl_sync_tx);
+	INIT_DELAYED_WORK(&s->tick, pl_sync_tick);
+	INIT_WORK(&s->bulk, pl_sync_bulk);
+	return s;
+}
+
+/*
+ * Stop and free s, which the namespace no longer points to: the packet
+ * path may still hold it until the grace period the unbind waits for.
+ */
+void pl_sync_stop(struct pl_sync *s)
+{
+	struct pl_sync_peer *p, *tmp;
+
+	if (s->sock)
+		pl_sync_unbind(s->sock);	/* waits for a grace period */
+	cancel_delayed_work_sync(&s->tick);
+	cancel_work_sync(&s->bulk);
+	tasklet_kill(&s->tx);
+	pl_announce_stop(s);
+	list_for_each_entry_safe(p, tmp, &s->peers, list)
+		kfree(p);
+	kvfree(s->queue.buf);
+	kvfree(s->spare.buf);
+	memzero_explicit(s->key, sizeof(s->key));
+	kfree(s);
+}
+
+/* The namespace is going away: leave the fleet. */
+void pl_sync_exit(struct pl_net *pn)
+{
+	struct pl_sync *s = rcu_dereference_protected(pn->sync, true);
+
+	if (!s)
+		return;
+	RCU_INIT_POINTER(pn->sync, NULL);
+	pl_sync_stop(s);
+}

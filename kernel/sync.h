@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Flow-state sync between the routers of a fleet (scale-out). Each router
+ * sends the flows it creates, and the changes of state it sees, to every
+ * peer over UDP; each learns its peers' flows into its own table, so that
+ * any router can translate any packet of any flow. See
+ * Documentation/scale-out.rst for the design and sync-wire.h for the
+ * messages.
+ */
+
+#ifndef _PL_SYNC_H
+#define _PL_SYNC_H
+
+#include <linux/interrupt.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/pl.h>
+
+#include "announce.h"
+#include "flow.h"
+#include "net.h"
+
+#define PL_SYNC_PORT		8849
+#define PL_SYNC_EVERY		HZ		/* between hellos */
+#define PL_SYNC_SILENT		(3 * HZ)	/* unreachable after this */
+#define PL_SYNC_REFRESH		10		/* seconds between refreshes */
+#define PL_SYNC_PENDING		32768		/* bytes of records queued */
+
+struct socket;
+struct sk_buff;
+
+/* What this router knows of another. */
+struct pl_sync_peer {
+	struct list_head list;		/* in sync->peers; RCU */
+	struct rcu_head rcu;
+	__be32 addr;
+	u32 node;			/* 0 until heard */
+	atomic64_t tx_seq;		/* the last sequence number sent */
+	spinlock_t rx_lock;		/* the receive window */
+	u64 rx_boot;			/* the peer's boot, as its messages say */
+	u64 rx_max;			/* the highest sequence number seen */
+	u64 rx_seen;			/* bit i: rx_max - i came */
+	u64 rx_hello;			/* sequence number of the last hello */
+	unsigned long last_heard;	/* jiffies; 0: never */
+	unsigned long resync_asked;	/* jiffies of the last bulk request */
+	u64 digest;
+	u8 phase;			/* enum pl_sync_phase */
+	u8 heard;			/* a hello came */
+	u8 bulk_received;
+	u8 bulk_wanted;			/* it asked for our flows */
+	atomic64_t repairing;		/* lost, waiting for the resync */
+	atomic64_t flows_sent;
+	atomic64_t flows_received;
+	atomic64_t msgs_sent;
+	atomic64_t msgs_received;
+	atomic64_t msgs_lost;
+	atomic64_t msgs_repaired;
+};
+
+/* Records waiting for the sender, filled by the packet path. */
+struct pl_sync_queue {
+	u8 *buf;
+	u32 len;
+};
+
+struct pl_sync {
+	struct pl_net *pn;
+	struct socket *sock;
+	u32 node;
+	__be32 local;
+	u16 port;
+	u8 key[PL_SYNC_KEY_LEN];
+	u32 table;			/* announce-table, or 0 */
+	u8 state;			/* enum pl_sync_state */
+	u8 phase;			/* enum pl_sync_phase; READ_ONCE() */
+	u64 boot;			/* this router's, for its peers' windows */
+	unsigned long joined;		/* jiffies of sync set */
+	struct list_head peers;		/* changed under pn->lock */
+	spinlock_t lock;		/* queued records */
+	struct pl_sync_queue queue, spare;
+	struct tasklet_struct tx;	/* sends what is queued */
+	struct delayed_work tick;	/* hellos, joining, resyncs */
+	struct work_struct bulk;	/* sends every flow to those who ask */
+	u64 digest;			/* of the configuration ... */
+	u32 digest_gen;			/* ... at this config_gen */
+	struct pl_announce announce;
+};
+
+/* Seconds, as f->synced keeps them. */
+static inline u16 pl_sync_now(void)
+{
+	return (u16)(jiffies / HZ);
+}
+
+struct pl_sync *pl_sync_alloc(struct pl_net *pn);
+int pl_sync_start(struct pl_sync *s);
+void pl_sync_stop(struct pl_sync *s);
+int pl_sync_bind(struct pl_sync *s, __be32 local, u16 port,
+		 struct socket **sockp);
+void pl_sync_unbind(struct socket *sock);
+void pl_sync_set_phase(struct pl_sync *s, u8 phase);
+u64 pl_sync_digest(struct pl_sync *s);
+int pl_sync_fill(struct sk_buff *skb, struct pl_net *pn, const void *obj);
+void pl_sync_send_flow(struct pl_sync *s, struct pl_flow *f);
+void pl_sync_exit(struct pl_net *pn);
+void pl_sync_seed(struct pl_net *pn, const u8 *key);
+
+/* Does this router sync with others? Under RCU. */
+static inline bool pl_sync_on(const struct pl_net *pn)
+{
+	return rcu_access_pointer(pn->sync);
+}
+
+/* This router's node id in its fleet, or 0. Under RCU. */
+static inline u8 pl_sync_node(const struct pl_net *pn)
+{
+	const struct pl_sync *s = rcu_dereference(pn->sync);
+
+	return s ? s->node : 0;
+}
+
+/*
+ * Tell the peers about a flow: now (it is new, or its state changed), or
+ * when it was last told long enough ago, so that their copy does not
+ * expire while packets come here. Packet path, under RCU.
+ */
+static inline void pl_sync_flow(struct pl_net *pn, struct pl_flow *f,
+				bool now)
+{
+	struct pl_sync *s = rcu_dereference(pn->sync);
+	u16 t;
+
+	if (!s)
+		return;
+	t = pl_sync_now();
+	if (!now && (u16)(t - READ_ONCE(f->synced)) < PL_SYNC_REFRESH)
+		return;
+	WRITE_ONCE(f->synced, t);
+	pl_sync_send_flow(s, f);
+}
+
+#endif /* _PL_SYNC_H */
