@@ -6,16 +6,19 @@
  *   tcp established orig 10.0.1.10:45722 -> 10.0.1.50:80
  *       reply 192.168.1.10:8080 -> 192.168.1.100:58262 endpoint vpce-1
  *       service svc backend 192.168.1.10 age 7.4s idle 0.2s
- *       packets 5/4 bytes 268/235                  (all on one line)
+ *       packets 5/4 bytes 268/235 node 2 learned    (all on one line)
  *   {"endpoint":"vpce-1","service":"svc","backend":"192.168.1.10",
  *    "orig":{"saddr":"10.0.1.10","daddr":"10.0.1.50","sport":45722,
  *    "dport":80},"reply":{"saddr":"192.168.1.10",...},
  *    "state":"established","age":7412,"idle":203,"packets-orig":5,
- *    "bytes-orig":268,"packets-reply":4,"bytes-reply":235}
+ *    "bytes-orig":268,"packets-reply":4,"bytes-reply":235,"node":2,
+ *    "learned":true}
  *
  * Ages are in seconds to a tenth in plain text, in milliseconds in JSON;
- * packets and bytes are orig/reply. Flows come and go while they are
- * dumped: a dump is no snapshot, and is printed as it arrives.
+ * packets and bytes are orig/reply. The node that created the flow, and
+ * whether it was learned from a peer, come only while routers sync. Flows
+ * come and go while they are dumped: a dump is no snapshot, and is
+ * printed as it arrives.
  */
 
 #include <arpa/inet.h>
@@ -40,6 +43,8 @@ static struct nla_policy flow_policy[PL_A_FLOW_MAX + 1] = {
 	[PL_A_FLOW_REPLY] = { .type = NLA_NESTED },
 	[PL_A_FLOW_STATE] = { .type = NLA_U8 },
 	[PL_A_FLOW_AGE ... PL_A_FLOW_BYTES_REPLY] = { .type = NLA_U64 },
+	[PL_A_FLOW_NODE] = { .type = NLA_U32 },
+	[PL_A_FLOW_LEARNED] = { .type = NLA_FLAG },
 };
 
 static struct nla_policy tuple_policy[PL_A_TUPLE_MAX + 1] = {
@@ -112,20 +117,6 @@ static void flow_print_tuple(const char *key, const struct flow_tuple *t)
 	out_word(s);
 }
 
-/* Milliseconds: seconds to a tenth in plain text. */
-static void flow_print_ms(const char *key, __u64 ms)
-{
-	char s[32];
-
-	if (out_json()) {
-		out_u64(key, NULL, ms);
-		return;
-	}
-	snprintf(s, sizeof(s), "%llu.%llus", (unsigned long long)ms / 1000,
-		 (unsigned long long)ms % 1000 / 100);
-	out_str(NULL, key, s);
-}
-
 /* Plain: packets ORIG/REPLY bytes ORIG/REPLY; JSON: the spec's four. */
 static void flow_print_counts(struct nlattr **tb)
 {
@@ -146,6 +137,22 @@ static void flow_print_counts(struct nlattr **tb)
 		 (unsigned long long)nla_get_u64(tb[PL_A_FLOW_BYTES_ORIG]),
 		 (unsigned long long)nla_get_u64(tb[PL_A_FLOW_BYTES_REPLY]));
 	out_str(NULL, "bytes", s);
+}
+
+/*
+ * While routers sync: the node that created the flow, and whether it was
+ * learned from a peer (plain: "learned" when it was).
+ */
+static void flow_print_sync(struct nlattr **tb)
+{
+	int learned = !!tb[PL_A_FLOW_LEARNED];
+
+	if (tb[PL_A_FLOW_NODE])
+		out_u32("node", "node", nla_get_u32(tb[PL_A_FLOW_NODE]));
+	if (out_json() && (tb[PL_A_FLOW_NODE] || learned))
+		out_bool("learned", NULL, learned);
+	else if (learned)
+		out_word("learned");
 }
 
 static void flow_print_names(struct nlattr **tb)
@@ -179,9 +186,10 @@ void flow_print(struct nlmsghdr *nlh, const char *key)
 		flow_print_tuple("reply", &reply);
 		flow_print_names(tb);
 	}
-	flow_print_ms("age", nla_get_u64(tb[PL_A_FLOW_AGE]));
-	flow_print_ms("idle", nla_get_u64(tb[PL_A_FLOW_IDLE]));
+	out_ms("age", "age", nla_get_u64(tb[PL_A_FLOW_AGE]));
+	out_ms("idle", "idle", nla_get_u64(tb[PL_A_FLOW_IDLE]));
 	flow_print_counts(tb);
+	flow_print_sync(tb);
 	out_obj_end();
 }
 

@@ -27,7 +27,7 @@
 static const struct pl_object *const objects[] = {
 	&pl_az, &pl_subnet, &pl_service, &pl_backend, &pl_endpoint,
 	&pl_limits, &pl_flow, &pl_stats, &pl_monitor, &pl_save, &pl_config,
-	&pl_apply, &pl_diff, &pl_health, NULL
+	&pl_apply, &pl_diff, &pl_health, &pl_sync, NULL
 };
 
 void *pl_realloc(void *p, size_t size)
@@ -65,8 +65,8 @@ static void usage(FILE *f, int full)
 	fputs("Usage: pl-ctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 	      "       pl-ctl [OPTIONS] -b FILE [--atomic]\n"
 	      "       pl-ctl help | pl-ctl OBJECT help\n"
-	      "OBJECT := { az | subnet | service | backend | endpoint | limits | flow | stats | monitor | save | config | apply | diff }\n"
-	      "OPTIONS := { -j[son] | -p[retty] | -n[etns] NETNS | -b[atch] FILE | --atomic | -V[ersion] | -h[elp] }\n",
+	      "OBJECT := { az | subnet | service | backend | endpoint | limits | flow | stats | monitor | save | config | apply | diff | health | sync }\n"
+	      "OPTIONS := { -j[son] | -p[retty] | -d[etails] | -n[etns] NETNS | -b[atch] FILE | --atomic | -V[ersion] | -h[elp] }\n",
 	      f);
 	if (!full)
 		return;
@@ -259,6 +259,7 @@ static int netns_enter(const char *name)
 static const struct option options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "pretty", no_argument, NULL, 'p' },
+	{ "details", no_argument, NULL, 'd' },
 	{ "netns", required_argument, NULL, 'n' },
 	{ "batch", required_argument, NULL, 'b' },
 	{ "atomic", no_argument, NULL, 'A' },
@@ -281,16 +282,19 @@ static int finish(int err)
 int main(int argc, char **argv)
 {
 	const char *netns = NULL, *file = NULL;
-	int json = 0, pretty = 0, atomic = 0, c, err;
+	int json = 0, pretty = 0, details = 0, atomic = 0, c, err;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:jpn:b:Vh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jpdn:b:Vh", options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
 			break;
 		case 'p':
 			pretty = 1;
+			break;
+		case 'd':
+			details = 1;
 			break;
 		case 'n':
 			netns = optarg;
@@ -323,7 +327,7 @@ int main(int argc, char **argv)
 			return PL_EUSAGE;
 		}
 	}
-	out_init(json, pretty);
+	out_init(json, pretty, details);
 	if (file && optind < argc) {
 		fprintf(stderr, "pl-ctl: unexpected argument \"%s\" after -b FILE\n",
 			argv[optind]);

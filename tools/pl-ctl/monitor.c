@@ -9,6 +9,7 @@
  *   backend set svc1 10.0.0.1 az us-east-1a weight 0 state drain
  *   flow add tcp syn-sent orig 10.0.1.10:45722 -> 10.0.1.50:80 ...
  *   config commit generation 42 added 3 changed 1 deleted 0 digest ...
+ *   sync set node 1 local 10.9.0.1 port 8849 state drain phase draining ...
  *   {"action":"set","object":"backend","backend":{"service":"svc1",...}}
  *
  * A deletion shows the object's last state; a transaction's changes come
@@ -16,6 +17,9 @@
  * (status 0); so does the family going away, as the generic-netlink
  * controller announces when pl is unloaded (status 1, said on stderr).
  * With -j, the first line is the metainfo alone: {"metainfo":{...}}.
+ * Changes of this router's sync (settings, phase, peers) come as "sync
+ * set", and as "sync del" when it leaves the fleet: they are no
+ * configuration, but go on the "config" group.
  */
 
 #include <errno.h>
@@ -47,7 +51,7 @@ static const char *const mon_groups[] = { PL_MCGRP_CONFIG, PL_MCGRP_FLOWS };
 struct mon_event {
 	__u8 cmd;
 	const char *object;
-	const char *action;
+	const char *action;	/* NULL: the event says (sync_action()) */
 	void (*print)(struct nlmsghdr *nlh, const char *key);
 };
 
@@ -69,6 +73,7 @@ static const struct mon_event mon_events[] = {
 	{ PL_CMD_ENDPOINT_DEL_NTF, "endpoint", "del", endpoint_print },
 	{ PL_CMD_LIMITS_CHANGE_NTF, "limits", "set", limits_print },
 	{ PL_CMD_CONFIG_COMMIT_NTF, "config", "commit", config_print },
+	{ PL_CMD_SYNC_CHANGE_NTF, "sync", NULL, sync_print },
 	{ PL_CMD_FLOW_ADD_NTF, "flow", "add", flow_print },
 	{ PL_CMD_FLOW_DEL_NTF, "flow", "del", flow_print },
 };
@@ -89,6 +94,7 @@ static int mon_event(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	const struct mon_event *ev;
+	const char *action;
 	int *gone = arg;
 
 	if (nl_family_gone(nlh)) {
@@ -100,14 +106,15 @@ static int mon_event(struct nl_msg *msg, void *arg)
 	ev = mon_find(((struct genlmsghdr *)nlmsg_data(nlh))->cmd);
 	if (!ev)
 		return NL_SKIP;
+	action = ev->action ?: sync_action(nlh);
 	if (out_json()) {
 		out_obj_begin(NULL);
-		out_str("action", NULL, ev->action);
+		out_str("action", NULL, action);
 		out_str("object", NULL, ev->object);
 		ev->print(nlh, ev->object);
 		out_obj_end();
 	} else {
-		printf("%s %s ", ev->object, ev->action);
+		printf("%s %s ", ev->object, action);
 		ev->print(nlh, NULL);
 	}
 	out_flush();

@@ -51,6 +51,9 @@ void limits_print(struct nlmsghdr *nlh, const char *key);
 
 void flow_print(struct nlmsghdr *nlh, const char *key);
 
+void sync_print(struct nlmsghdr *nlh, const char *key);
+const char *sync_action(struct nlmsghdr *nlh);
+
 void addr_state_print(struct nlattr *state, struct nlattr *conflict,
 		      struct nlattr *mac, struct nlattr *ifindex);
 

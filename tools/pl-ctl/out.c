@@ -30,19 +30,26 @@
 
 static struct {
 	int json;
+	int details;	/* -d: plain text shows what JSON always does */
 	int oneline;
 	int words;	/* words written on the current plain line */
 } out;
 
-void out_init(int json, int pretty)
+void out_init(int json, int pretty, int details)
 {
 	out.json = json;
+	out.details = details;
 	json_init(stdout, pretty);
 }
 
 int out_json(void)
 {
 	return out.json;
+}
+
+int out_details(void)
+{
+	return out.details;
 }
 
 void out_oneline(int on)
@@ -213,6 +220,20 @@ void out_bool(const char *key, const char *word, int v)
 		json_bool(key, v);
 	else
 		out_str(key, word, v ? "on" : "off");
+}
+
+/* Milliseconds: JSON as they are, plain in seconds to a tenth (7.4s). */
+void out_ms(const char *key, const char *word, __u64 ms)
+{
+	char s[32];
+
+	if (out.json) {
+		json_uint(key, ms);
+		return;
+	}
+	snprintf(s, sizeof(s), "%llu.%llus", (unsigned long long)ms / 1000,
+		 (unsigned long long)ms % 1000 / 100);
+	out_str(key, word, s);
 }
 
 /* An enum value by name, or by number when it has none. */

@@ -3,7 +3,8 @@
  * Output of objects, as iproute2-like plain text or as JSON, through one
  * set of calls: each value has a JSON key and a plain-text keyword (NULL
  * for none), and JSON-only or plain-only calls do nothing in the other
- * mode.
+ * mode. Details that JSON always has, plain text shows with -d only
+ * (out_details()).
  */
 
 #ifndef PL_CTL_OUT_H
@@ -13,8 +14,9 @@
 
 struct pl_enum;
 
-void out_init(int json, int pretty);
+void out_init(int json, int pretty, int details);
 int out_json(void);
+int out_details(void);
 void out_oneline(int on);
 void out_flush(void);
 
@@ -62,6 +64,7 @@ void out_str(const char *key, const char *word, const char *val);
 void out_u32(const char *key, const char *word, __u32 v);
 void out_u64(const char *key, const char *word, __u64 v);
 void out_bool(const char *key, const char *word, int v);
+void out_ms(const char *key, const char *word, __u64 ms);
 void out_enum(const char *key, const char *word, const struct pl_enum *e,
 	      unsigned int v);
 void out_addr(const char *key, const char *word, __u32 addr);

@@ -9,7 +9,10 @@
  *   {"name":"svc1","listener":[{"port":80,"target-port":8080}],
  *    "acceptance":"manual","cross-zone":false,"idle-timeout":350,
  *    "source":[{"address":"192.0.2.10","az":"us-east-1a"}],
- *    "endpoints":1,"backends":2}
+ *    "endpoints":1,"backends":2,"lb-digest":"0123456789abcdef"}
+ *
+ * The digest of the service's load-balancing tables is for comparing
+ * routers that sync: plain text shows it with -d only.
  */
 
 #include <stdio.h>
@@ -38,6 +41,7 @@ static struct nla_policy service_policy[PL_A_SERVICE_MAX + 1] = {
 	[PL_A_SERVICE_BACKENDS] = { .type = NLA_U32 },
 	[PL_A_SERVICE_HEALTH] = { .type = NLA_NESTED },
 	[PL_A_SERVICE_UNHEALTHY_TERMINATION] = { .type = NLA_U8 },
+	[PL_A_SERVICE_LB_DIGEST] = { .type = NLA_U64 },
 };
 
 static struct nla_policy listener_policy[PL_A_LISTENER_MAX + 1] = {
@@ -140,6 +144,7 @@ static void service_print_sources(struct nlmsghdr *nlh)
 void service_print(struct nlmsghdr *nlh, const char *key)
 {
 	struct nlattr *tb[PL_A_SERVICE_MAX + 1];
+	char digest[PL_DIGEST_LEN];
 
 	if (service_parse(nlh, tb))
 		return;
@@ -162,6 +167,10 @@ void service_print(struct nlmsghdr *nlh, const char *key)
 			nla_get_u32(tb[PL_A_SERVICE_BACKENDS]));
 	health_print(tb[PL_A_SERVICE_HEALTH],
 		     tb[PL_A_SERVICE_UNHEALTHY_TERMINATION]);
+	if (tb[PL_A_SERVICE_LB_DIGEST] && (out_json() || out_details()))
+		out_str("lb-digest", "lb-digest",
+			config_digest_str(nla_get_u64(tb[PL_A_SERVICE_LB_DIGEST]),
+					  digest));
 	if (!out_json())
 		service_print_sources(nlh);
 	out_obj_end();

@@ -14,7 +14,10 @@
 #include "compiler.h"
 #include "spec.h"
 
-/* Ports (listener.port, listener.target-port, backend.port): min 1. */
+/*
+ * Ports (listener.port, listener.target-port, backend.port, sync.port):
+ * min 1.
+ */
 const struct pl_range pl_port_range = { 1, 65535 };
 /* backend.weight: max weight-max. */
 const struct pl_range pl_weight_range = { 0, PL_WEIGHT_MAX };
@@ -35,6 +38,8 @@ const struct pl_range pl_health_interval_range = { 5, 300 };
 const struct pl_range pl_health_timeout_range = { 0, 120 };
 /* health.healthy-threshold, health.unhealthy-threshold: min 2, max 10. */
 const struct pl_range pl_health_threshold_range = { 2, 10 };
+/* sync.node: min 1, max sync-max-node. */
+const struct pl_range pl_sync_node_range = { 1, PL_SYNC_MAX_NODE };
 
 static const char * const az_states[] = {
 	[PL_AZ_STATE_UP] = "up",
@@ -116,6 +121,17 @@ static const char * const health_reasons[] = {
 	[PL_HEALTH_REASON_HEALTH_CHECK_DISABLED] = "health-check-disabled",
 };
 
+static const char * const sync_states[] = {
+	[PL_SYNC_STATE_ACTIVE] = "active",
+	[PL_SYNC_STATE_DRAIN] = "drain",
+};
+
+static const char * const sync_phases[] = {
+	[PL_SYNC_PHASE_JOINING] = "joining",
+	[PL_SYNC_PHASE_ACTIVE] = "active",
+	[PL_SYNC_PHASE_DRAINING] = "draining",
+};
+
 const struct pl_enum pl_health_protocols = {
 	health_protocols, ARRAY_SIZE(health_protocols)
 };
@@ -151,6 +167,9 @@ const struct pl_enum pl_addr_conflicts = {
 const struct pl_enum pl_stats_scopes = {
 	stats_scopes, ARRAY_SIZE(stats_scopes)
 };
+
+const struct pl_enum pl_sync_states = { sync_states, ARRAY_SIZE(sync_states) };
+const struct pl_enum pl_sync_phases = { sync_phases, ARRAY_SIZE(sync_phases) };
 
 static const struct pl_attr az_attrs[] = {
 	[PL_A_AZ_NAME] = { "name", NULL },
@@ -215,6 +234,8 @@ static const struct pl_attr service_attrs[] = {
 	[PL_A_SERVICE_BACKENDS] = { "backends", NULL },
 	[PL_A_SERVICE_HEALTH] = { "health", &health_set },
 	[PL_A_SERVICE_UNHEALTHY_TERMINATION] = { "unhealthy-termination", NULL },
+	[PL_A_SERVICE_LB_DIGEST] = { "lb-digest", NULL },
+	[PL_A_SERVICE_PAD] = { "pad", NULL },
 };
 
 static const struct pl_set service_set = { PL_A_SERVICE_MAX, service_attrs };
@@ -316,6 +337,10 @@ static const struct pl_attr counters_attrs[] = {
 	[PL_A_COUNTERS_DROPS] = { "drops", &drops_set },
 	[PL_A_COUNTERS_PAD] = { "pad", NULL },
 	[PL_A_COUNTERS_ADDRESS_CONFLICTS] = { "address-conflicts", NULL },
+	[PL_A_COUNTERS_SYNC_SENT] = { "sync-sent", NULL },
+	[PL_A_COUNTERS_SYNC_RECEIVED] = { "sync-received", NULL },
+	[PL_A_COUNTERS_SYNC_REJECTED] = { "sync-rejected", NULL },
+	[PL_A_COUNTERS_SYNC_LOST] = { "sync-lost", NULL },
 };
 
 static const struct pl_set counters_set = {
@@ -356,6 +381,8 @@ static const struct pl_attr flow_attrs[] = {
 	[PL_A_FLOW_PACKETS_REPLY] = { "packets-reply", NULL },
 	[PL_A_FLOW_BYTES_REPLY] = { "bytes-reply", NULL },
 	[PL_A_FLOW_PAD] = { "pad", NULL },
+	[PL_A_FLOW_NODE] = { "node", NULL },
+	[PL_A_FLOW_LEARNED] = { "learned", NULL },
 };
 
 static const struct pl_set flow_set = { PL_A_FLOW_MAX, flow_attrs };
@@ -384,6 +411,45 @@ static const struct pl_attr config_attrs[] = {
 
 static const struct pl_set config_set = { PL_A_CONFIG_MAX, config_attrs };
 
+static const struct pl_attr sync_peer_attrs[] = {
+	[PL_A_SYNC_PEER_ADDRESS] = { "address", NULL },
+	[PL_A_SYNC_PEER_NODE] = { "node", NULL },
+	[PL_A_SYNC_PEER_REACHABLE] = { "reachable", NULL },
+	[PL_A_SYNC_PEER_LAST_HEARD] = { "last-heard", NULL },
+	[PL_A_SYNC_PEER_PHASE] = { "phase", NULL },
+	[PL_A_SYNC_PEER_DIGEST] = { "digest", NULL },
+	[PL_A_SYNC_PEER_FLOWS_SENT] = { "flows-sent", NULL },
+	[PL_A_SYNC_PEER_FLOWS_RECEIVED] = { "flows-received", NULL },
+	[PL_A_SYNC_PEER_MESSAGES_SENT] = { "messages-sent", NULL },
+	[PL_A_SYNC_PEER_MESSAGES_RECEIVED] = { "messages-received", NULL },
+	[PL_A_SYNC_PEER_MESSAGES_LOST] = { "messages-lost", NULL },
+	[PL_A_SYNC_PEER_MESSAGES_REPAIRED] = { "messages-repaired", NULL },
+	[PL_A_SYNC_PEER_BULK_RECEIVED] = { "bulk-received", NULL },
+	[PL_A_SYNC_PEER_PAD] = { "pad", NULL },
+};
+
+static const struct pl_set sync_peer_set = {
+	PL_A_SYNC_PEER_MAX, sync_peer_attrs
+};
+
+static const struct pl_attr sync_attrs[] = {
+	[PL_A_SYNC_NODE] = { "node", NULL },
+	[PL_A_SYNC_LOCAL] = { "local", NULL },
+	[PL_A_SYNC_PORT] = { "port", NULL },
+	[PL_A_SYNC_KEY] = { "key", NULL },
+	[PL_A_SYNC_ANNOUNCE_TABLE] = { "announce-table", NULL },
+	[PL_A_SYNC_STATE] = { "state", NULL },
+	[PL_A_SYNC_PHASE] = { "phase", NULL },
+	[PL_A_SYNC_PEER] = { "peer", &sync_peer_set },
+	[PL_A_SYNC_DIGEST] = { "digest", NULL },
+	[PL_A_SYNC_FLOWS] = { "flows", NULL },
+	[PL_A_SYNC_LEARNED] = { "learned", NULL },
+	[PL_A_SYNC_MESSAGES_REJECTED] = { "messages-rejected", NULL },
+	[PL_A_SYNC_PAD] = { "pad", NULL },
+};
+
+static const struct pl_set sync_set = { PL_A_SYNC_MAX, sync_attrs };
+
 /* The attribute set of each command's request and reply. */
 static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_AZ_ADD ... PL_CMD_AZ_GET] = &az_set,
@@ -404,6 +470,7 @@ static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_SUBNET_SET ... PL_CMD_SUBNET_CHANGE_NTF] = &subnet_set,
 	[PL_CMD_CONFIG_APPLY ... PL_CMD_CONFIG_COMMIT_NTF] = &config_set,
 	[PL_CMD_BACKEND_HEALTH_SET] = &backend_set,
+	[PL_CMD_SYNC_SET ... PL_CMD_SYNC_CHANGE_NTF] = &sync_set,
 };
 
 const struct pl_set *pl_cmd_set(int cmd)

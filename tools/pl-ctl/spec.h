@@ -43,6 +43,7 @@ extern const struct pl_range pl_limit_range;
 extern const struct pl_range pl_health_interval_range;
 extern const struct pl_range pl_health_timeout_range;
 extern const struct pl_range pl_health_threshold_range;
+extern const struct pl_range pl_sync_node_range;
 
 extern const struct pl_enum pl_az_states;
 extern const struct pl_enum pl_acceptances;
@@ -56,6 +57,8 @@ extern const struct pl_enum pl_addr_conflicts;
 extern const struct pl_enum pl_health_protocols;
 extern const struct pl_enum pl_health_states;
 extern const struct pl_enum pl_health_reasons;
+extern const struct pl_enum pl_sync_states;
+extern const struct pl_enum pl_sync_phases;
 
 const struct pl_set *pl_cmd_set(int cmd);
 const char *pl_attr_name(const struct pl_set *set, int type);

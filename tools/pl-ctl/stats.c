@@ -5,7 +5,9 @@
  * object's counters, its drop reasons follow on a continuation line:
  *
  *   namespace active-connections 1 new-connections 12 bytes 5230
- *       packets 64 dropped 7 rst-received 1 zone-fallbacks 0  (one line)
+ *       packets 64 dropped 7 rst-received 1 zone-fallbacks 0
+ *       address-conflicts 0 sync-sent 20 sync-received 19
+ *       sync-rejected 0 sync-lost 0                            (one line)
  *       drops: not-tcp 3 not-listener 2 no-flow 2
  *   endpoint vpce-1 service svc active-connections 1 ...
  *       drops: not-tcp 3 not-listener 2
@@ -49,7 +51,9 @@ static struct nla_policy counters_policy[PL_A_COUNTERS_MAX + 1] = {
 		.type = NLA_U64
 	},
 	[PL_A_COUNTERS_DROPS] = { .type = NLA_NESTED },
-	[PL_A_COUNTERS_ADDRESS_CONFLICTS] = { .type = NLA_U64 },
+	[PL_A_COUNTERS_ADDRESS_CONFLICTS ... PL_A_COUNTERS_SYNC_LOST] = {
+		.type = NLA_U64
+	},
 };
 
 static struct nla_policy drops_policy[PL_A_DROPS_MAX + 1] = {
@@ -155,8 +159,11 @@ static void stats_print_counters(const struct stats_msg *s,
 		name = pl_attr_name(set, i);
 		out_u64(name, name, nla_get_u64(s->ctr[i]));
 	}
-	i = PL_A_COUNTERS_ADDRESS_CONFLICTS;
-	if (s->ctr[i]) {
+	/* Those of some scopes only (the sync ones: the namespace's). */
+	for (i = PL_A_COUNTERS_ADDRESS_CONFLICTS; i <= PL_A_COUNTERS_SYNC_LOST;
+	     i++) {
+		if (!s->ctr[i])
+			continue;
 		name = pl_attr_name(set, i);
 		out_u64(name, name, nla_get_u64(s->ctr[i]));
 	}

@@ -263,6 +263,9 @@ check_err "syntax: status 2, FILE:LINE" 2 'bad:1: port "0" is out of range' \
 check_err "a command that changes nothing: status 2" 2 \
 	'bad:1: "backend show" is not a command that changes the configuration' \
 	"backend show"
+check_err "sync is per router, no configuration: status 2" 2 \
+	'bad:2: "sync set" is not a command that changes the configuration' \
+	"$(printf 'az add a\nsync set node 1 local 10.9.0.1\n')"
 check_err "unterminated quote: status 2" 2 'bad:1: unterminated quote' \
 	"az add 'a"
 
