@@ -269,7 +269,8 @@ static struct pl_eni *pl_sync_objects(struct pl_net *pn,
 	struct pl_obj *obj;
 	union pl_key key;
 
-	if (!a || a->kind != PL_ADDR_ENI || !pl_addr_serves(a))
+	/* One still probed (or in conflict) holds its flows for later. */
+	if (!a || a->kind != PL_ADDR_ENI)
 		return NULL;
 	eni = container_of(a, struct pl_eni, addr);
 	pl_key_pair(&key, eni->ep->svc->obj.id, r->reply.saddr);
