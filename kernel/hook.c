@@ -250,7 +250,7 @@ static bool pl_eni_answers(struct pl_net *pn, const struct tcphdr *th,
 
 /* A TCP packet from a client to an ENI. */
 static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
-			       struct pl_eni *eni)
+			       struct pl_eni *eni, pl_okfn_t okfn)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = pl_tcp(skb);
@@ -275,6 +275,9 @@ static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
 		if (why == PL_PASS)
 			f = pl_eni_flow(pn, eni, &t, l, &why);
 		if (!f) {
+			if (why == PL_DROP_NO_FLOW && !(th->syn && !th->ack) &&
+			    pl_sync_hold(pn, skb, okfn, why))
+				return NF_STOLEN;
 			if (pl_eni_answers(pn, th, why))
 				pl_rst_answer(pn->net, skb);
 			return pl_drop(pn, eni, why);
@@ -285,7 +288,8 @@ static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
 }
 
 /* A TCP packet from a backend to a source address. */
-static unsigned int pl_source_rcv(struct pl_net *pn, struct sk_buff *skb)
+static unsigned int pl_source_rcv(struct pl_net *pn, struct sk_buff *skb,
+				  pl_okfn_t okfn)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = pl_tcp(skb);
@@ -301,6 +305,8 @@ static unsigned int pl_source_rcv(struct pl_net *pn, struct sk_buff *skb)
 		f = pl_flow_live(pn, f, dir, th);
 	if (!f) {
 		/* In a fleet, the flow may not have come from its peer yet. */
+		if (pl_sync_hold(pn, skb, okfn, PL_DROP_UNKNOWN_REPLY))
+			return NF_STOLEN;
 		if (!th->rst && !pl_sync_on(pn))
 			pl_rst_answer(pn->net, skb);
 		return pl_drop(pn, NULL, PL_DROP_UNKNOWN_REPLY);
@@ -373,7 +379,7 @@ static bool pl_tcp_valid(struct sk_buff *skb)
 }
 
 static unsigned int pl_rcv(struct pl_net *pn, struct sk_buff *skb,
-			   struct pl_addr *a)
+			   struct pl_addr *a, pl_okfn_t okfn)
 {
 	struct pl_eni *eni = NULL;
 	const struct iphdr *iph = ip_hdr(skb);
@@ -390,7 +396,8 @@ static unsigned int pl_rcv(struct pl_net *pn, struct sk_buff *skb,
 		return pl_drop(pn, eni, PL_DROP_NOT_TCP);
 	if (!pl_tcp_valid(skb))
 		return pl_drop(pn, eni, PL_DROP_MALFORMED);
-	return eni ? pl_eni_rcv(pn, skb, eni) : pl_source_rcv(pn, skb);
+	return eni ? pl_eni_rcv(pn, skb, eni, okfn) :
+		     pl_source_rcv(pn, skb, okfn);
 }
 
 static unsigned int pl_ip_in(void *priv, struct sk_buff *skb,
@@ -402,7 +409,8 @@ static unsigned int pl_ip_in(void *priv, struct sk_buff *skb,
 	if (!atomic_read(&pn->addrs.nelems))
 		return NF_ACCEPT;
 	a = pl_addr_lookup_rcu(&pn->addrs, ip_hdr(skb)->daddr);
-	return a && pl_addr_serves(a) ? pl_rcv(pn, skb, a) : NF_ACCEPT;
+	return a && pl_addr_serves(a) ? pl_rcv(pn, skb, a, state->okfn) :
+					NF_ACCEPT;
 }
 
 static const struct nf_hook_ops pl_hook_ops[] = {

@@ -14,6 +14,7 @@
 #include <crypto/blake2s.h>
 #include <linux/delay.h>
 #include <linux/ktime.h>
+#include <linux/netfilter.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/udp.h>
@@ -27,6 +28,7 @@
 #include "lb.h"
 #include "netlink.h"
 #include "service.h"
+#include "stats.h"
 #include "sync.h"
 #include "sync-wire.h"
 
@@ -239,6 +241,29 @@ void pl_sync_send_flow(struct pl_sync *s, struct pl_flow *f)
 	tasklet_schedule(&s->tx);
 }
 
+/*
+ * Drop the held packets whose flow never came (all, when the router
+ * leaves its fleet), counted as they would have been. Under hold_lock.
+ */
+static void pl_sync_expire(struct pl_sync *s, bool all)
+{
+	unsigned long now = jiffies;
+	u32 i, kept = 0;
+
+	for (i = 0; i < s->nheld; i++) {
+		struct pl_sync_held *h = &s->held[i];
+
+		if (!all && time_before(now, h->until)) {
+			s->held[kept++] = *h;
+			continue;
+		}
+		pl_count_drop(s->pn, NULL, h->why);
+		dev_put(h->skb->dev);
+		kfree_skb(h->skb);
+	}
+	WRITE_ONCE(s->nheld, kept);
+}
+
 /* Ask a peer for all its flows, unless asked lately. */
 static void pl_sync_ask(struct pl_sync *s, struct pl_sync_peer *p)
 {
@@ -281,6 +306,92 @@ static struct pl_eni *pl_sync_objects(struct pl_net *pn,
 	return eni;
 }
 
+/*
+ * Hold a packet of a flow this router does not know (yet): in a fleet, the
+ * flow's record may still be on its way, behind the packet, when the path
+ * through the backend was quicker than the sync link. It goes through
+ * PREROUTING again when the record comes (pl_sync_release()), or is
+ * dropped, as why says, after PL_SYNC_HOLD. Packet path, softirq; false
+ * when it cannot be held.
+ */
+bool pl_sync_hold(struct pl_net *pn, struct sk_buff *skb, pl_okfn_t okfn,
+		  u8 why)
+{
+	struct pl_sync *s = rcu_dereference(pn->sync);
+	bool held = false;
+
+	if (!s || !skb->dev)
+		return false;
+	spin_lock(&s->hold_lock);
+	pl_sync_expire(s, false);
+	if (s->nheld < PL_SYNC_HOLD_MAX) {
+		dev_hold(skb->dev);
+		s->held[s->nheld] = (struct pl_sync_held){
+			.skb = skb, .okfn = okfn, .why = why,
+			.until = jiffies + PL_SYNC_HOLD,
+		};
+		WRITE_ONCE(s->nheld, s->nheld + 1);
+		held = true;
+	}
+	spin_unlock(&s->hold_lock);
+	return held;
+}
+
+/* Is the held packet one of the flow's, either way? */
+static bool pl_sync_held_of(const struct sk_buff *skb,
+			    const struct pl_flow_learn *l)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = (const void *)iph + iph->ihl * 4;
+	const struct pl_tuple *t;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		t = i ? &l->reply : &l->orig;
+		if (iph->saddr == t->saddr && iph->daddr == t->daddr &&
+		    th->source == t->sport && th->dest == t->dport)
+			return true;
+	}
+	return false;
+}
+
+/* Take the first packet held for the flow l out of the list. */
+static bool pl_sync_unhold(struct pl_sync *s, const struct pl_flow_learn *l,
+			   struct pl_sync_held *h)
+{
+	bool found = false;
+	u32 i;
+
+	spin_lock(&s->hold_lock);
+	for (i = 0; i < s->nheld; i++) {
+		if (pl_sync_held_of(s->held[i].skb, l)) {
+			*h = s->held[i];
+			s->held[i] = s->held[s->nheld - 1];
+			WRITE_ONCE(s->nheld, s->nheld - 1);
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&s->hold_lock);
+	return found;
+}
+
+/* Send the packets held for the flow l through PREROUTING again. */
+static void pl_sync_release(struct pl_sync *s, const struct pl_flow_learn *l)
+{
+	struct pl_sync_held h;
+
+	if (!READ_ONCE(s->nheld))
+		return;
+	while (pl_sync_unhold(s, l, &h)) {
+		struct net_device *dev = h.skb->dev;
+
+		NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, dev_net(dev), NULL,
+			h.skb, dev, NULL, h.okfn);
+		dev_put(dev);
+	}
+}
+
 /* Learn one flow a peer sent. Softirq. */
 static void pl_sync_learn(struct pl_sync *s, struct pl_sync_peer *p,
 			  const struct pl_sync_flow4 *r)
@@ -307,8 +418,10 @@ static void pl_sync_learn(struct pl_sync *s, struct pl_sync_peer *p,
 	l.state = r->state;
 	l.flags = r->flags;
 	l.node = r->node;
-	if (!pl_flow_learn(pn, &l, eni, b))
+	if (!pl_flow_learn(pn, &l, eni, b)) {
+		pl_sync_release(s, &l);
 		return;
+	}
 lost:
 	atomic64_inc(&pn->sync_stats.lost);
 }
@@ -671,6 +784,9 @@ static void pl_sync_tick(struct work_struct *work)
 	local_bh_enable();
 	pl_announce_update(s);
 	mutex_unlock(&pn->lock);
+	spin_lock_bh(&s->hold_lock);
+	pl_sync_expire(s, false);
+	spin_unlock_bh(&s->hold_lock);
 	queue_delayed_work(system_power_efficient_wq, &s->tick,
 			   s->phase == PL_SYNC_PHASE_JOINING ? HZ / 4 :
 			   PL_SYNC_EVERY);
@@ -749,6 +865,7 @@ struct pl_sync *pl_sync_alloc(struct pl_net *pn)
 	s->port = PL_SYNC_PORT;
 	INIT_LIST_HEAD(&s->peers);
 	spin_lock_init(&s->lock);
+	spin_lock_init(&s->hold_lock);
 	tasklet_setup(&s->tx, pl_sync_tx);
 	INIT_DELAYED_WORK(&s->tick, pl_sync_tick);
 	INIT_WORK(&s->bulk, pl_sync_bulk);
@@ -768,6 +885,9 @@ void pl_sync_stop(struct pl_sync *s)
 	cancel_delayed_work_sync(&s->tick);
 	cancel_work_sync(&s->bulk);
 	tasklet_kill(&s->tx);
+	spin_lock_bh(&s->hold_lock);
+	pl_sync_expire(s, true);
+	spin_unlock_bh(&s->hold_lock);
 	pl_announce_stop(s);
 	list_for_each_entry_safe(p, tmp, &s->peers, list)
 		kfree(p);

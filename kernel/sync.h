@@ -26,6 +26,11 @@
 #define PL_SYNC_SILENT		(3 * HZ)	/* unreachable after this */
 #define PL_SYNC_REFRESH		10		/* seconds between refreshes */
 #define PL_SYNC_PENDING		32768		/* bytes of records queued */
+#define PL_SYNC_HOLD		(HZ / 10)	/* a packet waits for its flow */
+#define PL_SYNC_HOLD_MAX	64		/* packets waiting, at most */
+
+typedef int (*pl_okfn_t)(struct net *net, struct sock *sk,
+			 struct sk_buff *skb);
 
 struct socket;
 struct sk_buff;
@@ -58,6 +63,14 @@ struct pl_sync_peer {
 	atomic64_t msgs_repaired;
 };
 
+/* A packet of a flow not learned yet, waiting for its record. */
+struct pl_sync_held {
+	struct sk_buff *skb;
+	pl_okfn_t okfn;			/* where PREROUTING goes on */
+	unsigned long until;
+	u8 why;				/* its drop reason, if it never comes */
+};
+
 /* Records waiting for the sender, filled by the packet path. */
 struct pl_sync_queue {
 	u8 *buf;
@@ -85,6 +98,9 @@ struct pl_sync {
 	u64 digest;			/* of the configuration ... */
 	u32 digest_gen;			/* ... at this config_gen */
 	struct pl_announce announce;
+	spinlock_t hold_lock;		/* held packets */
+	u32 nheld;			/* READ_ONCE() */
+	struct pl_sync_held held[PL_SYNC_HOLD_MAX];
 };
 
 /* Seconds, as f->synced keeps them. */
@@ -102,6 +118,8 @@ void pl_sync_unbind(struct socket *sock);
 void pl_sync_set_phase(struct pl_sync *s, u8 phase);
 u64 pl_sync_digest(struct pl_sync *s);
 int pl_sync_fill(struct sk_buff *skb, struct pl_net *pn, const void *obj);
+bool pl_sync_hold(struct pl_net *pn, struct sk_buff *skb, pl_okfn_t okfn,
+		  u8 why);
 void pl_sync_send_flow(struct pl_sync *s, struct pl_flow *f);
 void pl_sync_exit(struct pl_net *pn);
 void pl_sync_seed(struct pl_net *pn, const u8 *key);
