@@ -563,8 +563,6 @@ static struct pl_sync_peer *pl_sync_check(struct pl_sync *s,
 	pl_sync_mac(s->key, (const u8 *)h, len, mac);
 	if (crypto_memneq(mac, h->mac, sizeof(mac)))
 		return NULL;
-	if (p->node && p->node != ntohl(h->node))
-		return NULL;
 	if (!pl_sync_window(p, be64_to_cpu(h->boot), be64_to_cpu(h->seq),
 			    h->type == PL_SYNC_HELLO, &lost))
 		return NULL;
