@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Flow-state sync, in the kernel, next to the flow table, as IPVS keeps
- * its sync daemon: a flow created here is described to every peer from
- * the softirq that created it (a tasklet sends what the packet path
- * queued, right after the receive run), and learned there from the UDP
- * socket's receive callback, in softirq too, with no trip through user
- * space. Its record is on the wire before the SYN reaches the backend, so
- * the SYN-ACK, whichever router it crosses, finds the flow. Messages are
- * described in sync-wire.h.
+ * its sync daemon: the packet path queues a record of each new flow and
+ * each change of state, a tasklet sends them as soon as a message is full
+ * or half a millisecond after the first, and each peer learns them from
+ * its UDP socket's receive callback, in softirq, with no trip through
+ * user space. A packet that overtakes its flow's record (a SYN-ACK that
+ * crossed another router) waits for it there (pl_sync_hold()). Messages
+ * are described in sync-wire.h.
  */
 
 #include <crypto/algapi.h>
@@ -223,10 +223,26 @@ static void pl_sync_rec_fill(struct pl_sync_flow4 *r, const struct pl_flow *f)
 	r->seq[PL_DIR_REPLY] = htonl(f->nodes[PL_DIR_REPLY].seq);
 }
 
-/* Queue a flow's record for every peer. Packet path, in softirq. */
+/* The records have waited long enough: send them. */
+static enum hrtimer_restart pl_sync_flush(struct hrtimer *t)
+{
+	struct pl_sync *s = container_of(t, struct pl_sync, flush);
+
+	clear_bit(0, &s->flush_armed);
+	tasklet_schedule(&s->tx);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * Queue a flow's record for every peer. A message's worth goes at once;
+ * less waits up to PL_SYNC_FLUSH_NS for more, so that a trickle of new
+ * flows does not cost a message each. A packet that overtakes its record
+ * meanwhile is held by the peer (pl_sync_hold()). Packet path, softirq.
+ */
 void pl_sync_send_flow(struct pl_sync *s, struct pl_flow *f)
 {
 	struct pl_sync_flow4 r;
+	u32 len;
 
 	pl_sync_rec_fill(&r, f);
 	spin_lock(&s->lock);
@@ -236,9 +252,13 @@ void pl_sync_send_flow(struct pl_sync *s, struct pl_flow *f)
 		return;
 	}
 	memcpy(s->queue.buf + s->queue.len, &r, sizeof(r));
-	s->queue.len += sizeof(r);
+	len = s->queue.len += sizeof(r);
 	spin_unlock(&s->lock);
-	tasklet_schedule(&s->tx);
+	if (len + sizeof(r) > PL_SYNC_BODY_MAX)
+		tasklet_schedule(&s->tx);
+	else if (!test_and_set_bit(0, &s->flush_armed))
+		hrtimer_start(&s->flush, ns_to_ktime(PL_SYNC_FLUSH_NS),
+			      HRTIMER_MODE_REL_SOFT);
 }
 
 /*
@@ -865,6 +885,8 @@ struct pl_sync *pl_sync_alloc(struct pl_net *pn)
 	spin_lock_init(&s->lock);
 	spin_lock_init(&s->hold_lock);
 	tasklet_setup(&s->tx, pl_sync_tx);
+	hrtimer_init(&s->flush, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	s->flush.function = pl_sync_flush;
 	INIT_DELAYED_WORK(&s->tick, pl_sync_tick);
 	INIT_WORK(&s->bulk, pl_sync_bulk);
 	return s;
@@ -882,6 +904,7 @@ void pl_sync_stop(struct pl_sync *s)
 		pl_sync_unbind(s->sock);	/* waits for a grace period */
 	cancel_delayed_work_sync(&s->tick);
 	cancel_work_sync(&s->bulk);
+	hrtimer_cancel(&s->flush);
 	tasklet_kill(&s->tx);
 	spin_lock_bh(&s->hold_lock);
 	pl_sync_expire(s, true);

@@ -11,6 +11,7 @@
 #ifndef _PL_SYNC_H
 #define _PL_SYNC_H
 
+#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
@@ -26,6 +27,7 @@
 #define PL_SYNC_SILENT		(3 * HZ)	/* unreachable after this */
 #define PL_SYNC_REFRESH		10		/* seconds between refreshes */
 #define PL_SYNC_PENDING		32768		/* bytes of records queued */
+#define PL_SYNC_FLUSH_NS	(500 * NSEC_PER_USEC)	/* records wait, at most */
 #define PL_SYNC_HOLD		(HZ / 10)	/* a packet waits for its flow */
 #define PL_SYNC_HOLD_MAX	64		/* packets waiting, at most */
 
@@ -93,6 +95,8 @@ struct pl_sync {
 	spinlock_t lock;		/* queued records */
 	struct pl_sync_queue queue, spare;
 	struct tasklet_struct tx;	/* sends what is queued */
+	struct hrtimer flush;		/* ... at the latest this soon */
+	unsigned long flush_armed;	/* bit 0: the timer runs */
 	struct delayed_work tick;	/* hellos, joining, resyncs */
 	struct work_struct bulk;	/* sends every flow to those who ask */
 	u64 digest;			/* of the configuration ... */
