@@ -1,18 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The benchmark, inside the VM (see tools/bench/run). Four copies of one
+# The benchmark, inside the VM (see tools/bench/run). Five copies of one
 # topology, one per configuration of the router r, live side by side so
 # that every measurement can be interleaved across them:
 #
 #   c-CFG                       r-CFG                        b-CFG
 #   10.0.1.10 eth0 ---- eth-c 10.0.1.1   eth-b 192.168.1.1 ---- eth0 192.168.1.2
-#   (plgen's clients:           (CFG: plain, pl, ipvs, nft)    192.168.2.1-64 on lo
-#    10.1.0.0/16, owned                                        (the backends),
-#    by nobody)                                                listener on :80, iperf3
+#   (plgen's clients:           (CFG: plain, pl, plsync,       192.168.2.1-64 on lo
+#    10.1.0.0/16, owned          ipvs, nft)                    (the backends),
+#    by nobody)                 sync-p 10.9.0.1 (plsync only)  listener on :80, iperf3
+#                                  |  (the sync link)
+#                               sync-r 10.9.0.2 in p-plsync, the peer router
 #
 # plain   r routes; the clients send to the backends themselves
 # pl      an endpoint (ENI 10.0.1.5:80) in front of the 64 backends
+# plsync  pl with sync on: r sends its flows to a peer router p (pl with
+#         the same configuration and key), which learns them
 # ipvs    virtual service 10.0.1.5:80, NAT (masquerade), mh scheduler
 # nft     DNAT 10.0.1.5:80 by jhash to the 64 backends, SNAT to r, conntrack
 #
@@ -24,8 +28,13 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 PATH=$top/tools/pl-ctl:$PATH
 plgen=$top/build/bench/plgen
 quick=${QUICK:-0}
-CFGS=${BENCH_CFGS:-"plain pl ipvs nft"}
+CFGS=${BENCH_CFGS:-"plain pl plsync ipvs nft"}
 NBACK=64
+# With sync on, the router of node N gives flows only the source ports
+# whose remainder by 8 is N - 1: 8,064 per backend from the one source
+# address, 516,096 over the 64 backends, too few for a million flows.
+# plsync takes part in the established-flow sizes up to this one.
+SYNC_MAX_FLOWS=100000
 work=/tmp/bench
 mkdir -p $work
 
@@ -47,7 +56,7 @@ die() { log "error: $*"; exit 1; }
 
 ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
 
-# --- the four topologies ------------------------------------------------------
+# --- the five topologies ------------------------------------------------------
 
 backends_nft_map() {
 	local k sep=""
@@ -132,6 +141,7 @@ EOF
 	case $cfg in
 	plain) ;;
 	pl) setup_pl $r ;;
+	plsync) setup_pl $r && setup_sync $cfg ;;
 	ipvs) setup_ipvs $r ;;
 	nft) setup_nft $r ;;
 	esac
@@ -157,8 +167,8 @@ setup_pl() {
 			echo "backend add svc 192.168.2.$k az us-east-1a"
 		done
 		echo "endpoint add vpce-1 service svc subnet subnet-a ip 10.0.1.5"
-	} >$work/pl.batch
-	ns $r pl-ctl -b $work/pl.batch || die "pl configuration failed"
+	} >$work/pl-$r.batch	# one per namespace: set up side by side
+	ns $r pl-ctl -b $work/pl-$r.batch || die "pl configuration failed in $r"
 	pl_set_max_flows $r $MAXFLOWS || die "cannot raise max-flows"
 	ns $r pl-ctl service show svc >/dev/null	# waits for Maglev tables
 	# pl probes the ENI and the source address for about a second.
@@ -168,6 +178,110 @@ setup_pl() {
 		sleep 0.2
 	done
 	die "pl still probes its addresses after 10 s"
+}
+
+# plsync's peer: a namespace p-CFG running pl with the same configuration,
+# joined to r-CFG by the sync link, a veth of its own (10.9.0.1 in r,
+# 10.9.0.2 in p). p has dummy interfaces where r has its links, so that
+# the ENI and the source address have a subnet there. Both get one key and
+# each other as their peer; r is node 1, p node 2.
+setup_sync() {	# CFG
+	local r=r-$1 p=p-$1 key=$work/sync-$1.key i phr php
+	ip -b - <<EOF || die "cannot build the sync link of $1"
+netns add $p
+link add sync-p netns $r type veth peer name sync-r netns $p
+EOF
+	ip -n $r -b - <<EOF
+addr add 10.9.0.1/24 dev sync-p
+link set sync-p up
+EOF
+	ip -n $p -b - <<EOF
+link set lo up
+link add eth-c type dummy
+link add eth-b type dummy
+addr add 10.0.1.1/24 dev eth-c
+addr add 192.168.1.1/24 dev eth-b
+addr add 10.9.0.2/24 dev sync-r
+link set eth-c up
+link set eth-b up
+link set sync-r up
+EOF
+	sync_peer_thread $r $p
+	setup_pl $p
+	(umask 077; head -c 32 /dev/urandom | base64 >$key)
+	ns $r pl-ctl -b - <<EOF || die "sync set failed in $r"
+sync set node 1 local 10.9.0.1 key-file $key
+sync peer add 10.9.0.2
+EOF
+	ns $p pl-ctl -b - <<EOF || die "sync set failed in $p"
+sync set node 2 local 10.9.0.2 key-file $key
+sync peer add 10.9.0.1
+EOF
+	# The key seeds the Maglev tables: wait for them again.
+	ns $r pl-ctl service show svc >/dev/null
+	ns $p pl-ctl service show svc >/dev/null
+	for i in $(seq 1 100); do
+		phr=$(sync_get $r .phase)
+		php=$(sync_get $p .phase)
+		[ "$phr" = active ] && [ "$php" = active ] && break
+		sleep 0.2
+	done
+	[ "$phr" = active ] || die "$r: sync phase $phr, not active"
+	[ "$(sync_get $r '.peers[0]."digest-match"')" = true ] ||
+		log "warning: $r and $p have different configuration digests"
+	log "$r: sync active (node 1; its peer $p: node 2, phase $php, receives in $(cat $work/sync-rx))"
+}
+
+# The peer's receive on a thread of its own: threaded NAPI on p's end of
+# the sync link, which the scheduler runs on whichever vCPU is idle,
+# rather than in the softirq of the sender's vCPU, that also runs the
+# generator, r and the backend: as if p were another machine. A veth uses
+# NAPI when GRO is on at the receiving end and the sender's packet may be
+# merged (no TSO on the sending end); without it, p's receive and
+# learning run on r's vCPU, right after r's sync tasklet. $work/sync-rx
+# says which: "thread" or "softirq".
+sync_peer_thread() {	# R P
+	if ns $1 ethtool -K sync-p tso off >/dev/null 2>&1 &&
+		ns $2 ethtool -K sync-r gro on >/dev/null 2>&1 &&
+		ns $2 sh -c 'echo 1 >/sys/class/net/sync-r/threaded' 2>/dev/null &&
+		[ "$(ns $2 cat /sys/class/net/sync-r/threaded)" = 1 ]; then
+		echo thread >$work/sync-rx
+	else
+		echo softirq >$work/sync-rx
+		log "warning: no threaded NAPI on $2's sync link: it learns on r's vCPU"
+	fi
+}
+
+# A jq filter on the sync object of NS (pl-ctl -j sync show).
+sync_get() {	# NS FILTER
+	ns $1 pl-ctl -j sync show 2>/dev/null | jq -r ".sync | $2"
+}
+
+# NS's sync and namespace counters, with its (only) peer's, as one JSON
+# object.
+sync_snap() {	# NS
+	{ ns $1 pl-ctl -j sync show 2>/dev/null; ns $1 pl-ctl -j stats show; } |
+		jq -cs '(.[0].sync) as $s | ($s.peers[0] // {}) as $p
+		| ([.[1].stats[] | select(.scope == "namespace")][0].counters) as $c
+		| {phase: $s.phase, flows: $s.flows, learned: $s.learned,
+		   rejected: $s."messages-rejected",
+		   flows_sent: $p."flows-sent", flows_received: $p."flows-received",
+		   messages_sent: $p."messages-sent",
+		   messages_received: $p."messages-received",
+		   messages_lost: $p."messages-lost",
+		   messages_repaired: $p."messages-repaired",
+		   new_connections: $c."new-connections",
+		   sync_sent: $c."sync-sent", sync_lost: $c."sync-lost"}'
+}
+
+# The peer's receive thread (threaded NAPI): its pid, or nothing.
+sync_peer_pid() {
+	pgrep '^napi/sync-r' | head -n 1
+}
+
+# CPU ticks (user + system) of a task, and the vCPU it last ran on.
+task_cpu() {	# PID: "TICKS CPU", or "0 -1"
+	awk '{ print $14 + $15, $39 }' /proc/$1/stat 2>/dev/null || echo "0 -1"
 }
 
 setup_ipvs() {
@@ -202,7 +316,7 @@ EOF
 
 teardown_topo() {
 	local n
-	for n in c-$1 r-$1 b-$1; do
+	for n in c-$1 r-$1 b-$1 p-$1; do
 		ip netns pids $n 2>/dev/null | xargs -r kill 2>/dev/null
 		ip netns del $n 2>/dev/null
 	done
@@ -217,10 +331,13 @@ target() {	# CFG
 
 targets() {
 	local cfg
-	for cfg in $CFGS; do target $cfg; done
+	for cfg in ${GEN_CFGS:-$CFGS}; do target $cfg; done
 }
 
-# One plgen for every configuration, taking turns slice by slice.
+has_cfg() { case " $CFGS " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# One plgen for every configuration (of GEN_CFGS, if set), taking turns
+# slice by slice.
 gen_all() {	# MODE ARGS...
 	local mode=$1
 	shift
@@ -270,21 +387,74 @@ perf_symbols() {	# NAME
 }
 
 run_new_flows() {
-	local cfg out line
+	local cfg out line r0 p0 t0 pid=""
 	log "new flows per second: $ROUNDS rounds of ${SLICE} ms per configuration"
 	for cfg in $CFGS; do backend_mode $cfg syn; done
+	if has_cfg plsync; then
+		r0=$(sync_snap r-plsync)
+		p0=$(sync_snap p-plsync)
+		pid=$(sync_peer_pid)
+		t0=$(task_cpu "${pid:-0}")
+	fi
 	out=$(gen_all syn --first $((1 << 24)))
 	for cfg in $CFGS; do
 		line=$(echo "$out" | grep "^target=$cfg ")
 		log "  $line"
 		emit "newflows.$cfg" "$(line_json "$line")"
 	done
+	has_cfg plsync && sync_rate "$(echo "$out" | grep '^target=plsync ')" \
+		"$r0" "$p0" "$pid" "$t0"
 	ns r-pl pl-ctl stats show | grep -v '^    backend' | sed 's/^/BENCHTXT newflows-pl-stats /'
 	if [ "$PROFILE" = 1 ]; then
 		log "profiling new flows: pl, then plain"
 		profile newflows-pl pl syn --first $((1 << 26))
 		profile newflows-plain plain syn --first $((1 << 26))
+		if has_cfg plsync; then
+			log "profiling new flows: plsync (its peer's receive included)"
+			profile newflows-plsync plsync syn --first $((1 << 26))
+		fi
 	fi
+}
+
+# The flows r-plsync sent its peer while plgen ran toward it: counters of
+# both routers before (R0, P0) and now, over plsync's seconds of traffic
+# (the sync tasklet sends right after each receive run, within them). The
+# peer's receive thread's CPU time (ticks of CLK_TCK) comes along, when
+# it has one.
+sync_rate() {	# PLGEN-LINE R0 P0 PID "TICKS CPU"
+	local line=$1 r1 p1 t1=""
+	r1=$(sync_snap r-plsync)
+	p1=$(sync_snap p-plsync)
+	[ -n "$4" ] && t1=$(task_cpu $4)
+	line=$(jq -cn --argjson r0 "$2" --argjson r1 "$r1" --argjson p0 "$3" \
+		--argjson p1 "$p1" --argjson secs "$(kv seconds "$line")" \
+		--argjson syns "$(kv delivered "$line")" \
+		--arg rx "$(cat $work/sync-rx)" --arg t0 "$5" --arg t1 "$t1" \
+		--argjson hz "$(getconf CLK_TCK)" '
+		def d($a; $b; $k): ($b[$k] // 0) - ($a[$k] // 0);
+		{seconds: $secs, syns_delivered: $syns,
+		 flows_created: d($r0; $r1; "new_connections"),
+		 flows_sent: d($r0; $r1; "flows_sent"),
+		 messages_sent: d($r0; $r1; "messages_sent"),
+		 sender_lost: d($r0; $r1; "sync_lost"),
+		 peer_flows_received: d($p0; $p1; "flows_received"),
+		 peer_messages_received: d($p0; $p1; "messages_received"),
+		 peer_messages_lost: d($p0; $p1; "messages_lost"),
+		 peer_messages_repaired: d($p0; $p1; "messages_repaired"),
+		 peer_lost: d($p0; $p1; "sync_lost"),
+		 peer_rejected: d($p0; $p1; "rejected"),
+		 peer_learned_before: $p0.learned, peer_learned_after: $p1.learned,
+		 sender_flows_after: $r1.flows, phase_after: $r1.phase,
+		 peer_rx: $rx}
+		+ (if $t1 == "" then {} else
+		   {peer_rx_cpu_s: ((($t1 | split(" ")[0] | tonumber) -
+				     ($t0 | split(" ")[0] | tonumber)) / $hz),
+		    peer_rx_vcpu: ($t1 | split(" ")[1] | tonumber)} end)')
+	[ -n "$line" ] || { log "warning: no sync counters of plsync"; return 0; }
+	emit sync.newflows "$line"
+	log "  plsync: r-plsync sent $(echo "$line" | jq -r '"\(.flows_sent) flow records in \(.messages_sent) messages over \(.seconds) s of its traffic (\(.flows_created) flows created, \(.sender_lost) lost at the sender); p-plsync received \(.peer_flows_received), learned \(.peer_learned_before) -> \(.peer_learned_after) flows, \(.peer_messages_lost) messages missing, \(.peer_lost) lost in all\(if .peer_rx_cpu_s then ", its receive thread \(.peer_rx_cpu_s) s of CPU, last on vCPU \(.peer_rx_vcpu)" else "" end)"')"
+	{ ns r-plsync pl-ctl sync show; ns p-plsync pl-ctl sync show; } 2>&1 |
+		sed 's/^/BENCHTXT newflows-sync-show /'
 }
 
 # A plgen result line as JSON: every key=value, numbers as they are.
@@ -326,6 +496,18 @@ verify() {	# N
 	plest=$(ns r-pl pl-ctl flow show 2>/dev/null | head -n 200 | grep -c '^tcp established')
 	emit "verify.$n.pl" "{\"flows\": ${v:-0}, \"established_in_first_200\": $plest}"
 	ns r-pl pl-ctl flow show 2>/dev/null | head -n 2 | sed "s/^/BENCHTXT verify-$n-pl /"
+	if has_cfg plsync && [ "$n" -le $SYNC_MAX_FLOWS ]; then
+		# r-plsync's flows, and the peer's copies of them.
+		local snap pest
+		v=$(ns r-plsync pl-ctl limits show | awk '$1 == "flows" { print $2 }')
+		plest=$(ns r-plsync pl-ctl flow show 2>/dev/null | head -n 200 | grep -c '^tcp established')
+		pest=$(ns p-plsync pl-ctl flow show 2>/dev/null | head -n 200 | grep -c '^tcp established')
+		snap=$(sync_snap p-plsync)
+		emit "verify.$n.plsync" "{\"flows\": ${v:-0}, \"established_in_first_200\": $plest, \"peer_flows\": $(echo "$snap" | jq .flows), \"peer_learned\": $(echo "$snap" | jq .learned), \"peer_established_in_first_200\": $pest, \"peer_messages_lost\": $(echo "$snap" | jq .messages_lost)}"
+		log "  plsync: r-plsync holds ${v:-0} flows; p-plsync learned $(echo "$snap" | jq .learned) ($pest of its first 200 established), $(echo "$snap" | jq .messages_lost) messages missing"
+		ns r-plsync pl-ctl flow show 2>/dev/null | head -n 2 | sed "s/^/BENCHTXT verify-$n-plsync /"
+		ns p-plsync pl-ctl flow show 2>/dev/null | head -n 2 | sed "s/^/BENCHTXT verify-$n-plsync-peer /"
+	fi
 	v=$(ns r-nft cat /proc/sys/net/netfilter/nf_conntrack_count)
 	local ctest=null
 	if [ "$n" -le 100000 ] && [ -r /proc/net/nf_conntrack ]; then
@@ -372,13 +554,23 @@ run_established() {
 		for cfg in $CFGS; do backend_mode $cfg handshake; done
 		# Two at a time, one per vCPU: a stateless plain next to pl,
 		# IPVS next to nftables; each keeps its flows in its own cache.
+		# plsync alone: its peer learns on the other vCPU.
 		handshake_group $n $prev plain pl
 		handshake_group $n $prev ipvs nft
+		GEN_CFGS=$CFGS
+		if has_cfg plsync; then
+			if [ $n -le $SYNC_MAX_FLOWS ]; then
+				handshake_group $n $prev plsync
+			else
+				GEN_CFGS=$(echo " $CFGS " | sed 's/ plsync / /; s/^ //; s/ $//')
+				log "  plsync left out: at most $SYNC_MAX_FLOWS flows (a sync node's share of the source ports)"
+			fi
+		fi
 		verify $n
 		for cfg in $CFGS; do backend_mode $cfg syn; done
 		log "  packets per second over $n flows: $ROUNDS rounds of $SLICE ms per configuration"
 		out=$(gen_all ack --count $n)
-		for cfg in $CFGS; do
+		for cfg in $GEN_CFGS; do
 			line=$(echo "$out" | grep "^target=$cfg ")
 			log "  $line"
 			emit "pps.$n.$cfg" "$(line_json "$line")"
@@ -390,7 +582,12 @@ run_established() {
 		fi
 		prev=$n
 	done
+	GEN_CFGS=""
 	ns r-pl pl-ctl stats show | grep -v '^    backend' | sed 's/^/BENCHTXT established-pl-stats /'
+	if has_cfg plsync; then
+		{ ns r-plsync pl-ctl sync show; ns p-plsync pl-ctl sync show; } 2>&1 |
+			sed 's/^/BENCHTXT established-sync-show /'
+	fi
 }
 
 # 10,000 endpoints (an ENI in each of 3 zones) and 50,000 backends in one
@@ -621,7 +818,7 @@ wait_flows_freed() {
 main() {
 	local t_start cfg
 	t_start=$(date +%s)
-	emit meta "{\"kernel\": \"$(uname -r)\", \"kernel_version\": \"$(uname -v)\", \"vcpus\": $(nproc), \"mem_mb\": $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo), \"guest_cpu\": \"$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)\", \"quick\": $quick, \"rounds\": $ROUNDS, \"slice_ms\": $SLICE, \"sizes\": \"$SIZES\", \"backends\": $NBACK}"
+	emit meta "{\"kernel\": \"$(uname -r)\", \"kernel_version\": \"$(uname -v)\", \"vcpus\": $(nproc), \"mem_mb\": $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo), \"guest_cpu\": \"$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)\", \"quick\": $quick, \"rounds\": $ROUNDS, \"slice_ms\": $SLICE, \"sizes\": \"$SIZES\", \"backends\": $NBACK, \"cfgs\": \"$CFGS\", \"sync_max_flows\": $SYNC_MAX_FLOWS}"
 	insmod "$top/build/$(uname -r)/pl.ko" flow_buckets=1048576 ||
 		die "cannot load pl.ko"
 	modprobe nf_conntrack
@@ -640,7 +837,7 @@ main() {
 		# New flows into empty tables, not next to a million others.
 		for cfg in $CFGS; do teardown_topo $cfg; done
 		wait_flows_freed
-		log "setting up the four configurations again, empty"
+		log "setting up the configurations again, empty"
 		setup_all
 	fi
 	want newflows && run_new_flows

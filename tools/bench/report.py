@@ -16,10 +16,11 @@ import subprocess
 import sys
 import tempfile
 
-CFGS = ["plain", "pl", "ipvs", "nft"]
+CFGS = ["plain", "pl", "plsync", "ipvs", "nft"]
 LABEL = {
     "plain": "plain forwarding",
     "pl": "pl",
+    "plsync": "pl + sync",
     "ipvs": "IPVS NAT (mh)",
     "nft": "nftables DNAT+SNAT",
 }
@@ -176,6 +177,30 @@ def ratio(a, b):
     return a / b if b else 0.0
 
 
+def median(d, c):
+    """A configuration's median in a workload, or None if it did not run."""
+    return d[c]["median"] if c in d else None
+
+
+def sync_rate(res):
+    """What r-plsync sent its peer during the new-flows run, with rates."""
+    s = res.get("sync.newflows")
+    if not s:
+        return None
+    s = dict(s)
+    secs = s["seconds"] or 1
+    s["flows_sent_per_s"] = s["flows_sent"] / secs
+    s["messages_sent_per_s"] = s["messages_sent"] / secs
+    s["flows_per_message"] = ratio(s["flows_sent"], s["messages_sent"])
+    # Each new flow is one record (its SYN makes it; the backend drops
+    # the SYN, so no state changes follow).
+    s["sent_share"] = ratio(s["flows_sent"], s["flows_created"])
+    s["received_share"] = ratio(s["peer_flows_received"], s["flows_sent"])
+    if s.get("peer_rx_cpu_s") is not None and s["peer_flows_received"]:
+        s["peer_rx_us_per_flow"] = s["peer_rx_cpu_s"] * 1e6 / s["peer_flows_received"]
+    return s
+
+
 def targets(r):
     t = []
     nf = r["newflows"]
@@ -196,6 +221,17 @@ def targets(r):
         add("new flows/s vs IPVS", v, ">= 1.5", v >= 1.5,
             "%.0f vs %.0f SYN/s" % (nf["pl"]["median"], nf["ipvs"]["median"]),
             "new flows/IPVS")
+    if nf and "plsync" in nf:
+        v = ratio(nf["plsync"]["median"], nf["pl"]["median"])
+        sr = r.get("sync")
+        add("new flows/s with sync on vs pl without", v, ">= 0.9", v >= 0.9,
+            "%.0f vs %.0f SYN/s%s" % (
+                nf["plsync"]["median"], nf["pl"]["median"],
+                "; %s flow records/s to the peer, %s lost at the sender, "
+                "%s messages missing at the peer" % (
+                    fmt(sr["flows_sent_per_s"]), fmt(sr["sender_lost"]),
+                    fmt(sr["peer_messages_lost"])) if sr else ""),
+            "sync new flows/pl")
     v = ratio(pps[small]["pl"]["median"], pps[small]["plain"]["median"])
     add("packets/s at %s flows vs plain forwarding" % small, v, ">= 0.9",
         v >= 0.9, "%.0f vs %.0f packets/s" % (pps[small]["pl"]["median"],
@@ -287,16 +323,19 @@ def markdown(r, txt):
     L.append("")
     L.append("## Data path")
     L.append("")
-    hdr = "| workload | " + " | ".join(LABEL[c] for c in CFGS) + " | pl / plain | pl / IPVS |"
+    hdr = ("| workload | " + " | ".join(LABEL[c] for c in CFGS) +
+           " | pl / plain | pl / IPVS | pl + sync / pl |")
     L.append(hdr)
-    L.append("|---" * (len(CFGS) + 3) + "|")
+    L.append("|---" * (len(CFGS) + 4) + "|")
 
     def row(name, d, unit=""):
-        vals = [d[c]["median"] for c in CFGS]
-        L.append("| %s | %s | %.2f | %.2f |" % (
-            name, " | ".join(fmt(v) + unit for v in vals),
+        vals = [median(d, c) for c in CFGS]
+        L.append("| %s | %s | %.2f | %.2f | %s |" % (
+            name, " | ".join("-" if v is None else fmt(v) + unit for v in vals),
             ratio(d["pl"]["median"], d["plain"]["median"]),
-            ratio(d["pl"]["median"], d["ipvs"]["median"])))
+            ratio(d["pl"]["median"], d["ipvs"]["median"]),
+            "-" if "plsync" not in d else
+            "%.2f" % ratio(d["plsync"]["median"], d["pl"]["median"])))
 
     if r["newflows"]:
         row("new flows/s (SYNs at the backend)", r["newflows"])
@@ -327,8 +366,13 @@ def markdown(r, txt):
     L.append("Configurations open their flows two at a time (plain with pl, "
              "IPVS with nftables): each flow object is counted in its own cache; "
              "other slab and vmalloc growth is shared among the stateful members "
-             "of a pair by their flows. Tables allocated up front count whole.")
+             "of a pair by their flows. Tables allocated up front count whole. "
+             "pl + sync opens its flows alone and is not counted: its peer's "
+             "copies are pl_flow objects too.")
     L.append("")
+    sr = r.get("sync")
+    if sr:
+        L.extend(sync_markdown(r, sr, txt))
     hc = r.get("health")
     if hc:
         L.append("## Health checker")
@@ -444,6 +488,69 @@ def markdown(r, txt):
     return "\n".join(L) + "\n"
 
 
+def sync_markdown(r, sr, txt):
+    """The sync section: what r-plsync sent its peer during new flows."""
+    L = ["## Sync", ""]
+    L.append("pl + sync is pl with sync on, sending every new flow and state "
+             "change to one peer router (a namespace of its own running pl "
+             "with the same configuration and key, on a veth of its own), "
+             "which learns them. The peer received %s; %s. While plgen ran "
+             "toward pl + sync in the new-flows run (%.2f s of its slices):"
+             % ("on a thread of its own (threaded NAPI), which the scheduler "
+                "runs on an idle vCPU, as another machine would"
+                if sr["peer_rx"] == "thread" else
+                "in the sender's softirq, on the same vCPU (no threaded NAPI)",
+                "its receive thread took %.2f s of CPU (%.1f µs a flow "
+                "record), last on vCPU %d" % (
+                    sr["peer_rx_cpu_s"], sr.get("peer_rx_us_per_flow", 0),
+                    sr["peer_rx_vcpu"])
+                if sr.get("peer_rx_cpu_s") is not None else
+                "its cost is in the sender's rate", sr["seconds"]))
+    L.append("")
+    L.append("| | count | per second |")
+    L.append("|---|---|---|")
+    secs = sr["seconds"] or 1
+
+    def line(name, v, rate=True):
+        L.append("| %s | %s | %s |" % (name, fmt(v), fmt(v / secs) if rate else ""))
+
+    line("SYNs delivered to the backend", sr["syns_delivered"])
+    line("flows created by the router (new-connections)", sr["flows_created"])
+    line("flow records sent to the peer (flows-sent)", sr["flows_sent"])
+    line("sync messages sent to the peer (messages-sent, hellos included)",
+         sr["messages_sent"])
+    L.append("| flow records per message | %.1f | |" % sr["flows_per_message"])
+    line("lost at the sender (sync-lost: queue full, or not sent)",
+         sr["sender_lost"], False)
+    line("flow records received by the peer (flows-received)",
+         sr["peer_flows_received"])
+    line("messages received by the peer", sr["peer_messages_received"])
+    line("messages missing at the peer (messages-lost: gaps in the sequence)",
+         sr["peer_messages_lost"], False)
+    line("messages made good by a resync (messages-repaired)",
+         sr["peer_messages_repaired"], False)
+    line("lost at the peer in all (its sync-lost: gaps, and records not learned)",
+         sr["peer_lost"], False)
+    line("messages rejected by the peer", sr["peer_rejected"], False)
+    L.append("| flows learned by the peer, before and after (a gauge: SYN-only "
+             "flows expire after 10 s) | %s, %s | |"
+             % (fmt(sr["peer_learned_before"] or 0), fmt(sr["peer_learned_after"] or 0)))
+    L.append("")
+    L.append("Records sent / flows created: %.3f; received / sent: %.3f."
+             % (sr["sent_share"], sr["received_share"]))
+    L.append("")
+    for name, title in (("newflows-sync-show", "after the new-flows run"),
+                        ("established-sync-show", "after the established flows")):
+        if name in txt:
+            L.append("`pl-ctl sync show` of r-plsync, then of its peer, %s:" % title)
+            L.append("")
+            L.append("```")
+            L.extend(txt[name])
+            L.append("```")
+            L.append("")
+    return L
+
+
 def rst(r):
     """The headline figures as reStructuredText, for performance.rst."""
     meta = r["meta"]
@@ -452,12 +559,16 @@ def rst(r):
         meta["date"], meta["kernel"], meta["vcpus"], meta["host_cpu"],
         meta["commit"], " (QUICK run)" if meta["quick"] else ""))
     L.append("")
-    rows = [("workload",) + tuple(LABEL[c] for c in CFGS) + ("pl / plain", "pl / IPVS")]
+    rows = [("workload",) + tuple(LABEL[c] for c in CFGS) +
+            ("pl / plain", "pl / IPVS", "pl + sync / pl")]
 
     def add(name, d):
-        rows.append((name,) + tuple(fmt(d[c]["median"]) for c in CFGS) + (
+        rows.append((name,) + tuple("-" if c not in d else fmt(d[c]["median"])
+                                    for c in CFGS) + (
             "%.2f" % ratio(d["pl"]["median"], d["plain"]["median"]),
-            "%.2f" % ratio(d["pl"]["median"], d["ipvs"]["median"])))
+            "%.2f" % ratio(d["pl"]["median"], d["ipvs"]["median"]),
+            "-" if "plsync" not in d else
+            "%.2f" % ratio(d["plsync"]["median"], d["pl"]["median"])))
 
     if r["newflows"]:
         add("new flows/s", r["newflows"])
@@ -481,6 +592,17 @@ def rst(r):
     for t in r["targets"]:
         rows.append((t["target"], t["want"], "%.3g" % t["value"], "yes" if t["met"] else "NO"))
     L.extend(rst_table(rows))
+    sr = r.get("sync")
+    if sr:
+        L.append("")
+        L.append("Sync, while new flows came to pl + sync: %s flow records/s "
+                 "sent to its peer (%.1f a message), %s lost at the sender, %s "
+                 "received by the peer, %s messages missing there%s." % (
+                     fmt(sr["flows_sent_per_s"]), sr["flows_per_message"],
+                     fmt(sr["sender_lost"]), fmt(sr["peer_flows_received"]),
+                     fmt(sr["peer_messages_lost"]),
+                     "; the peer's receive thread %.1f µs a record" %
+                     sr["peer_rx_us_per_flow"] if "peer_rx_us_per_flow" in sr else ""))
     return "\n".join(L) + "\n"
 
 
@@ -503,13 +625,21 @@ def chart(r, outdir):
         return "%dM" % (n // 1000000) if n >= 1000000 and n % 1000000 == 0 else \
             "%dk" % (n // 1000) if n >= 1000 and n % 1000 == 0 else str(n)
 
+    def val(d, c, base=None):
+        # "?": the configuration did not run this workload (gnuplot skips it).
+        if c not in d:
+            return "?"
+        if base is None:
+            return str(d[c]["median"])
+        return "%.3f" % (d[c]["median"] / base)
+
     with open(os.path.join(tmp, "rates.dat"), "w") as f:
         if r["newflows"]:
             f.write('"new flows/s" ' + " ".join(
-                str(r["newflows"][c]["median"]) for c in CFGS) + "\n")
+                val(r["newflows"], c) for c in CFGS) + "\n")
         for n in sizes:
             f.write('"pps, %s flows" ' % short(n) + " ".join(
-                str(r["pps"][n][c]["median"]) for c in CFGS) + "\n")
+                val(r["pps"][n], c) for c in CFGS) + "\n")
     with open(os.path.join(tmp, "rel.dat"), "w") as f:
         rows = []
         if r["newflows"]:
@@ -521,7 +651,7 @@ def chart(r, outdir):
         for name, d in rows:
             base = d["plain"]["median"] or 1
             f.write('"%s" ' % name + " ".join(
-                "%.3f" % (d[c]["median"] / base) for c in CFGS) + "\n")
+                val(d, c, base) for c in CFGS) + "\n")
     with open(os.path.join(tmp, "mem.dat"), "w") as f:
         for c in ["pl", "ipvs", "nft"]:
             m = r["memory"].get(c)
@@ -531,7 +661,7 @@ def chart(r, outdir):
                     max(m["other_slab_bytes_per_flow"], 0)))
     scores = []
     for t in r["targets"]:
-        want = float(t["want"].split()[-1])
+        want = float(t["want"].split()[-1].replace(",", ""))
         if t["want"].startswith(">"):
             scores.append(t["value"] / want)
         else:
@@ -554,19 +684,21 @@ set grid ytics
 set xtics nomirror
 set linetype 1 lc rgb "#888888"
 set linetype 2 lc rgb "#1f77b4"
-set linetype 3 lc rgb "#ff7f0e"
-set linetype 4 lc rgb "#2ca02c"
+set linetype 3 lc rgb "#7fb8e0"
+set linetype 4 lc rgb "#ff7f0e"
+set linetype 5 lc rgb "#2ca02c"
+set datafile missing "?"
 set title "Rate relative to plain forwarding (higher is better; 1 = plain)"
 set yrange [0:1.3]
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "black"
 plot "{tmp}/rel.dat" using 2:xtic(1) title "{l0}", '' using 3 title "{l1}", \
-     '' using 4 title "{l2}", '' using 5 title "{l3}"
+     '' using 4 title "{l2}", '' using 5 title "{l3}", '' using 6 title "{l4}"
 unset arrow 1
 set title "Absolute rates under TCG (packets or SYNs per second at the backend)"
 set yrange [0:*]
 set format y "%.0s%c"
 plot "{tmp}/rates.dat" using 2:xtic(1) title "{l0}", '' using 3 title "{l1}", \
-     '' using 4 title "{l2}", '' using 5 title "{l3}"
+     '' using 4 title "{l2}", '' using 5 title "{l3}", '' using 6 title "{l4}"
 set format y "%g"
 set title "Kernel memory per flow, bytes (lower is better)"
 set style histogram rowstacked
@@ -589,10 +721,11 @@ plot "{tmp}/targets.dat" using 2:xtic(1) lc rgb "#1f77b4", \
      '' using 0:2:(sprintf("%.2f", $2)) with labels offset 0,0.7 notitle
 unset multiplot
 """.format(png=png, title=title.replace('"', "'"), tmp=tmp, ymax="%.2f" % ymax,
-           l0=LABEL["plain"], l1=LABEL["pl"], l2=LABEL["ipvs"], l3=LABEL["nft"])
+           l0=LABEL[CFGS[0]], l1=LABEL[CFGS[1]], l2=LABEL[CFGS[2]],
+           l3=LABEL[CFGS[3]], l4=LABEL[CFGS[4]])
     with open(os.path.join(tmp, "targets.dat"), "w") as f:
         for t in r["targets"]:
-            want = float(t["want"].split()[-1])
+            want = float(t["want"].split()[-1].replace(",", ""))
             # Scores above 1 meet the target, whichever way it points.
             if t["want"].startswith(">"):
                 score = t["value"] / want
@@ -631,6 +764,7 @@ def main():
     r["memory"] = memory(res, res["tables"])
     r["control_plane"] = res.get("control_plane")
     r["health"] = res.get("health")
+    r["sync"] = sync_rate(res)
     r["targets"] = targets(r)
     r["profiles"] = profiles(res, txt, res["meta"]["vcpus"])
     os.makedirs(a.outdir, exist_ok=True)
