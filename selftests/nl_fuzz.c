@@ -265,6 +265,28 @@ static const struct fz_attr stats_get_attrs[] = {
 	{ 0 }
 };
 
+/* Sync: no key is sent, so no fleet is ever joined, only refused. */
+static const struct fz_attr sync_set_attrs[] = {
+	ATTR(PL_A_SYNC_NODE, W_U32, V_WEIGHT, 0),
+	ATTR(PL_A_SYNC_LOCAL, W_U32, V_ENI_IP, 0),
+	ATTR(PL_A_SYNC_PORT, W_U16, V_PORT, 0),
+	ATTR(PL_A_SYNC_ANNOUNCE_TABLE, W_U32, V_LIMIT, 0),
+	ATTR(PL_A_SYNC_STATE, W_U8, V_BOOL, 0),
+	{ 0 }
+};
+
+static const struct fz_attr sync_peer_attrs[] = {
+	ATTR(PL_A_SYNC_PEER_ADDRESS, W_U32, V_BACKEND_IP, F_REQ),
+	{ 0 }
+};
+
+static const struct fz_set sync_peer_set = { sync_peer_attrs, PL_A_SYNC_PEER_MAX };
+
+static const struct fz_attr sync_peer_op_attrs[] = {
+	NEST(PL_A_SYNC_PEER, F_REQ, &sync_peer_set),
+	{ 0 }
+};
+
 static const struct fz_set az_add_set = { az_add_attrs, PL_A_AZ_MAX };
 static const struct fz_set az_set_set = { az_set_attrs, PL_A_AZ_MAX };
 static const struct fz_set az_key_set = { az_key_attrs, PL_A_AZ_MAX };
@@ -287,13 +309,15 @@ static const struct fz_set limits_set_set = { limits_set_attrs, PL_A_LIMITS_MAX 
 static const struct fz_set flow_get_set = { flow_get_attrs, PL_A_FLOW_MAX };
 static const struct fz_set flow_flush_set = { flow_flush_attrs, PL_A_FLOW_MAX };
 static const struct fz_set stats_get_set = { stats_get_attrs, PL_A_STATS_MAX };
+static const struct fz_set sync_set_set = { sync_set_attrs, PL_A_SYNC_MAX };
+static const struct fz_set sync_peer_op_set = { sync_peer_op_attrs, PL_A_SYNC_MAX };
 static const struct fz_set empty_set = { NULL, 0 };
 
 /* Every set, for attributes that belong elsewhere. */
 static const struct fz_set * const all_sets[] = {
 	&listener_set, &source_set, &eni_set, &prefix_set, &az_add_set,
 	&subnet_add_set, &service_add_set, &backend_add_set,
-	&endpoint_add_set, &limits_set_set, &stats_get_set,
+	&endpoint_add_set, &limits_set_set, &stats_get_set, &sync_set_set,
 };
 
 /* A request operation: a command, as a do or as a dump. */
@@ -343,6 +367,11 @@ static const struct fz_op ops[] = {
 	{ "flow-get", PL_CMD_FLOW_GET, true, true, &flow_get_set },
 	{ "flow-flush", PL_CMD_FLOW_FLUSH, false, true, &flow_flush_set },
 	{ "stats-get", PL_CMD_STATS_GET, true, false, &stats_get_set },
+	{ "sync-set", PL_CMD_SYNC_SET, false, true, &sync_set_set },
+	{ "sync-get", PL_CMD_SYNC_GET, false, false, &empty_set },
+	{ "sync-del", PL_CMD_SYNC_DEL, false, true, &empty_set },
+	{ "sync-peer-add", PL_CMD_SYNC_PEER_ADD, false, true, &sync_peer_op_set },
+	{ "sync-peer-del", PL_CMD_SYNC_PEER_DEL, false, true, &sync_peer_op_set },
 };
 
 #define N_OPS ARRAY_SIZE(ops)
@@ -369,7 +398,7 @@ static const unsigned int mode_weights[M_NUM] = {
 /* The errors a refusal may carry. */
 static const int sane_errors[] = {
 	EINVAL, ERANGE, ENOENT, EEXIST, EBUSY, ENOSPC, E2BIG, EADDRINUSE,
-	ENODEV, EOPNOTSUPP, EPERM,
+	ENODEV, EOPNOTSUPP, EPERM, EADDRNOTAVAIL, EAGAIN,
 };
 
 /* Names, the base configuration's more often than new ones. */
