@@ -490,17 +490,22 @@ err_count:
 static void pl_flow_merge(struct pl_net *pn, struct pl_flow *f,
 			  const struct pl_flow_learn *l)
 {
-	u8 state = READ_ONCE(f->state);
+	u8 state = READ_ONCE(f->state), flags, next = l->state;
 	enum pl_dir dir;
 
-	if (l->state > state) {
-		WRITE_ONCE(f->state, l->state);
+	flags = READ_ONCE(f->flags) | (l->flags & PL_FLOW_SYNC_FLAGS);
+	/* Each router saw one FIN: together, they saw both. */
+	if ((flags & (PL_FLOW_FIN_ORIG | PL_FLOW_FIN_REPLY)) ==
+	    (PL_FLOW_FIN_ORIG | PL_FLOW_FIN_REPLY))
+		next = max_t(u8, next, PL_FLOW_STATE_CLOSING);
+	if (next > state) {
+		WRITE_ONCE(f->state, next);
 		/* The full barrier of xchg() orders this after the store. */
-		if (l->state >= PL_FLOW_STATE_CLOSING &&
+		if (next >= PL_FLOW_STATE_CLOSING &&
 		    state < PL_FLOW_STATE_CLOSING)
 			pl_flow_close(pn, f);
 	}
-	WRITE_ONCE(f->flags, f->flags | (l->flags & PL_FLOW_SYNC_FLAGS));
+	WRITE_ONCE(f->flags, flags);
 	for (dir = PL_DIR_ORIG; dir <= PL_DIR_REPLY; dir++) {
 		if (after(l->seq[dir], f->nodes[dir].seq))
 			f->nodes[dir].seq = l->seq[dir];

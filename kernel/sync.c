@@ -797,8 +797,12 @@ static void pl_sync_tick(struct work_struct *work)
 	h.flows = htonl(atomic_read(&pn->flows.count));
 	h.phase = s->phase;
 	local_bh_disable();
-	list_for_each_entry(p, &s->peers, list)
+	list_for_each_entry(p, &s->peers, list) {
 		pl_sync_xmit(s, p, PL_SYNC_HELLO, &h, sizeof(h), 0);
+		/* A resync that never ended is asked for again. */
+		if (atomic64_read(&p->repairing))
+			pl_sync_ask(s, p);
+	}
 	local_bh_enable();
 	pl_announce_update(s);
 	mutex_unlock(&pn->lock);
