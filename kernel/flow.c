@@ -402,6 +402,42 @@ static int pl_flow_publish(struct pl_net *pn, struct pl_flow *f, u32 hash)
 	return err;
 }
 
+/*
+ * Count a published flow in its ENI and backend, unless they are going:
+ * then it is discarded, and false.
+ */
+static bool pl_flow_claim(struct pl_net *pn, struct pl_flow *f)
+{
+	atomic_inc(&f->eni->nflows);
+	atomic_inc(&f->backend->nflows);
+	if (!pl_flow_orphan(f))
+		return true;
+	atomic_dec(&f->eni->nflows);
+	atomic_dec(&f->backend->nflows);
+	pl_flow_discard(&pn->flows, f, true);
+	return false;
+}
+
+/*
+ * Born: from here on, whoever kills the flow removes it. One killed while
+ * new is removed now, after its flow-add (which the caller sent).
+ */
+static void pl_flow_born(struct pl_net *pn, struct pl_flow *f)
+{
+	if (cmpxchg(&f->life, PL_FLOW_NEW, PL_FLOW_LIVE) != PL_FLOW_NEW) {
+		pl_flow_remove(pn, f);
+		return;
+	}
+	/*
+	 * A RST on another CPU may have closed the flow before it was
+	 * counted: then its pl_flow_close() found nothing to take out. The
+	 * cmpxchg() above, fully ordered as it succeeded, pairs with the
+	 * xchg() of pl_flow_close(): one of the two sees the other's store.
+	 */
+	if (unlikely(READ_ONCE(f->state) >= PL_FLOW_STATE_CLOSING))
+		pl_flow_close(pn, f);
+}
+
 /* Count one more flow, if there is room for it. */
 static bool pl_flow_room(struct pl_net *pn)
 {
@@ -449,12 +485,7 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 		       err == -EADDRINUSE ? PL_DROP_NO_PORT : PL_DROP_NO_MEMORY;
 		goto err_count;
 	}
-	atomic_inc(&eni->nflows);
-	atomic_inc(&b->nflows);
-	if (pl_flow_orphan(f)) {
-		atomic_dec(&eni->nflows);
-		atomic_dec(&b->nflows);
-		pl_flow_discard(&pn->flows, f, true);
+	if (!pl_flow_claim(pn, f)) {
 		*why = PL_DROP_NOT_AVAILABLE;
 		goto err_count;
 	}
@@ -463,22 +494,7 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 	this_cpu_inc(eni->stats->new_conns);
 	this_cpu_inc(b->stats->new_conns);
 	pl_flow_notify(pn, f, PL_CMD_FLOW_ADD_NTF);
-	/*
-	 * Born: from here on, whoever kills the flow removes it. One killed
-	 * while new is removed now, after its flow-add.
-	 */
-	if (cmpxchg(&f->life, PL_FLOW_NEW, PL_FLOW_LIVE) != PL_FLOW_NEW) {
-		pl_flow_remove(pn, f);
-		return f;
-	}
-	/*
-	 * A RST on another CPU may have closed the flow before it was
-	 * counted: then its pl_flow_close() found nothing to take out. The
-	 * cmpxchg() above, fully ordered as it succeeded, pairs with the
-	 * xchg() of pl_flow_close(): one of the two sees the other's store.
-	 */
-	if (unlikely(READ_ONCE(f->state) >= PL_FLOW_STATE_CLOSING))
-		pl_flow_close(pn, f);
+	pl_flow_born(pn, f);
 	return f;
 
 err_count:
@@ -551,12 +567,7 @@ int pl_flow_learn(struct pl_net *pn, const struct pl_flow_learn *l,
 	err = pl_flow_publish(pn, f, 0);
 	if (err)
 		goto err_count;
-	atomic_inc(&eni->nflows);
-	atomic_inc(&b->nflows);
-	if (pl_flow_orphan(f)) {
-		atomic_dec(&eni->nflows);
-		atomic_dec(&b->nflows);
-		pl_flow_discard(&pn->flows, f, true);
+	if (!pl_flow_claim(pn, f)) {
 		err = -ENOENT;
 		goto err_count;
 	}
@@ -564,10 +575,7 @@ int pl_flow_learn(struct pl_net *pn, const struct pl_flow_learn *l,
 		pl_flow_open(pn, f);
 	atomic_inc(&pn->flows.learned);
 	pl_flow_notify(pn, f, PL_CMD_FLOW_ADD_NTF);
-	if (cmpxchg(&f->life, PL_FLOW_NEW, PL_FLOW_LIVE) != PL_FLOW_NEW)
-		pl_flow_remove(pn, f);
-	else if (unlikely(READ_ONCE(f->state) >= PL_FLOW_STATE_CLOSING))
-		pl_flow_close(pn, f);
+	pl_flow_born(pn, f);
 	return 0;
 
 err_count:
