@@ -137,7 +137,11 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 	th = pl_tcp(skb);
 	hdrs = ip_hdrlen(skb) + th->doff * 4;
 	changed = pl_flow_track(pn, f, dir, th, skb->len, skb->len - hdrs);
-	pl_sync_flow(pn, f, changed || created);
+	/*
+	 * A SYN seen again means the other end waits: perhaps for a peer
+	 * that lost this flow's record. Tell them again.
+	 */
+	pl_sync_flow(pn, f, changed || created || th->syn);
 	pl_count_flow(pn, f, dir, th, skb->len);
 	pl_xlate_tcp(skb, &to);
 	pl_untrack(skb);

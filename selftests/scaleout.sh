@@ -921,12 +921,6 @@ some_lost()
 test_loss()
 {
 	local ns=${TOPO_NS[r4]} r rx=() s lines missing=0 before=() e
-	# Under 30% loss a connection may wait for two resyncs: on 6.1 under
-	# TCG one timed out once. Run it by hand until that is understood.
-	if [ "${PL_SCALEOUT_LOSS:-0}" != 1 ]; then
-		echo "# PL_SCALEOUT_LOSS=1 runs this subtest"
-		return "$KSFT_SKIP"
-	fi
 	for r in $(others r4); do
 		rx+=("$r")
 		before+=("$(rstat "$r" sync-lost)")
