@@ -53,6 +53,7 @@
 
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 source "$(dirname "$(readlink -f "$0")")/topo.sh"
+source "$(dirname "$(readlink -f "$0")")/scaleout_lib.sh"
 
 ktap_print_header
 pl_require_root
@@ -70,8 +71,9 @@ declare -A BADDR=([b1]=192.168.10.11 [b2]=192.168.10.12)
 declare -A CADDR=([c1]=10.1.1.10 [c2]=10.1.2.10)
 declare -A NODE=([r1]=1 [r2]=2 [r3]=3)
 ROUTERS=(r1 r2 r3)	# routers that exist
-# Transfers: bytes each way per round.
+# Transfers: bytes each way per round, and the pause after each.
 CHUNK=131072
+BULK_PAUSE=0.1
 # BFD must have the fabrics drop a vanished router within this (seconds).
 BFD_MAX=3
 
@@ -92,69 +94,8 @@ paddr()
 	echo "172.16.2.$((4 * ${NODE[$1]} - 2))"
 }
 
-saddr()
-{
-	echo "10.9.0.${NODE[$1]}"
-}
-
-# rc ROUTER ARGS: pl-ctl in a router.
-rc()
-{
-	local r=$1
-	shift
-	pl_ctl -n "${TOPO_NS[$r]}" "$@"
-}
-
-# The routers but one.
-others()
-{
-	local r
-	for r in "${ROUTERS[@]}"; do
-		[ "$r" != "$1" ] && echo "$r"
-	done
-}
-
-# remove ARRAY ITEM
-remove()
-{
-	local -n arr=$1
-	local i keep=()
-	for i in "${arr[@]}"; do
-		[ "$i" != "$2" ] && keep+=("$i")
-	done
-	arr=("${keep[@]}")
-}
-
-sync_get()
-{
-	rc "$1" -j sync show 2>/dev/null | pl_jq -r ".sync | $2"
-}
-
-phase_is()
-{
-	[ "$(sync_get "$1" .phase)" = "$2" ]
-}
-
-# A router's namespace counters: rstat ROUTER COUNTER...
-rstat()
-{
-	local r=$1
-	shift
-	topo_stat "$(rc "$r" -j stats show)" namespace - "$@"
-}
-
-# The routes of a router's announce table: "TYPE DST PROTOCOL" lines.
-announced()
-{
-	ip -n "${TOPO_NS[$1]}" -j route show table "$TABLE" 2>/dev/null |
-		pl_jq -r '.[]? | "\(.type) \(.dst) \(.protocol)"' | sort
-}
-
-announced_is()
-{
-	[ "$(announced "$1")" = "$2" ]
-}
-
+# announced: "TYPE DST PROTOCOL" lines (pl's routes are protocol 201).
+ANNOUNCED_PROTOCOL=1
 ANNOUNCED="blackhole $ENI 201
 blackhole $SRC 201"
 
@@ -378,145 +319,7 @@ check_no_flap()
 	done
 }
 
-# --- Transfers (as in scaleout.sh) ---------------------------------------------
-
-SESSIONS=()
-
-# A bulk transfer, until a file exists: one connection to a backend's
-# pl_tcp.py server, then rounds of "stream N" (N random bytes from the
-# server, checked against the SHA-256 it sends first) and "sink N" (N
-# random bytes to it, whose SHA-256 it answers), then a FIN, and the
-# server's FIN. Events as pl_tcp.py session prints them: connected, one
-# step per round, done.
-BULK='
-import errno, hashlib, json, os, socket, sys, time
-host, port = sys.argv[1].rsplit(":", 1)
-stop, chunk = sys.argv[2], int(sys.argv[3])
-def emit(**o):
-    o["t"] = time.time()
-    print(json.dumps(o, sort_keys=True), flush=True)
-buf = b""
-def more(n):
-    global buf
-    c = s.recv(n)
-    if not c:
-        raise EOFError("eof")
-    buf += c
-def line():
-    global buf
-    while b"\n" not in buf:
-        more(65536)
-    l, _, buf = buf.partition(b"\n")
-    return l.decode(errors="replace").split()
-def exact(n):
-    global buf
-    while len(buf) < n:
-        more(max(65536, n - len(buf)))
-    d, buf = buf[:n], buf[n:]
-    return d
-rounds = 0
-try:
-    s = socket.create_connection((host, int(port)), timeout=30)
-    words = line() + ["?", "?"]
-    local = s.getsockname()
-    emit(event="connected", backend=words[0], peer=words[1], local=local[0], sport=local[1])
-    while not os.path.exists(stop):
-        s.sendall(b"stream %d\n" % chunk)
-        w = line()
-        d = exact(chunk)
-        if w != ["stream", str(chunk), hashlib.sha256(d).hexdigest()]:
-            raise ValueError("stream: %d bytes, sha256 %s, server said %s" % (len(d), hashlib.sha256(d).hexdigest(), w))
-        d = os.urandom(chunk)
-        s.sendall(b"sink %d\n" % chunk + d)
-        w = line()
-        if w != ["sink", str(chunk), hashlib.sha256(d).hexdigest()]:
-            raise ValueError("sink: sha256 %s, server said %s" % (hashlib.sha256(d).hexdigest(), w))
-        rounds += 1
-        emit(event="step", ok=True, step="bulk", round=rounds)
-        time.sleep(0.1)
-    s.shutdown(socket.SHUT_WR)
-    while s.recv(65536):
-        pass
-except Exception as e:
-    why = errno.errorcode.get(getattr(e, "errno", None) or 0, type(e).__name__)
-    emit(event="step", ok=False, step="bulk", round=rounds + 1, error=why, detail=str(e))
-    emit(event="done", ok=False, error=why, rounds=rounds)
-    sys.exit(1)
-emit(event="done", ok=True, error=None, rounds=rounds, bytes=2 * rounds * chunk)
-'
-
-# bulk NAME HOST TAG: a bulk transfer from HOST to the ENI, in the
-# background, until go.TAG exists; its events in $TOPO_DIR/NAME.out.
-bulk()
-{
-	local name=$1 host=$2
-	: >"$TOPO_DIR/$name.out"
-	ip netns exec "${TOPO_NS[$host]}" "$TOPO_PY" -S -c "$BULK" "$ENI:80" \
-		"$(topo_gofile "$3")" "$CHUNK" >>"$TOPO_DIR/$name.out" \
-		2>"$TOPO_DIR/$name.err" &
-	echo $! >"$TOPO_DIR/$name.pid"
-}
-
-# transfers TAG NBULK NPUMP: sessions from c1 and c2 in turn, until
-# go.TAG exists: NBULK bulk transfers, and NPUMP pl_tcp.py sessions that
-# stream and sink CHUNK bytes, echo every 50 ms (pump), then stream and
-# sink again. Their names in SESSIONS.
-transfers()
-{
-	local tag=$1 nbulk=$2 npump=$3 i host
-	SESSIONS=()
-	for ((i = 1; i <= nbulk + npump; i++)); do
-		host=c$(((i - 1) % 2 + 1))
-		if ((i <= nbulk)); then
-			bulk "$tag-b$i" "$host" "$tag"
-		else
-			topo_session "$tag-p$i" "$host" "$ENI:80" --timeout 30 \
-				"stream:$CHUNK" "sink:$CHUNK" \
-				"pump:$(topo_gofile "$tag")" \
-				"stream:$CHUNK" "sink:$CHUNK" close
-		fi
-		SESSIONS+=("$tag-$([ "$i" -le "$nbulk" ] && echo b || echo p)$i")
-	done
-}
-
-session_log()
-{
-	echo "# session $1:"
-	tail -n 4 "$TOPO_DIR/$1.out" | pl_indent
-	pl_indent <"$TOPO_DIR/$1.err"
-}
-
-# Wait until every session has done its first step; the "CLIENT:PORT" of
-# each in KEYS (by session).
-declare -A KEYS=()
-transfers_started()
-{
-	local s
-	KEYS=()
-	for s in "${SESSIONS[@]}"; do
-		topo_session_first "$s" || return 1
-		KEYS[$s]=$(topo_jq "$TOPO_CONNECTED" '"\(.local):\(.sport)"')
-	done
-}
-
-pumping()
-{
-	topo_session_match "$1" '"event": "step", "ok": true.*"step": "sink:'
-}
-
-# Wait until the pump sessions are pumping (their first sink done).
-transfers_pumping()
-{
-	local s
-	for s in "${SESSIONS[@]}"; do
-		[[ $s == *-p* ]] || continue
-		topo_wait 120 pumping "$s" || {
-			echo "# $s is not pumping"
-			session_log "$s"
-			return 1
-		}
-	done
-}
+# --- Transfers (the rest in scaleout_lib.sh) ----------------------------------
 
 # resets: connections the backends saw end with a reset.
 resets()
@@ -526,32 +329,6 @@ resets()
 		n=$((n + $(grep -c '^close .* reset$' "$(topo_log "$b")")))
 	done
 	echo "$n"
-}
-
-# transfers_end TAG T: stop the transfers, wait for each to end, and
-# check that each was intact to a clean end; T: when the disruption was
-# (date +%s.%N): each bulk transfer must have gone on after it.
-transfers_end()
-{
-	local tag=$1 t=$2 s ev n
-	topo_go "$tag"
-	for s in "${SESSIONS[@]}"; do
-		ev=$(topo_session_end "$s" 120)
-		check_match "$s (${KEYS[$s]}): intact, a clean end" \
-			'"ok": true' "$ev" || session_log "$s"
-		if [[ $s == *-b* ]]; then
-			n=$(pl_jq -s --argjson t "$t" \
-				'[.[] | select(.event == "step" and .ok and .t > $t)] | length' \
-				"$TOPO_DIR/$s.out")
-			echo "# $s: $(topo_jq "$ev" '"\(.rounds // 0) rounds"') of $CHUNK bytes each way, $n after the disruption"
-			check_eq "$s went on after the disruption" true \
-				"$([ "$n" -gt 0 ] && echo true || echo false)"
-		else
-			topo_session_match "$s" '"step": "pump:'
-			echo "# $s: $(topo_jq "$TOPO_EVENT" '"\(.count) echoes, the longest \(.max_rtt) s"')"
-		fi
-	done
-	check_eq "no connection reset, at any backend" 0 "$(resets)"
 }
 
 # carriers ROUTER...: for each session, "SESSION CLIENT:PORT ROUTERS",
@@ -580,61 +357,13 @@ busiest()
 
 # --- The topology --------------------------------------------------------------
 
-# router_links ROUTER: its links to cf's and pf's bridges and to the sync
-# bridge, addresses and routes.
+# router_links ROUTER: router_wire, with a port of each fabric's bridge.
 router_links()
 {
-	local r=$1 ns=${TOPO_NS[$1]}
-	ip link add eth-c netns "$ns" type veth peer name "eth-$r" netns "${TOPO_NS[cf]}" &&
-	ip link add eth-p netns "$ns" type veth peer name "eth-$r" netns "${TOPO_NS[pf]}" &&
-	ip link add eth-s netns "$ns" type veth peer name "v-$r" netns "${TOPO_NS[sw]}" &&
-	topo_ip "$r" "link set lo up
-addr add $(caddr "$r")/24 dev eth-c
-addr add $(paddr "$r")/24 dev eth-p
-addr add $(saddr "$r")/24 dev eth-s
-link set eth-c up
-link set eth-p up
-link set eth-s up
-route add 10.1.0.0/16 via 172.16.1.1
-route add 192.168.10.0/24 via 172.16.2.1" &&
+	local r=$1
+	router_wire "$r" "$(caddr "$r")/24" "$(paddr "$r")/24" 172.16.1.1 172.16.2.1 &&
 	topo_ip cf "link set eth-$r master br0 up" &&
-	topo_ip pf "link set eth-$r master br1 up" &&
-	topo_ip sw "link set v-$r master br0 up" &&
-	ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
-}
-
-# The configuration every router gets, as an apply file.
-pl_conf()
-{
-	cat <<EOF
-az add a id use1-az1
-subnet add subnet-a prefix 10.0.1.0/24 az a dev eth-c probe off
-service add svc port 80:8080 acceptance auto
-service source add svc $SRC az a
-backend add svc ${BADDR[b1]} az a
-backend add svc ${BADDR[b2]} az a
-endpoint add vpce-1 service svc subnet subnet-a ip $ENI
-EOF
-}
-
-# router_pl ROUTER: the configuration, then sync with the others.
-router_pl()
-{
-	local r=$1 p lines out
-	lines="sync set node ${NODE[$r]} local $(saddr "$r") port $PORT key-file $KEY announce-table $TABLE"
-	for p in $(others "$r"); do
-		lines+=$'\n'"sync peer add $(saddr "$p")"
-	done
-	if ! out=$(rc "$r" apply "$TOPO_DIR/pl.conf" 2>&1); then
-		echo "# $r: apply failed:"
-		pl_indent <<<"$out"
-		return 1
-	fi
-	if ! out=$(rc "$r" -b - <<<"$lines" 2>&1); then
-		echo "# $r: sync failed:"
-		pl_indent <<<"$out"
-		return 1
-	fi
+	topo_ip pf "link set eth-$r master br1 up"
 }
 
 # The BIRD configurations, out of scale-out.rst.
@@ -666,56 +395,22 @@ NOROUTE_BEFORE=""
 
 setup()
 {
-	local r b c
+	local r
 	topo_init || return 1
 	pl_defer birds_stop
 	bird_confs || return 1
 	topo_mkns c1 c2 cf pf sw b1 b2 r1 r2 r3 || return 1
 	echo "# setup: namespaces in $SECONDS s"
 
-	ip link add eth0 netns "${TOPO_NS[c1]}" type veth peer name eth-c1 netns "${TOPO_NS[cf]}" &&
-	ip link add eth0 netns "${TOPO_NS[c2]}" type veth peer name eth-c2 netns "${TOPO_NS[cf]}" ||
-		return 1
-	for b in "${BACKENDS[@]}"; do
-		ip link add eth0 netns "${TOPO_NS[$b]}" type veth peer name "v-$b" \
-			netns "${TOPO_NS[pf]}" || return 1
-	done
-	# Fixed bridge addresses: a bridge takes its ports' lowest, and would
-	# change it when a router goes, leaving stale neighbour entries.
-	topo_ip cf "link set lo up
-link add br0 type bridge
+	# The fabrics' bridges to the routers (fixed addresses, see
+	# fabrics_setup).
+	fabrics_setup "link add br0 type bridge
 link set br0 address 02:00:ac:10:01:01
 addr add 172.16.1.1/24 dev br0
-link set br0 up
-addr add 10.1.1.1/24 dev eth-c1
-addr add 10.1.2.1/24 dev eth-c2
-link set eth-c1 up
-link set eth-c2 up" || return 1
-	topo_ip pf "link set lo up
-link add br0 type bridge
-link set br0 address 02:00:c0:a8:0a:01
-addr add 192.168.10.1/24 dev br0
-link set br0 up
-link add br1 type bridge
+link set br0 up" "link add br1 type bridge
 link set br1 address 02:00:ac:10:02:01
 addr add 172.16.2.1/24 dev br1
 link set br1 up" || return 1
-	topo_ip sw "link set lo up
-link add br0 type bridge
-link set br0 address 02:00:0a:09:00:fe
-addr add 10.9.0.254/24 dev br0
-link set br0 up" || return 1
-	for c in c1 c2; do
-		topo_ip "$c" "$(topo_host_ip "${CADDR[$c]}/24" "${CADDR[$c]%.*}.1")" || return 1
-	done
-	for b in "${BACKENDS[@]}"; do
-		topo_ip pf "link set v-$b master br0 up" &&
-		topo_ip "$b" "$(topo_host_ip "${BADDR[$b]}/24" 192.168.10.1)" || return 1
-	done
-	for f in cf pf; do
-		ip netns exec "${TOPO_NS[$f]}" sysctl -qw net.ipv4.ip_forward=1 \
-			net.ipv4.fib_multipath_hash_policy=1 >/dev/null || return 1
-	done
 	for r in "${ROUTERS[@]}"; do
 		router_links "$r" || return 1
 	done
@@ -731,7 +426,7 @@ link set br0 up" || return 1
 	(umask 077; head -c 32 /dev/urandom | base64 >"$KEY") || return 1
 	echo "# setup: BIRD and servers in $SECONDS s"
 	for r in "${ROUTERS[@]}"; do
-		router_pl "$r" || return 1
+		router_join "$r" || return 1
 	done
 	for r in "${ROUTERS[@]}"; do
 		slow_wait 30 phase_is "$r" active || {
@@ -861,6 +556,7 @@ link del eth-s"
 	echo "# after:"
 	pl_indent <<<"$c"
 	transfers_end del "$t"
+	check_eq "no connection reset, at any backend" 0 "$(resets)"
 	check_no_flap "${ROUTERS[@]}"
 	for r in "${ROUTERS[@]}"; do
 		slow_wait 10 eval "[ \"\$(sync_get $r '.peers[] | select(.address == \"$(saddr "$victim")\") | .reachable')\" = false ]"
@@ -919,14 +615,12 @@ test_drain()
 pl_kmsg_mark
 setup || ktap_exit_fail_msg "cannot build the topology"
 
-# subtest NAME FUNC: pl_subtest, and how long it took.
-subtest()
+# After a failed subtest: what each BIRD said.
+subtest_diag()
 {
-	local t0=$SECONDS
-	pl_subtest "$1" "$2"
-	echo "# $2: $((SECONDS - t0)) s"
-	[ "$PL_SUBTEST_FAILED" = 0 ] || bird_logs cf pf "${ROUTERS[@]}"
+	bird_logs cf pf "${ROUTERS[@]}"
 }
+SUBTEST_DIAG=subtest_diag
 
 subtest "scaleout_bird: BGP gives both fabrics a multipath route over every router" test_bgp
 subtest "scaleout_bird: checksummed transfers both ways over the fabrics' routes" test_transfers
