@@ -531,9 +531,26 @@ static void pl_flow_merge(struct pl_net *pn, struct pl_flow *f,
 }
 
 /*
+ * A flow here that holds one of a learned flow's tuples gives way when it
+ * came from the same node (its maker, whose latest word this is, ended it
+ * and handed its tuple or port out again before this copy expired), or
+ * when it is over anyway. A live flow of another node keeps its tuples.
+ */
+static int pl_flow_give_way(struct pl_net *pn, struct pl_flow *f,
+			    const struct pl_flow_learn *l)
+{
+	if (f->node != l->node && !pl_flow_expired(f, jiffies) &&
+	    READ_ONCE(f->state) < PL_FLOW_STATE_CLOSING)
+		return -EEXIST;
+	pl_flow_kill(pn, f);
+	return 0;
+}
+
+/*
  * Learn a flow that a peer describes: add it, or bring the one here up to
- * date. -EEXIST when its tuples are another flow's here, -ENOSPC when the
- * table is full. Softirq, under RCU (the sync socket's receive).
+ * date. -EEXIST when its tuples are another live flow's here (one that
+ * does not give way), -ENOSPC when the table is full. Softirq, under RCU
+ * (the sync socket's receive).
  */
 int pl_flow_learn(struct pl_net *pn, const struct pl_flow_learn *l,
 		  struct pl_eni *eni, struct pl_backend *b)
@@ -544,11 +561,20 @@ int pl_flow_learn(struct pl_net *pn, const struct pl_flow_learn *l,
 
 	f = pl_flow_lookup(pn, &l->orig, &dir);
 	if (f && !pl_flow_dead(f)) {
-		if (dir != PL_DIR_ORIG ||
-		    !pl_tuple_eq(&f->nodes[PL_DIR_REPLY].tuple, &l->reply))
-			return -EEXIST;
-		pl_flow_merge(pn, f, l);
-		return 0;
+		if (dir == PL_DIR_ORIG &&
+		    pl_tuple_eq(&f->nodes[PL_DIR_REPLY].tuple, &l->reply)) {
+			pl_flow_merge(pn, f, l);
+			return 0;
+		}
+		err = pl_flow_give_way(pn, f, l);
+		if (err)
+			return err;
+	}
+	f = pl_flow_lookup(pn, &l->reply, &dir);
+	if (f && !pl_flow_dead(f)) {
+		err = pl_flow_give_way(pn, f, l);
+		if (err)
+			return err;
 	}
 	err = -ENOSPC;
 	if (!pl_flow_room(pn))
