@@ -137,11 +137,8 @@ static void pl_sync_xmit(struct pl_sync *s, struct pl_sync_peer *p, u8 type,
 	uh->source = port;
 	uh->dest = port;
 	uh->len = htons(skb->len);
-	uh->check = 0;
-	uh->check = csum_tcpudp_magic(local, p->addr, skb->len, IPPROTO_UDP,
-				      csum_partial(uh, skb->len, 0));
-	if (!uh->check)
-		uh->check = CSUM_MANGLED_0;
+	/* Left to the device, or to the stack when the device cannot. */
+	udp_set_csum(false, skb, local, p->addr, skb->len);
 	pl_sync_ip_hdr(skb, local, p->addr, rt);
 	skb->protocol = htons(ETH_P_IP);
 	skb_dst_set(skb, &rt->dst);
