@@ -188,6 +188,8 @@ def sync_rate(res):
     if not s:
         return None
     s = dict(s)
+    alone = res.get("newflows.plsync-peer")
+    s["rate_alone"] = alone["median"] if alone else None
     secs = s["seconds"] or 1
     s["flows_sent_per_s"] = s["flows_sent"] / secs
     s["messages_sent_per_s"] = s["messages_sent"] / secs
@@ -494,9 +496,16 @@ def sync_markdown(r, sr, txt):
     L.append("pl + sync is pl with sync on, sending every new flow and state "
              "change to one peer router (a namespace of its own running pl "
              "with the same configuration and key, on a veth of its own), "
-             "which learns them. The peer received %s; %s. While plgen ran "
-             "toward pl + sync in the new-flows run (%.2f s of its slices):"
-             % ("on a thread of its own (threaded NAPI), which the scheduler "
+             "which learns them. In the new-flows row of the tables, the "
+             "wire drops pl + sync's messages: the router builds, "
+             "authenticates and sends each one down its UDP/IP path, and its "
+             "veth's egress hook drops it, because the peer's receiving is "
+             "another machine's work that would share this VM's two vCPUs "
+             "with the router measured. Then plgen ran toward pl + sync "
+             "alone, with the wire on and the peer learning (%s SYN/s, peer "
+             "on the same vCPUs). The peer received %s; %s. In that run "
+             "(%.2f s of its slices):"
+             % (fmt(sr["rate_alone"]) if sr.get("rate_alone") else "-", "on a thread of its own (threaded NAPI), which the scheduler "
                 "runs on an idle vCPU, as another machine would"
                 if sr["peer_rx"] == "thread" else
                 "in the sender's softirq, on the same vCPU (no threaded NAPI)",
