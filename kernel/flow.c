@@ -65,6 +65,21 @@ bool pl_flow_expired(const struct pl_flow *f, unsigned long now)
 	return (s32)((u32)now - READ_ONCE(f->last_seen) - timeout) > 0;
 }
 
+/*
+ * Seconds between two records of a flow to the peers while its packets
+ * come: a quarter of its idle timeout, so that no copy expires before it
+ * hears again, and not less than PL_SYNC_REFRESH. An established flow of
+ * a service with the default 350 s sends one every 87 s.
+ */
+u16 pl_flow_refresh(const struct pl_flow *f)
+{
+	u32 t = 0;
+
+	if (READ_ONCE(f->state) == PL_FLOW_STATE_ESTABLISHED)
+		t = READ_ONCE(f->eni->ep->svc->idle_timeout) / 4;
+	return min_t(u32, max_t(u32, t, PL_SYNC_REFRESH), U16_MAX / 2);
+}
+
 static u8 pl_flow_next_state(u8 state, enum pl_dir dir,
 			     const struct tcphdr *th, u8 flags)
 {

@@ -169,6 +169,7 @@ void pl_flows_kill_if(struct pl_net *pn,
 
 void pl_flow_notify(struct pl_net *pn, const struct pl_flow *f, u8 cmd);
 bool pl_flow_expired(const struct pl_flow *f, unsigned long now);
+u16 pl_flow_refresh(const struct pl_flow *f);
 bool pl_flow_track(struct pl_net *pn, struct pl_flow *f, enum pl_dir dir,
 		   const struct tcphdr *th, unsigned int len,
 		   unsigned int payload);

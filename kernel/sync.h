@@ -25,7 +25,7 @@
 #define PL_SYNC_PORT		8849
 #define PL_SYNC_EVERY		HZ		/* between hellos */
 #define PL_SYNC_SILENT		(3 * HZ)	/* unreachable after this */
-#define PL_SYNC_REFRESH		10		/* seconds between refreshes */
+#define PL_SYNC_REFRESH		10		/* seconds between refreshes, least */
 #define PL_SYNC_PENDING		32768		/* bytes of records queued */
 #define PL_SYNC_FLUSH_NS	(500 * NSEC_PER_USEC)	/* records wait, at most */
 #define PL_SYNC_HOLD		(HZ / 10)	/* a packet waits for its flow */
@@ -144,8 +144,9 @@ static inline u8 pl_sync_node(const struct pl_net *pn)
 
 /*
  * Tell the peers about a flow: now (it is new, or its state changed), or
- * when it was last told long enough ago, so that their copy does not
- * expire while packets come here. Packet path, under RCU.
+ * when it was last told long enough ago (pl_flow_refresh()), so that
+ * their copy does not expire while packets come here. Packet path, under
+ * RCU.
  */
 static inline void pl_sync_flow(struct pl_net *pn, struct pl_flow *f,
 				bool now)
@@ -156,7 +157,7 @@ static inline void pl_sync_flow(struct pl_net *pn, struct pl_flow *f,
 	if (!s)
 		return;
 	t = pl_sync_now();
-	if (!now && (u16)(t - READ_ONCE(f->synced)) < PL_SYNC_REFRESH)
+	if (!now && (u16)(t - READ_ONCE(f->synced)) < pl_flow_refresh(f))
 		return;
 	WRITE_ONCE(f->synced, t);
 	pl_sync_send_flow(s, f);
