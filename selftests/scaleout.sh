@@ -641,18 +641,20 @@ test_loss()
 #       last byte changed, with a fresh sequence number and its old MAC,
 #       and a made-up flows message (a flow of 10.1.1.99:4242) with a
 #       random MAC, from PEER's address
-#   valid SRC VICTIM PORT NODE KEY-FILE: one flows message from SRC, node
-#       NODE, holding a flow of 10.1.1.98:4243 in state closing, with the
-#       MAC that KEY-FILE's key gives it
+#   valid SRC VICTIM PORT NODE KEY-FILE [CLIENT CPORT STATE RPORT]: one
+#       flows message from SRC, node NODE, holding a flow of CLIENT:CPORT
+#       (10.1.1.98:4243) in state STATE (4, closing) with source port
+#       RPORT (60003), with the MAC that KEY-FILE's key gives it
 #
 # Prints JSON.
 FORGE='
 import base64, hashlib, json, os, socket, struct, sys, time
 HDR = "!BBHIQQ16s"
-def flow_rec(node, client, cport, state):
+def flow_rec(node, client, cport, state, rport=None):
+    rport = 60000 + cport % 8 if rport is None else rport
     r = struct.pack("!BBBBBBBBI", 1, 4, 44, 0, state, 0, node, 0, 0)
     r += socket.inet_aton(client) + socket.inet_aton("10.0.1.50") + struct.pack("!HH", cport, 80)
-    r += socket.inet_aton("192.168.10.11") + socket.inet_aton("192.168.1.100") + struct.pack("!HH", 8080, 60000 + cport % 8)
+    r += socket.inet_aton("192.168.10.11") + socket.inet_aton("192.168.1.100") + struct.pack("!HH", 8080, rport)
     return r + struct.pack("!II", 1000, 2000)
 out = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
 def send(src, dst, sport, dport, payload):
@@ -663,9 +665,10 @@ def send(src, dst, sport, dport, payload):
 mode = sys.argv[1]
 if mode == "valid":
     src, victim, port, node, keyfile = sys.argv[2:7]
+    client, cport, state, rport = (sys.argv[7:11] + ["10.1.1.98", "4243", "4", "60003"][len(sys.argv[7:11]):])
     port, node = int(port), int(node)
     key = base64.b64decode(open(keyfile).read().strip())
-    body = flow_rec(node, "10.1.1.98", 4243, 4)
+    body = flow_rec(node, client, int(cport), int(state), int(rport))
     msg = struct.pack(HDR, 1, 1, 40 + len(body), node, time.time_ns(), 1, bytes(16)) + body
     mac = hashlib.blake2s(msg, digest_size=16, key=key).digest()
     send(src, victim, port, port, msg[:24] + mac + msg[40:])
@@ -780,7 +783,39 @@ test_forged()
 		"$(flow_lines "$v")"
 	check_eq "control: taken from 10.9.0.9 (node 5), nothing rejected" "5 1 0" \
 		"$(sync_get "$v" '.peers[] | select(.address == "10.9.0.9") | "\(.node) \(."messages-received")"') $(($(rejected "$v") - r0))"
+	test_give_way "$v"
 	check_ok "$v: peer 10.9.0.9 removed" -- rc "$v" sync peer del 10.9.0.9
+}
+
+# learned_port ROUTER CLIENT:PORT: the source port of its flow, its state
+# and node ("" without one).
+learned_port()
+{
+	flow_lines "$1" | awk -v c="$2" '$1 == c { n = split($3, a, ":"); print a[n], $4, $5 }'
+}
+
+# A learned flow replaces a live copy of its own node's (that node ended
+# the flow and gave its tuple out again), never another node's.
+test_give_way()
+{
+	local v=$1 c=10.1.1.97:4244 l0
+
+	forge valid 10.9.0.9 "$(saddr "$v")" "$PORT" 5 "$KEY" 10.1.1.97 4244 2 60004 >/dev/null
+	topo_wait 5 eval "[ \"\$(learned_port $v $c)\" = '60004 established 5' ]"
+	check_eq "$v: node 5's flow of $c learned" "60004 established 5" \
+		"$(learned_port "$v" "$c")"
+	forge valid 10.9.0.9 "$(saddr "$v")" "$PORT" 5 "$KEY" 10.1.1.97 4244 2 60012 >/dev/null
+	topo_wait 5 eval "[ \"\$(learned_port $v $c)\" = '60012 established 5' ]"
+	check_eq "$v: node 5 gave $c another port: the copy gives way" \
+		"60012 established 5" "$(learned_port "$v" "$c")"
+	echo "# $v: $c after node 5's second record: $(learned_port "$v" "$c")"
+	l0=$(rstat "$v" sync-lost)
+	forge valid 10.9.0.9 "$(saddr "$v")" "$PORT" 6 "$KEY" 10.1.1.97 4244 2 60013 >/dev/null
+	topo_wait 5 eval "[ \$(rstat $v sync-lost) -gt $l0 ]"
+	echo "# $v: $c after node 6's record: $(learned_port "$v" "$c"), sync-lost +$(($(rstat "$v" sync-lost) - l0))"
+	check_eq "$v: node 6's record of $c, live at node 5, is refused, counted lost" \
+		"60012 established 5 true" \
+		"$(learned_port "$v" "$c") $([ "$(rstat "$v" sync-lost)" -gt "$l0" ] && echo true || echo false)"
 }
 
 test_digest()
