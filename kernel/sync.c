@@ -3,7 +3,8 @@
  * Flow-state sync, in the kernel, next to the flow table, as IPVS keeps
  * its sync daemon: the packet path queues a record of each new flow and
  * each change of state, a tasklet sends them as soon as a message is full
- * or half a millisecond after the first, and each peer learns them from
+ * or half a millisecond after the first (pl_sync_send_flow()), and each
+ * peer learns them from
  * its UDP socket's receive callback, in softirq, with no trip through
  * user space. A packet that overtakes its flow's record (a SYN-ACK that
  * crossed another router) waits for it there (pl_sync_hold()). Messages
@@ -188,6 +189,8 @@ static void pl_sync_tx(struct tasklet_struct *t)
 	q = s->queue;
 	s->queue = s->spare;
 	spin_unlock(&s->lock);
+	if (q.len)
+		WRITE_ONCE(s->last_tx, ktime_get_mono_fast_ns());
 	pl_sync_send_records(s, NULL, q.buf, q.len);
 	q.len = 0;
 	s->spare = q;
@@ -231,14 +234,38 @@ static enum hrtimer_restart pl_sync_flush(struct hrtimer *t)
 }
 
 /*
+ * Make sure queued records leave. A quiet router's wait PL_SYNC_FLUSH_NS
+ * for company, on a timer. A busy one (it sent within the last two such
+ * waits) is flushed by its next packets, and the timer only stands by in
+ * case they stop: PL_SYNC_BACKSTOP_NS, with slack, so that it rides on
+ * the tick instead of interrupting every half millisecond.
+ */
+static void pl_sync_arm(struct pl_sync *s, u64 now)
+{
+	u64 slack = 0, ns = PL_SYNC_FLUSH_NS;
+
+	if (test_and_set_bit(0, &s->flush_armed))
+		return;
+	if (now - READ_ONCE(s->last_tx) < 2 * PL_SYNC_FLUSH_NS) {
+		ns = PL_SYNC_BACKSTOP_NS;
+		slack = PL_SYNC_BACKSTOP_NS / 2;
+	}
+	hrtimer_start_range_ns(&s->flush, ns_to_ktime(ns), slack,
+			       HRTIMER_MODE_REL_SOFT);
+}
+
+/*
  * Queue a flow's record for every peer. A message's worth goes at once;
  * less waits up to PL_SYNC_FLUSH_NS for more, so that a trickle of new
- * flows does not cost a message each. A packet that overtakes its record
+ * flows does not cost a message each: the first packet after that sends
+ * them, or the timer (pl_sync_arm()). A packet that overtakes its record
  * meanwhile is held by the peer (pl_sync_hold()). Packet path, softirq.
  */
 void pl_sync_send_flow(struct pl_sync *s, struct pl_flow *f)
 {
+	u64 now = ktime_get_mono_fast_ns();
 	struct pl_sync_flow4 r;
+	bool first, due;
 	u32 len;
 
 	pl_sync_rec_fill(&r, f);
@@ -248,14 +275,17 @@ void pl_sync_send_flow(struct pl_sync *s, struct pl_flow *f)
 		atomic64_inc(&s->pn->sync_stats.lost);
 		return;
 	}
+	first = !s->queue.len;
+	if (first)
+		s->queue.since = now;
 	memcpy(s->queue.buf + s->queue.len, &r, sizeof(r));
 	len = s->queue.len += sizeof(r);
+	due = now - s->queue.since >= PL_SYNC_FLUSH_NS;
 	spin_unlock(&s->lock);
-	if (len + sizeof(r) > PL_SYNC_BODY_MAX)
+	if (due || len + sizeof(r) > PL_SYNC_BODY_MAX)
 		tasklet_schedule(&s->tx);
-	else if (!test_and_set_bit(0, &s->flush_armed))
-		hrtimer_start(&s->flush, ns_to_ktime(PL_SYNC_FLUSH_NS),
-			      HRTIMER_MODE_REL_SOFT);
+	else if (first)
+		pl_sync_arm(s, now);
 }
 
 /*

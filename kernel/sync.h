@@ -28,6 +28,7 @@
 #define PL_SYNC_REFRESH		10		/* seconds between refreshes, least */
 #define PL_SYNC_PENDING		32768		/* bytes of records queued */
 #define PL_SYNC_FLUSH_NS	(500 * NSEC_PER_USEC)	/* records wait, at most */
+#define PL_SYNC_BACKSTOP_NS	(4 * NSEC_PER_MSEC)	/* ... when busy and cut off */
 #define PL_SYNC_HOLD		(HZ / 10)	/* a packet waits for its flow */
 #define PL_SYNC_HOLD_MAX	64		/* packets waiting, at most */
 
@@ -77,6 +78,7 @@ struct pl_sync_held {
 struct pl_sync_queue {
 	u8 *buf;
 	u32 len;
+	u64 since;			/* ns, of its first record */
 };
 
 struct pl_sync {
@@ -95,8 +97,9 @@ struct pl_sync {
 	spinlock_t lock;		/* queued records */
 	struct pl_sync_queue queue, spare;
 	struct tasklet_struct tx;	/* sends what is queued */
-	struct hrtimer flush;		/* ... at the latest this soon */
+	struct hrtimer flush;		/* ... if the packet path does not */
 	unsigned long flush_armed;	/* bit 0: the timer runs */
+	u64 last_tx;			/* ns, when the tasklet last sent */
 	struct delayed_work tick;	/* hellos, joining, resyncs */
 	struct work_struct bulk;	/* sends every flow to those who ask */
 	u64 digest;			/* of the configuration ... */
