@@ -11,6 +11,11 @@
 #ifdef PL_KERNEL_HAS_NET_GSO_H
 #include <net/gso.h>		/* skb_gso_validate_network_len() */
 #endif
+#ifdef PL_KERNEL_HAS_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
 
 /* Kbuild defines PL_KERNEL_HAS_* for what the target kernel offers. */
 #ifndef PL_KERNEL_HAS_SPLIT_OPS

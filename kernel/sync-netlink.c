@@ -186,7 +186,6 @@ static int pl_sync_create(struct pl_req *req, const struct pl_sync_args *a)
 	s->local = a->local;
 	if (a->has_port)
 		s->port = a->port;
-	memcpy(s->key, a->key, PL_SYNC_KEY_LEN);
 	s->table = a->table;
 	s->state = a->state;
 	err = pl_sync_start(s);
@@ -197,7 +196,7 @@ static int pl_sync_create(struct pl_req *req, const struct pl_sync_args *a)
 		kfree(s);
 		return err;
 	}
-	pl_sync_seed(pn, s->key);
+	pl_sync_set_key(s, a->key);
 	rcu_assign_pointer(pn->sync, s);
 	return 0;
 }
@@ -235,10 +234,8 @@ static int pl_sync_change(struct pl_req *req, struct pl_sync *s,
 		return err;
 	if (a->has_node)
 		WRITE_ONCE(s->node, a->node);
-	if (a->key) {
-		memcpy(s->key, a->key, PL_SYNC_KEY_LEN);
-		pl_sync_seed(req->pn, s->key);
-	}
+	if (a->key)
+		pl_sync_set_key(s, a->key);
 	if (a->has_table)
 		s->table = a->table;
 	if (a->has_state)

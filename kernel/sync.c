@@ -16,6 +16,7 @@
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/netfilter.h>
+#include <linux/siphash.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/udp.h>
@@ -24,6 +25,7 @@
 #include "addr.h"
 #include "announce.h"
 #include "backend.h"
+#include "compat.h"
 #include "digest.h"
 #include "endpoint.h"
 #include "lb.h"
@@ -33,23 +35,29 @@
 #include "sync.h"
 #include "sync-wire.h"
 
-#define PL_SYNC_BODY_MAX	(PL_SYNC_MSG_MAX - sizeof(struct pl_sync_hdr))
+#define PL_SYNC_BODY_MAX	(PL_SYNC_MSG_MAX - sizeof(struct pl_sync_hdr) - \
+				 PL_SYNC_MAC_LEN)
 #define PL_SYNC_BULK_PACE	32	/* messages between breathers */
 #define PL_SYNC_IDLE_MAX	(24 * 3600 * 1000)	/* ms, a sanity bound */
 
-/* Keyed BLAKE2s-128 of a message, its MAC field counted as zeros. */
-static void pl_sync_mac(const u8 *key, const u8 *msg, size_t len, u8 *out)
+/* The MAC of the len bytes at msg (sync-wire.h). */
+static u64 pl_sync_mac(const struct pl_sync *s, const void *msg, size_t len)
 {
-	static const u8 zeros[PL_SYNC_MAC_LEN];
-	size_t off = offsetof(struct pl_sync_hdr, mac);
-	struct blake2s_state st;
+	return siphash(msg, len, &s->mac_key);
+}
 
-	blake2s_init_key(&st, PL_SYNC_MAC_LEN, key, PL_SYNC_KEY_LEN);
-	blake2s_update(&st, msg, off);
-	blake2s_update(&st, zeros, PL_SYNC_MAC_LEN);
-	blake2s_update(&st, msg + off + PL_SYNC_MAC_LEN,
-		       len - off - PL_SYNC_MAC_LEN);
-	blake2s_final(&st, out);
+/* Take a fleet's key: its MAC key, and the seed of its hashes. */
+void pl_sync_set_key(struct pl_sync *s, const u8 *key)
+{
+	static const char label[] = "pl sync mac";
+	u8 k[16];
+
+	memcpy(s->key, key, PL_SYNC_KEY_LEN);
+	blake2s(k, label, key, sizeof(k), sizeof(label) - 1, PL_SYNC_KEY_LEN);
+	s->mac_key.key[0] = get_unaligned_le64(k);
+	s->mac_key.key[1] = get_unaligned_le64(k + 8);
+	memzero_explicit(k, sizeof(k));
+	pl_sync_seed(s->pn, s->key);
 }
 
 /* The seed of the hashes that pick backends and ports, from the key. */
@@ -101,7 +109,7 @@ static void pl_sync_xmit(struct pl_sync *s, struct pl_sync_peer *p, u8 type,
 	struct pl_net *pn = s->pn;
 	__be16 port = htons(READ_ONCE(s->port));
 	__be32 local = READ_ONCE(s->local);
-	u32 mlen = sizeof(struct pl_sync_hdr) + len;
+	u32 mlen = sizeof(struct pl_sync_hdr) + len + PL_SYNC_MAC_LEN;
 	struct flowi4 fl4 = {
 		.daddr = p->addr,
 		.saddr = local,
@@ -132,7 +140,8 @@ static void pl_sync_xmit(struct pl_sync *s, struct pl_sync_peer *p, u8 type,
 	h->boot = cpu_to_be64(s->boot);
 	h->seq = cpu_to_be64(atomic64_inc_return(&p->tx_seq));
 	skb_put_data(skb, body, len);
-	pl_sync_mac(s->key, (u8 *)h, mlen, h->mac);
+	put_unaligned_le64(pl_sync_mac(s, h, mlen - PL_SYNC_MAC_LEN),
+			   skb_put(skb, PL_SYNC_MAC_LEN));
 	uh = skb_push(skb, sizeof(*uh));
 	skb_reset_transport_header(skb);
 	uh->source = port;
@@ -599,16 +608,17 @@ static struct pl_sync_peer *pl_sync_check(struct pl_sync *s,
 					  const struct pl_sync_hdr *h,
 					  u32 len)
 {
-	u8 mac[PL_SYNC_MAC_LEN];
+	u32 off = len - PL_SYNC_MAC_LEN;
 	struct pl_sync_peer *p;
+	__le64 mac;
 	u64 lost;
 
 	p = pl_sync_peer_rcu(s, ip_hdr(skb)->saddr);
-	if (!p || len < sizeof(*h) || h->version != PL_SYNC_VERSION ||
-	    ntohs(h->len) != len)
+	if (!p || len < sizeof(*h) + PL_SYNC_MAC_LEN ||
+	    h->version != PL_SYNC_VERSION || ntohs(h->len) != len)
 		return NULL;
-	pl_sync_mac(s->key, (const u8 *)h, len, mac);
-	if (crypto_memneq(mac, h->mac, sizeof(mac)))
+	mac = cpu_to_le64(pl_sync_mac(s, h, off));
+	if (crypto_memneq(&mac, (const u8 *)h + off, sizeof(mac)))
 		return NULL;
 	if (!pl_sync_window(p, be64_to_cpu(h->boot), be64_to_cpu(h->seq),
 			    h->type == PL_SYNC_HELLO, &lost))
@@ -647,7 +657,8 @@ static int pl_sync_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	atomic64_inc(&p->msgs_received);
 	atomic64_inc(&s->pn->sync_stats.received);
-	pl_sync_rcv_msg(s, p, h, (const u8 *)(h + 1), len - sizeof(*h));
+	pl_sync_rcv_msg(s, p, h, (const u8 *)(h + 1),
+			len - sizeof(*h) - PL_SYNC_MAC_LEN);
 	consume_skb(skb);
 	return 0;
 drop:

@@ -14,6 +14,7 @@
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/list.h>
+#include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/pl.h>
@@ -88,6 +89,7 @@ struct pl_sync {
 	__be32 local;
 	u16 port;
 	u8 key[PL_SYNC_KEY_LEN];
+	siphash_key_t mac_key;		/* from key */
 	u32 table;			/* announce-table, or 0 */
 	u8 state;			/* enum pl_sync_state */
 	u8 phase;			/* enum pl_sync_phase; READ_ONCE() */
@@ -130,6 +132,7 @@ bool pl_sync_hold(struct pl_net *pn, struct sk_buff *skb, pl_okfn_t okfn,
 void pl_sync_send_flow(struct pl_sync *s, struct pl_flow *f);
 void pl_sync_exit(struct pl_net *pn);
 void pl_sync_seed(struct pl_net *pn, const u8 *key);
+void pl_sync_set_key(struct pl_sync *s, const u8 *key);
 
 /* Does this router sync with others? Under RCU. */
 static inline bool pl_sync_on(const struct pl_net *pn)

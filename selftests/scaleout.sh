@@ -637,8 +637,9 @@ test_loss()
 # names, through a raw socket. Messages as kernel/sync-wire.h has them.
 #
 #   copies DEV PEER VICTIM PORT N: catch a message of PEER to VICTIM on
-#       DEV, then send it N times each: as it was (a replay), with its
-#       last byte changed, with a fresh sequence number and its old MAC,
+#       DEV, then send it N times each: as it was (a replay), with the
+#       last byte before its MAC changed, with a fresh sequence number
+#       and its old MAC,
 #       and a made-up flows message (a flow of 10.1.1.99:4242) with a
 #       random MAC, from PEER's address
 #   valid SRC VICTIM PORT NODE KEY-FILE [CLIENT CPORT STATE RPORT]: one
@@ -649,7 +650,27 @@ test_loss()
 # Prints JSON.
 FORGE='
 import base64, hashlib, json, os, socket, struct, sys, time
-HDR = "!BBHIQQ16s"
+HDR = "!BBHIQQ"
+def siphash24(k, m):
+    k0, k1 = struct.unpack("<QQ", k)
+    M = 0xffffffffffffffff
+    v = [k0 ^ 0x736f6d6570736575, k1 ^ 0x646f72616e646f6d, k0 ^ 0x6c7967656e657261, k1 ^ 0x7465646279746573]
+    def rotl(x, b):
+        return ((x << b) | (x >> (64 - b))) & M
+    def rnd():
+        v[0] = (v[0] + v[1]) & M; v[1] = rotl(v[1], 13) ^ v[0]; v[0] = rotl(v[0], 32)
+        v[2] = (v[2] + v[3]) & M; v[3] = rotl(v[3], 16) ^ v[2]
+        v[0] = (v[0] + v[3]) & M; v[3] = rotl(v[3], 21) ^ v[0]
+        v[2] = (v[2] + v[1]) & M; v[1] = rotl(v[1], 17) ^ v[2]; v[2] = rotl(v[2], 32)
+    n = len(m)
+    end = n - n % 8
+    for i in range(0, end + 8, 8):
+        w = int.from_bytes(m[i:i + 8], "little") if i < end else (n & 0xff) << 56 | int.from_bytes(m[end:], "little")
+        v[3] ^= w; rnd(); rnd(); v[0] ^= w
+    v[2] ^= 0xff
+    for _ in range(4):
+        rnd()
+    return v[0] ^ v[1] ^ v[2] ^ v[3]
 def flow_rec(node, client, cport, state, rport=None):
     rport = 60000 + cport % 8 if rport is None else rport
     r = struct.pack("!BBBBBBBBI", 1, 4, 44, 0, state, 0, node, 0, 0)
@@ -669,9 +690,9 @@ if mode == "valid":
     port, node = int(port), int(node)
     key = base64.b64decode(open(keyfile).read().strip())
     body = flow_rec(node, client, int(cport), int(state), int(rport))
-    msg = struct.pack(HDR, 1, 1, 40 + len(body), node, time.time_ns(), 1, bytes(16)) + body
-    mac = hashlib.blake2s(msg, digest_size=16, key=key).digest()
-    send(src, victim, port, port, msg[:24] + mac + msg[40:])
+    msg = struct.pack(HDR, 2, 1, 24 + len(body) + 8, node, time.time_ns(), 1) + body
+    mac_key = hashlib.blake2s(b"pl sync mac", digest_size=16, key=key).digest()
+    send(src, victim, port, port, msg + siphash24(mac_key, msg).to_bytes(8, "little"))
     print(json.dumps({"sent": 1}))
     sys.exit(0)
 dev, peer, victim, port, copies = sys.argv[2:7]
@@ -696,12 +717,12 @@ while msg is None and time.time() < deadline:
 if msg is None:
     print(json.dumps({"captured": None, "sent": 0}))
     sys.exit(1)
-ver, typ, ln, node, boot, seq, mac = struct.unpack(HDR, msg[:40])
+ver, typ, ln, node, boot, seq = struct.unpack(HDR, msg[:24])
 tampered = bytearray(msg)
-tampered[-1] ^= 0x01
-fresh = struct.pack(HDR, ver, typ, ln, node, boot, seq + 1000, mac) + msg[40:]
+tampered[-9] ^= 0x01
+fresh = struct.pack(HDR, ver, typ, ln, node, boot, seq + 1000) + msg[24:]
 body = flow_rec(node, "10.1.1.99", 4242, 2)
-made_up = struct.pack(HDR, 1, 1, 40 + len(body), node, boot, seq + 2000, os.urandom(16)) + body
+made_up = struct.pack(HDR, 2, 1, 24 + len(body) + 8, node, boot, seq + 2000) + body + os.urandom(8)
 sent = 0
 for payload in (msg, bytes(tampered), fresh, made_up):
     for _ in range(copies):
