@@ -26,6 +26,10 @@
 #   - -b --atomic: all the lines or none;
 #   - the same configuration built in two orders in two namespaces has
 #     the same digest; another has another;
+#   - a file whose changes are all backend lines is diffed against the
+#     copy of the file last applied (apply -d says so), and ends as the
+#     whole diff would; an endpoint line, a change by hand or a copy the
+#     kernel's fingerprint disowns takes the whole path;
 #   - a 60,000-line apply, then back to the small file.
 
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -34,7 +38,7 @@ source "$(dirname "$(readlink -f "$0")")/topo.sh"
 ktap_print_header
 pl_require_root
 pl_require_pl_ctl
-ktap_set_plan 10
+ktap_set_plan 11
 
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
 pl_defer pl_unload
@@ -378,6 +382,83 @@ test_digest()
 		"$(pl_ctl -n "$n2" diff "$D/small.conf")"
 }
 
+# apply_d FILE: apply -d's output (stderr too), then its exit status.
+apply_d()
+{
+	r_ctl -d apply "$1" 2>&1
+	echo "exit $?"
+}
+
+# While the kernel holds the fingerprint of the file last applied, a file
+# whose changes are all backend lines is diffed against that file's copy,
+# line by line; anything else, against the whole configuration. Both end
+# where the file says.
+test_quick()
+{
+	local f=$D/quick.conf out mon copy
+	check_ok "apply the base file" -- r_ctl apply "$D/base.conf" || return 1
+	variant -e "s/^\(backend add svc ${TOPO_ADDR[b1b]} az b\) weight 1/\1 weight 4/" >"$f"
+	monitor_start quick
+	out=$(apply_d "$f")
+	mon=$(monitor_stop quick)
+	check_match "a weight: two lines of one backend" \
+		"^pl-ctl: ${f//./\\.}: 2 lines of 1 backends differ from the file last applied\$" "$out"
+	check_match "exit 0" "^exit 0\$" "$out"
+	check_match "one commit, one change" \
+		"^config commit generation [0-9]+ added 0 changed 1 deleted 0 " "$mon"
+	check_match "the weight is 4" "weight 4" \
+		"$(r_ctl backend show svc "${TOPO_ADDR[b1b]}")"
+	check_eq "the whole diff agrees: nothing left" "" "$(r_ctl diff "$f" 2>&1)"
+
+	# One backend out, another in, a drain, a comment.
+	sed "/^backend add svc ${TOPO_ADDR[b2a]} /d" "$D/quick.conf" >"$D/quick2.conf"
+	f=$D/quick2.conf
+	{
+		echo "backend add svc ${TOPO_ADDR[n2b]} az b weight 2 # new"
+		echo "backend set svc ${TOPO_ADDR[b1a]} state drain"
+	} >>"$f"
+	monitor_start quick2
+	out=$(apply_d "$f")
+	mon=$(monitor_stop quick2)
+	check_match "three backends" "3 lines of 3 backends differ" "$out"
+	check_match "added 1, changed 1, deleted 1" \
+		"^config commit generation [0-9]+ added 1 changed 1 deleted 1 " "$mon"
+	check_eq "the whole diff agrees" "" "$(r_ctl diff "$f" 2>&1)"
+
+	# A backend of a service that the file does not have: refused, by
+	# line, and nothing changes.
+	cp "$f" "$D/quick-bad.conf"
+	echo "backend add nosuch 192.168.2.99 az b" >>"$D/quick-bad.conf"
+	apply_fails "$D/quick-bad.conf" "$(wc -l <"$D/quick-bad.conf")" "nosuch"
+
+	# An endpoint line: the whole configuration is diffed.
+	{ cat "$f"; echo "endpoint add vpce-7 service svc subnet subnet-a ip 10.0.1.61"; } >"$D/quick-ep.conf"
+	out=$(apply_d "$D/quick-ep.conf")
+	check_match "an endpoint line: the whole path" \
+		"diffing the whole configuration" "$out"
+	check_match "... exit 0" "^exit 0\$" "$out"
+	check_eq "... and vpce-7 is there" 1 \
+		"$(r_ctl -j endpoint show | pl_jq '[.endpoints[] | select(.id == "vpce-7")] | length')"
+
+	# A change by hand: the kernel drops the fingerprint, so no copy is
+	# trusted, and the whole path puts the weight back.
+	r_ctl backend set svc "${TOPO_ADDR[b1b]}" weight 9
+	out=$(apply_d "$f")
+	check_match "after a change by hand: the whole path" \
+		"diffing the whole configuration" "$out"
+	check_match "the weight is 4 again" "weight 4" \
+		"$(r_ctl backend show svc "${TOPO_ADDR[b1b]}")"
+
+	# A copy that is not the file the kernel's fingerprint is of.
+	for copy in /run/pl/applied/net-*; do
+		echo "backend set svc ${TOPO_ADDR[b1a]} weight 7" >>"$copy"
+	done
+	out=$(apply_d "$D/base.conf")
+	check_match "a copy that is not the kernel's: the whole path" \
+		"diffing the whole configuration" "$out"
+	check_eq "back at the base file" "" "$(r_ctl diff "$D/base.conf" 2>&1)"
+}
+
 test_60k()
 {
 	local before
@@ -403,6 +484,7 @@ pl_subtest "a swap of backend sets is never seen half-done" test_swap
 pl_subtest "two applies at once, a killed apply: one whole state" test_concurrent
 pl_subtest "-b --atomic: all the lines or none" test_atomic_batch
 pl_subtest "one configuration, two orders, one digest" test_digest
+pl_subtest "apply diffs a file of changed backends against the last" test_quick
 pl_subtest "a 60,000-line apply" test_60k
 check_kmsg_clean || true
 ktap_finished

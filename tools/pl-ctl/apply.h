@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * apply's file, whole, as apply.c reads it and quick.c diffs it against
+ * the file last applied.
+ */
+
+#ifndef PL_CTL_APPLY_H
+#define PL_CTL_APPLY_H
+
+#include <stddef.h>
+
+#include <linux/types.h>
+
+#include "conf.h"
+
+struct apply_src {
+	char *buf;
+	size_t size;
+	const char *name;
+	__u64 fingerprint;	/* apply_fingerprint() of buf */
+};
+
+__u64 apply_hash(const char *buf, size_t size, __u64 seed);
+__u64 apply_fingerprint(const char *buf, size_t size);
+
+/*
+ * The ops that take the file last applied (its fingerprint the kernel's,
+ * kernel_fp) to src, diffed line by line when only backends differ:
+ * 0 with *ops filled, 1 when that cannot be done (apply then diffs the
+ * whole configuration), or an error, reported.
+ */
+int quick_diff(const struct apply_src *src, __u64 kernel_fp,
+	       struct pl_ops *ops);
+
+/* Keep src as the file last applied, for the next quick_diff(). */
+void quick_keep(const struct apply_src *src);
+
+#endif /* PL_CTL_APPLY_H */
