@@ -208,7 +208,7 @@ static u64 pl_digest_endpoint(struct pl_net *pn, const struct pl_endpoint *ep)
 }
 
 /* Called under the configuration lock. */
-u64 pl_digest(struct pl_net *pn)
+static u64 pl_digest(struct pl_net *pn)
 {
 	unsigned long index;
 	struct pl_obj *obj;
@@ -236,4 +236,21 @@ u64 pl_digest(struct pl_net *pn)
 		cond_resched();
 	}
 	return sum;
+}
+
+/*
+ * The digest, computed again only after a change: every apply reads it,
+ * and a large configuration takes a while to hash. Keyed by gen, which
+ * an aborted transaction does not take back (config_gen it does). A
+ * subnet's device renamed shows at the next change. Under the
+ * configuration lock.
+ */
+u64 pl_config_digest(struct pl_net *pn)
+{
+	lockdep_assert_held(&pn->lock);
+	if (pn->digest_gen != pn->gen) {
+		pn->digest = pl_digest(pn);
+		pn->digest_gen = pn->gen;
+	}
+	return pn->digest;
 }

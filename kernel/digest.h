@@ -11,6 +11,6 @@
 
 struct pl_net;
 
-u64 pl_digest(struct pl_net *pn);
+u64 pl_config_digest(struct pl_net *pn);
 
 #endif /* _PL_DIGEST_H */

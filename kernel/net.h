@@ -39,6 +39,8 @@ struct pl_net {
 	u8 busy;		/* committing: no new flows; READ_ONCE() */
 	u64 fingerprint;	/* of the last transaction's source ... */
 	u32 fingerprint_gen;	/* ... valid while config_gen is this */
+	u64 digest;		/* pl_config_digest(): the digest ... */
+	u32 digest_gen;		/* ... at this gen */
 	struct pl_table azs;
 	struct pl_table subnets;
 	struct pl_table services;

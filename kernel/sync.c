@@ -803,16 +803,10 @@ static void pl_sync_join(struct pl_sync *s)
 				  PL_SYNC_PHASE_DRAINING);
 }
 
-/* This router's configuration digest, computed again when it changed. */
+/* This router's configuration digest. Under the configuration lock. */
 u64 pl_sync_digest(struct pl_sync *s)
 {
-	struct pl_net *pn = s->pn;
-
-	if (s->digest_gen != pn->config_gen) {
-		s->digest = pl_digest(pn);
-		s->digest_gen = pn->config_gen;
-	}
-	return s->digest;
+	return pl_config_digest(s->pn);
 }
 
 /* Every second: hellos, the join, the announcements kept true. */

@@ -104,8 +104,6 @@ struct pl_sync {
 	u64 last_tx;			/* ns, when the tasklet last sent */
 	struct delayed_work tick;	/* hellos, joining, resyncs */
 	struct work_struct bulk;	/* sends every flow to those who ask */
-	u64 digest;			/* of the configuration ... */
-	u32 digest_gen;			/* ... at this config_gen */
 	struct pl_announce announce;
 	spinlock_t hold_lock;		/* held packets */
 	u32 nheld;			/* READ_ONCE() */

@@ -317,7 +317,7 @@ static int pl_config_fill(struct sk_buff *skb, struct pl_net *pn,
 		   nla_put_u32(skb, PL_A_CONFIG_CHANGED,
 			       t->changed + (t->check ? t->deferred : 0)) ||
 		   nla_put_u32(skb, PL_A_CONFIG_DELETED, t->deleted))) ||
-	    nla_put_u64_64bit(skb, PL_A_CONFIG_DIGEST, pl_digest(pn),
+	    nla_put_u64_64bit(skb, PL_A_CONFIG_DIGEST, pl_config_digest(pn),
 			      PL_A_CONFIG_PAD))
 		return -EMSGSIZE;
 	if (!t && pn->fingerprint_gen == pn->config_gen &&
