@@ -58,7 +58,7 @@ struct pl_net {
 	bool hooks;			/* the packet hooks are in */
 	struct pl_sync __rcu *sync;	/* the fleet this router is in */
 	struct {
-		atomic64_t sent, received, rejected, lost;
+		atomic64_t sent, received, rejected, lost, held, released;
 	} sync_stats;
 };
 

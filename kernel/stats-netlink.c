@@ -58,7 +58,11 @@ static int pl_sum_put(struct sk_buff *skb, const struct pl_sum *sum)
 	     nla_put_u64_64bit(skb, PL_A_COUNTERS_SYNC_REJECTED,
 			       sum->sync_rejected, PL_A_COUNTERS_PAD) ||
 	     nla_put_u64_64bit(skb, PL_A_COUNTERS_SYNC_LOST, sum->sync_lost,
-			       PL_A_COUNTERS_PAD)))
+			       PL_A_COUNTERS_PAD) ||
+	     nla_put_u64_64bit(skb, PL_A_COUNTERS_SYNC_HELD, sum->sync_held,
+			       PL_A_COUNTERS_PAD) ||
+	     nla_put_u64_64bit(skb, PL_A_COUNTERS_SYNC_RELEASED,
+			       sum->sync_released, PL_A_COUNTERS_PAD)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -110,6 +114,8 @@ static int pl_stats_namespace(struct sk_buff *skb, struct netlink_callback *cb,
 	sum.sync_received = atomic64_read(&pn->sync_stats.received);
 	sum.sync_rejected = atomic64_read(&pn->sync_stats.rejected);
 	sum.sync_lost = atomic64_read(&pn->sync_stats.lost);
+	sum.sync_held = atomic64_read(&pn->sync_stats.held);
+	sum.sync_released = atomic64_read(&pn->sync_stats.released);
 	return pl_stats_put(skb, cb, PL_STATS_SCOPE_NAMESPACE, NULL, NULL,
 			    &sum);
 }

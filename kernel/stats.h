@@ -72,6 +72,7 @@ struct pl_sum {
 	struct pl_counters c;
 	bool sync;		/* the namespace's sync counters follow */
 	u64 sync_sent, sync_received, sync_rejected, sync_lost;
+	u64 sync_held, sync_released;
 };
 
 void pl_sum_add(struct pl_sum *sum, struct pl_counters __percpu *c, bool drops);

@@ -390,6 +390,8 @@ bool pl_sync_hold(struct pl_net *pn, struct sk_buff *skb, pl_okfn_t okfn,
 		held = true;
 	}
 	spin_unlock(&s->hold_lock);
+	if (held)
+		atomic64_inc(&pn->sync_stats.held);
 	return held;
 }
 
@@ -442,6 +444,7 @@ static void pl_sync_release(struct pl_sync *s, const struct pl_flow_learn *l)
 	while (pl_sync_unhold(s, l, &h)) {
 		struct net_device *dev = h.skb->dev;
 
+		atomic64_inc(&s->pn->sync_stats.released);
 		NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, dev_net(dev), NULL,
 			h.skb, dev, NULL, h.okfn);
 		dev_put(dev);

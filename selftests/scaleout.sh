@@ -353,9 +353,11 @@ test_handshakes()
 {
 	local r s0=() s1=() out n=0 ok=0 src=0 b opens0=() opens closes news=()
 	local sum=0 crst=0 rst=0 ur=0 c x n0 c0 a0 u0 n1 c1 a1 u1 act
-	local cn cok csrc cerr cback cel
+	local cn cok csrc cerr cback cel h0=0 r0=0 h1=0 r1=0
 	for r in "${ROUTERS[@]}"; do
 		s0+=("$(counts "$r")")
+		h0=$((h0 + $(rstat "$r" sync-held)))
+		r0=$((r0 + $(rstat "$r" sync-released)))
 	done
 	for b in "${BACKENDS[@]}"; do
 		opens0+=("$(grep -c '^open ' "$(topo_log "$b")")")
@@ -417,6 +419,15 @@ test_handshakes()
 	echo "# of the $n flows still listed after the burst, $x crossed routers"
 	check_eq "flows whose directions crossed routers were seen" true \
 		"$([ "$x" -gt 0 ] && echo true || echo false)"
+	# A packet that overtook its flow's record waited for it: every
+	# one held was sent on, none dropped when its 100 ms ran out.
+	for r in "${ROUTERS[@]}"; do
+		h1=$((h1 + $(rstat "$r" sync-held)))
+		r1=$((r1 + $(rstat "$r" sync-released)))
+	done
+	echo "# packets held for their flow's record: $((h1 - h0)), released: $((r1 - r0))"
+	check_eq "every held packet was released (sync-held, sync-released)" \
+		$((h1 - h0)) $((r1 - r0))
 	if ! no_active; then
 		echo "# flows still open:"
 		for r in "${ROUTERS[@]}"; do

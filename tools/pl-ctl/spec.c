@@ -341,6 +341,8 @@ static const struct pl_attr counters_attrs[] = {
 	[PL_A_COUNTERS_SYNC_RECEIVED] = { "sync-received", NULL },
 	[PL_A_COUNTERS_SYNC_REJECTED] = { "sync-rejected", NULL },
 	[PL_A_COUNTERS_SYNC_LOST] = { "sync-lost", NULL },
+	[PL_A_COUNTERS_SYNC_HELD] = { "sync-held", NULL },
+	[PL_A_COUNTERS_SYNC_RELEASED] = { "sync-released", NULL },
 };
 
 static const struct pl_set counters_set = {

@@ -7,7 +7,8 @@
  *   namespace active-connections 1 new-connections 12 bytes 5230
  *       packets 64 dropped 7 rst-received 1 zone-fallbacks 0
  *       address-conflicts 0 sync-sent 20 sync-received 19
- *       sync-rejected 0 sync-lost 0                            (one line)
+ *       sync-rejected 0 sync-lost 0 sync-held 3
+ *       sync-released 3                                        (one line)
  *       drops: not-tcp 3 not-listener 2 no-flow 2
  *   endpoint vpce-1 service svc active-connections 1 ...
  *       drops: not-tcp 3 not-listener 2
@@ -51,7 +52,7 @@ static struct nla_policy counters_policy[PL_A_COUNTERS_MAX + 1] = {
 		.type = NLA_U64
 	},
 	[PL_A_COUNTERS_DROPS] = { .type = NLA_NESTED },
-	[PL_A_COUNTERS_ADDRESS_CONFLICTS ... PL_A_COUNTERS_SYNC_LOST] = {
+	[PL_A_COUNTERS_ADDRESS_CONFLICTS ... PL_A_COUNTERS_SYNC_RELEASED] = {
 		.type = NLA_U64
 	},
 };
@@ -160,7 +161,7 @@ static void stats_print_counters(const struct stats_msg *s,
 		out_u64(name, name, nla_get_u64(s->ctr[i]));
 	}
 	/* Those of some scopes only (the sync ones: the namespace's). */
-	for (i = PL_A_COUNTERS_ADDRESS_CONFLICTS; i <= PL_A_COUNTERS_SYNC_LOST;
+	for (i = PL_A_COUNTERS_ADDRESS_CONFLICTS; i <= PL_A_COUNTERS_SYNC_RELEASED;
 	     i++) {
 		if (!s->ctr[i])
 			continue;
