@@ -16,7 +16,6 @@
  * whole path.
  */
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +52,6 @@ struct q_line {
 	enum q_kind kind;
 	struct q_word svc, addr;	/* Q_BACKEND */
 	int matched;		/* the other file has the same line */
-	int keyed;		/* its backend is one that changed */
 };
 
 struct q_file {
