@@ -137,7 +137,7 @@ static struct pl_backend *pl_backend_new(struct pl_req *req,
 	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b)
 		return ERR_PTR(-ENOMEM);
-	b->stats = pl_counters_alloc();
+	b->stats = pl_traffic_alloc();
 	if (!b->stats) {
 		kfree(b);
 		return ERR_PTR(-ENOMEM);
@@ -201,7 +201,7 @@ static void pl_backend_unmake(struct pl_net *pn, void *obj)
 	pl_table_remove(&pn->backends, &b->obj);
 	list_del(&b->list);
 	pl_backend_count(pn, b, -1);
-	pl_counters_free(b->stats);
+	pl_traffic_free(b->stats);
 	kfree_rcu(b, rcu);
 }
 
@@ -232,7 +232,7 @@ static int pl_backend_add(struct pl_req *req)
 		return PTR_ERR(b);
 	err = pl_table_insert(&req->pn->backends, &b->obj);
 	if (err) {
-		pl_counters_free(b->stats);
+		pl_traffic_free(b->stats);
 		kfree(b);
 		return err;
 	}

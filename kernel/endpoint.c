@@ -278,10 +278,9 @@ static struct pl_allow *pl_endpoint_allow_req(struct pl_req *req)
 /* Free an endpoint no packet can reach any more. */
 static void pl_endpoint_destroy(struct pl_endpoint *ep)
 {
-	u8 i;
-
-	for (i = 0; i < ep->n_enis; i++)
-		pl_counters_free(ep->enis[i].stats);
+	/* The ENIs' counters are one allocation (pl_endpoint_alloc()). */
+	if (ep->n_enis)
+		pl_counters_free(ep->enis[0].stats);
 	kfree(ep);
 }
 
@@ -312,13 +311,14 @@ static struct pl_endpoint *pl_endpoint_alloc(struct pl_req *req)
 	if (!ep)
 		return ERR_PTR(-ENOMEM);
 	ep->n_enis = n;
+	ep->enis[0].stats = pl_counters_alloc(n);
+	if (!ep->enis[0].stats) {
+		kfree(ep);
+		return ERR_PTR(-ENOMEM);
+	}
 	for (i = 0; i < n; i++) {
 		pl_addr_init(&ep->enis[i].addr);
-		ep->enis[i].stats = pl_counters_alloc();
-		if (!ep->enis[i].stats) {
-			pl_endpoint_destroy(ep);
-			return ERR_PTR(-ENOMEM);
-		}
+		ep->enis[i].stats = ep->enis[0].stats + i;
 	}
 	return ep;
 }

@@ -113,8 +113,8 @@ static u8 pl_flow_next_state(u8 state, enum pl_dir dir,
 static void pl_flow_open(struct pl_net *pn, struct pl_flow *f)
 {
 	WRITE_ONCE(f->open, 1);
-	this_cpu_inc(pn->stats->open);
-	this_cpu_inc(f->eni->stats->open);
+	this_cpu_inc(pn->stats->t.open);
+	this_cpu_inc(f->eni->stats->t.open);
 	this_cpu_inc(f->backend->stats->open);
 }
 
@@ -122,8 +122,8 @@ static void pl_flow_close(struct pl_net *pn, struct pl_flow *f)
 {
 	if (!xchg(&f->open, 0))
 		return;
-	this_cpu_dec(pn->stats->open);
-	this_cpu_dec(f->eni->stats->open);
+	this_cpu_dec(pn->stats->t.open);
+	this_cpu_dec(f->eni->stats->t.open);
 	this_cpu_dec(f->backend->stats->open);
 }
 
@@ -505,8 +505,8 @@ struct pl_flow *pl_flow_create(struct pl_net *pn, const struct pl_tuple *orig,
 		goto err_count;
 	}
 	pl_flow_open(pn, f);
-	this_cpu_inc(pn->stats->new_conns);
-	this_cpu_inc(eni->stats->new_conns);
+	this_cpu_inc(pn->stats->t.new_conns);
+	this_cpu_inc(eni->stats->t.new_conns);
 	this_cpu_inc(b->stats->new_conns);
 	pl_flow_notify(pn, f, PL_CMD_FLOW_ADD_NTF);
 	pl_flow_born(pn, f);

@@ -102,14 +102,14 @@ static void pl_count_flow(struct pl_net *pn, struct pl_flow *f,
 			  enum pl_dir dir, const struct tcphdr *th,
 			  unsigned int len)
 {
-	pl_count_packet(pn->stats, len);
-	pl_count_packet(f->eni->stats, len);
+	pl_count_packet(&pn->stats->t, len);
+	pl_count_packet(&f->eni->stats->t, len);
 	pl_count_packet(f->backend->stats, len);
 	if (!th->rst)
 		return;
-	this_cpu_inc(pn->stats->rst_rx);
+	this_cpu_inc(pn->stats->t.rst_rx);
 	if (dir == PL_DIR_ORIG)
-		this_cpu_inc(f->eni->stats->rst_rx);
+		this_cpu_inc(f->eni->stats->t.rst_rx);
 	else
 		this_cpu_inc(f->backend->stats->rst_rx);
 }
@@ -214,8 +214,8 @@ static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
 	f = pl_flow_create(pn, t, hash, eni, b, &reply, pl_sync_node(pn), why);
 	if (f) {
 		if (fallback) {
-			this_cpu_inc(pn->stats->zone_fallbacks);
-			this_cpu_inc(eni->stats->zone_fallbacks);
+			this_cpu_inc(pn->stats->t.zone_fallbacks);
+			this_cpu_inc(eni->stats->t.zone_fallbacks);
 			this_cpu_inc(b->stats->zone_fallbacks);
 		}
 		return f;

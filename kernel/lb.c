@@ -240,7 +240,7 @@ static void pl_backend_free_rcu(struct rcu_head *head)
 {
 	struct pl_backend *b = container_of(head, struct pl_backend, rcu);
 
-	free_percpu(b->stats);
+	pl_traffic_free(b->stats);
 	kfree(b);
 }
 

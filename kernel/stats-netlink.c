@@ -36,17 +36,17 @@ static int pl_sum_put(struct sk_buff *skb, const struct pl_sum *sum)
 	if (nla_put_u64_64bit(skb, PL_A_COUNTERS_ACTIVE_CONNECTIONS,
 			      pl_sum_active(sum), PL_A_COUNTERS_PAD) ||
 	    nla_put_u64_64bit(skb, PL_A_COUNTERS_NEW_CONNECTIONS,
-			      sum->c.new_conns, PL_A_COUNTERS_PAD) ||
-	    nla_put_u64_64bit(skb, PL_A_COUNTERS_BYTES, sum->c.bytes,
+			      sum->c.t.new_conns, PL_A_COUNTERS_PAD) ||
+	    nla_put_u64_64bit(skb, PL_A_COUNTERS_BYTES, sum->c.t.bytes,
 			      PL_A_COUNTERS_PAD) ||
-	    nla_put_u64_64bit(skb, PL_A_COUNTERS_PACKETS, sum->c.packets,
+	    nla_put_u64_64bit(skb, PL_A_COUNTERS_PACKETS, sum->c.t.packets,
 			      PL_A_COUNTERS_PAD) ||
 	    nla_put_u64_64bit(skb, PL_A_COUNTERS_DROPPED, dropped,
 			      PL_A_COUNTERS_PAD) ||
-	    nla_put_u64_64bit(skb, PL_A_COUNTERS_RST_RECEIVED, sum->c.rst_rx,
+	    nla_put_u64_64bit(skb, PL_A_COUNTERS_RST_RECEIVED, sum->c.t.rst_rx,
 			      PL_A_COUNTERS_PAD) ||
 	    nla_put_u64_64bit(skb, PL_A_COUNTERS_ZONE_FALLBACKS,
-			      sum->c.zone_fallbacks, PL_A_COUNTERS_PAD) ||
+			      sum->c.t.zone_fallbacks, PL_A_COUNTERS_PAD) ||
 	    nla_put_u64_64bit(skb, PL_A_COUNTERS_ADDRESS_CONFLICTS,
 			      sum->c.address_conflicts, PL_A_COUNTERS_PAD))
 		return -EMSGSIZE;
@@ -108,7 +108,7 @@ static int pl_stats_namespace(struct sk_buff *skb, struct netlink_callback *cb,
 {
 	struct pl_sum sum = {};
 
-	pl_sum_add(&sum, pn->stats, true);
+	pl_sum_add(&sum, pn->stats);
 	sum.sync = true;
 	sum.sync_sent = atomic64_read(&pn->sync_stats.sent);
 	sum.sync_received = atomic64_read(&pn->sync_stats.received);
@@ -167,7 +167,7 @@ static int pl_stats_endpoint(struct sk_buff *skb, struct netlink_callback *cb,
 
 static void pl_sum_backend(struct pl_sum *sum, struct pl_backend *b)
 {
-	pl_sum_add(sum, b->stats, false);
+	pl_sum_traffic(sum, b->stats);
 }
 
 static int pl_stats_service_fill(struct sk_buff *skb, const void *obj)

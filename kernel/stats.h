@@ -42,13 +42,19 @@ static inline int pl_drop_attr(int why)
 static_assert((int)PL_DROP_COMMIT == (int)PL_A_DROPS_NO_MEMORY);
 static_assert(PL_DROP_MAX + 1 == PL_A_DROPS_MAX);
 
-struct pl_counters {
+/* Traffic counters: a backend keeps only these, 48 bytes per CPU. */
+struct pl_traffic {
 	u64 open;		/* flows opened here less those closed: wraps */
 	u64 new_conns;
 	u64 bytes;
 	u64 packets;
 	u64 rst_rx;
 	u64 zone_fallbacks;
+};
+
+/* A namespace's and an ENI's counters. */
+struct pl_counters {
+	struct pl_traffic t;
 	u64 address_conflicts;
 	u64 drops[PL_DROP_MAX];
 };
@@ -56,7 +62,7 @@ struct pl_counters {
 struct pl_net;
 struct pl_eni;
 
-static inline void pl_count_packet(struct pl_counters __percpu *c,
+static inline void pl_count_packet(struct pl_traffic __percpu *c,
 				   unsigned int len)
 {
 	this_cpu_inc(c->packets);
@@ -64,8 +70,10 @@ static inline void pl_count_packet(struct pl_counters __percpu *c,
 }
 
 void pl_count_drop(struct pl_net *pn, struct pl_eni *eni, enum pl_drop why);
-struct pl_counters __percpu *pl_counters_alloc(void);
+struct pl_counters __percpu *pl_counters_alloc(unsigned int n);
 void pl_counters_free(struct pl_counters __percpu *c);
+struct pl_traffic __percpu *pl_traffic_alloc(void);
+void pl_traffic_free(struct pl_traffic __percpu *t);
 
 /* Counters summed over CPUs and objects. */
 struct pl_sum {
@@ -75,7 +83,8 @@ struct pl_sum {
 	u64 sync_held, sync_released;
 };
 
-void pl_sum_add(struct pl_sum *sum, struct pl_counters __percpu *c, bool drops);
+void pl_sum_traffic(struct pl_sum *sum, struct pl_traffic __percpu *t);
+void pl_sum_add(struct pl_sum *sum, struct pl_counters __percpu *c);
 void pl_sum_eni(struct pl_sum *sum, struct pl_eni *eni, bool traffic);
 
 /*
@@ -85,7 +94,7 @@ void pl_sum_eni(struct pl_sum *sum, struct pl_eni *eni, bool traffic);
  */
 static inline u64 pl_sum_active(const struct pl_sum *sum)
 {
-	return (s64)sum->c.open < 0 ? 0 : sum->c.open;
+	return (s64)sum->c.t.open < 0 ? 0 : sum->c.t.open;
 }
 
 #endif /* _PL_STATS_H */
