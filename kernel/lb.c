@@ -5,6 +5,8 @@
  */
 
 #include <linux/jhash.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 
@@ -255,33 +257,34 @@ static void pl_lb_free_dead(struct pl_service *svc)
 	}
 }
 
-static int pl_lb_rebuild(struct pl_net *pn, struct pl_service *svc)
+/* Publish a service's new snapshot, built by pl_lb_build(). */
+static void pl_lb_publish(struct pl_net *pn, struct pl_service *svc,
+			  struct pl_lb *new)
 {
-	struct pl_lb *new, *old;
+	struct pl_lb *old;
 
-	new = pl_lb_build(pn, svc);
-	if (!new)
-		return -ENOMEM;
 	old = rcu_replace_pointer(svc->lb, new, lockdep_is_held(&pn->lock));
 	if (old)
 		kvfree_rcu(old, rcu);
 	pl_lb_free_dead(svc);
-	return 0;
+	list_del_init(&svc->lb_dirty);
 }
 
 static void pl_lb_sync_all(struct pl_net *pn, bool may_unlock)
 {
 	struct pl_service *svc;
+	struct pl_lb *new;
 
 	lockdep_assert_held(&pn->lock);
 	while ((svc = list_first_entry_or_null(&pn->lb_dirty,
 					       struct pl_service, lb_dirty))) {
-		if (pl_lb_rebuild(pn, svc)) {
+		new = pl_lb_build(pn, svc);
+		if (!new) {
 			/* Keep the old snapshot; try again a little later. */
 			queue_delayed_work(system_unbound_wq, &pn->lb_work, HZ);
 			return;
 		}
-		list_del_init(&svc->lb_dirty);
+		pl_lb_publish(pn, svc, new);
 		if (!need_resched())
 			continue;
 		if (may_unlock)
@@ -301,9 +304,99 @@ void pl_lb_sync(struct pl_net *pn)
 	pl_lb_sync_all(pn, true);
 }
 
-/* The same, keeping the lock: for a transaction's commit. */
+/*
+ * A commit's rebuilds, shared out between its caller and helpers on the
+ * other CPUs: the caller holds the lock for them all, so nothing they
+ * read changes until the last is done. Each takes the next service left.
+ */
+struct pl_lb_batch {
+	struct pl_net *pn;
+	struct mem_cgroup *memcg;	/* the caller's: the helpers charge it */
+	unsigned int n;
+	atomic_t next;
+	struct pl_service **svc;
+	struct pl_lb **lb;
+};
+
+struct pl_lb_helper {
+	struct work_struct work;
+	struct pl_lb_batch *batch;
+};
+
+static void pl_lb_build_batch(struct pl_lb_batch *b)
+{
+	unsigned int i;
+
+	while ((i = atomic_inc_return(&b->next) - 1) < b->n) {
+		b->lb[i] = pl_lb_build(b->pn, b->svc[i]);
+		cond_resched();
+	}
+}
+
+static void pl_lb_helper_work(struct work_struct *work)
+{
+	struct pl_lb_batch *b = container_of(work, struct pl_lb_helper,
+					     work)->batch;
+	struct mem_cgroup *old = set_active_memcg(b->memcg);
+
+	pl_lb_build_batch(b);
+	set_active_memcg(old);
+}
+
+/* Help from up to this many other CPUs; below this many services, none. */
+#define PL_LB_HELPERS	7
+#define PL_LB_SHARED	64
+
+static void pl_lb_build_shared(struct pl_lb_batch *b)
+{
+	unsigned int i, n = min(num_online_cpus() - 1, PL_LB_HELPERS);
+	struct pl_lb_helper *h;
+
+	h = n ? kcalloc(n, sizeof(*h), GFP_KERNEL) : NULL;
+	if (h)
+		b->memcg = get_mem_cgroup_from_mm(current->mm);
+	for (i = 0; h && i < n; i++) {
+		INIT_WORK(&h[i].work, pl_lb_helper_work);
+		h[i].batch = b;
+		queue_work(system_unbound_wq, &h[i].work);
+	}
+	pl_lb_build_batch(b);
+	for (i = 0; h && i < n; i++)
+		flush_work(&h[i].work);
+	if (h)
+		mem_cgroup_put(b->memcg);
+	kfree(h);
+}
+
+/*
+ * The same, keeping the lock: for a transaction's commit, which holds new
+ * flows off until it is done, so its many rebuilds are shared out.
+ */
 void pl_lb_sync_now(struct pl_net *pn)
 {
+	struct pl_lb_batch b = { .pn = pn };
+	struct pl_service *svc;
+	unsigned int i = 0;
+
+	lockdep_assert_held(&pn->lock);
+	list_for_each_entry(svc, &pn->lb_dirty, lb_dirty)
+		b.n++;
+	if (b.n >= PL_LB_SHARED && num_online_cpus() > 1) {
+		b.svc = kvmalloc_array(b.n, sizeof(*b.svc) + sizeof(*b.lb),
+				       GFP_KERNEL);
+	}
+	if (b.svc) {
+		b.lb = (struct pl_lb **)&b.svc[b.n];
+		list_for_each_entry(svc, &pn->lb_dirty, lb_dirty)
+			b.svc[i++] = svc;
+		pl_lb_build_shared(&b);
+		/* A service whose build failed stays dirty, for below. */
+		for (i = 0; i < b.n; i++) {
+			if (b.lb[i])
+				pl_lb_publish(pn, b.svc[i], b.lb[i]);
+		}
+		kvfree(b.svc);
+	}
 	pl_lb_sync_all(pn, false);
 }
 
