@@ -61,20 +61,21 @@ void ops_free(struct pl_ops *ops)
 	memset(ops, 0, sizeof(*ops));
 }
 
-/* Whether argv starts with the words of cmd. */
+/* Whether argv starts with the words of cmd (a line per call: keep it lean). */
 static int conf_words(const char *cmd, int argc, char **argv)
 {
-	size_t n;
+	const char *w;
 	int i;
 
 	for (i = 0; i < argc; i++) {
-		n = strcspn(cmd, " ");
-		if (strncmp(argv[i], cmd, n) || argv[i][n])
+		for (w = argv[i]; *w && *w == *cmd; w++)
+			cmd++;
+		if (*w)
 			return 0;
-		cmd += n;
 		if (!*cmd)
 			return 1;
-		cmd++;
+		if (*cmd++ != ' ')
+			return 0;
 	}
 	return 0;
 }

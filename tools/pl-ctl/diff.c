@@ -107,13 +107,17 @@ static void emit(struct d_ctx *c, __u32 line, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	b.cap = 128;
+	b.s = pl_realloc(NULL, b.cap);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b.s, b.cap, fmt, ap);
 	va_end(ap);
-	b.s = pl_realloc(NULL, n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b.s, n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= b.cap) {
+		b.s = pl_realloc(b.s, n + 1);
+		va_start(ap, fmt);
+		vsnprintf(b.s, n + 1, fmt, ap);
+		va_end(ap);
+	}
 	emit_text(c, line, b.s);
 }
 
@@ -659,6 +663,12 @@ static void set_service(struct d_ctx *c, struct m_service *w,
 	struct d_set s = { .line = 0 };
 	char idle[16], *health;
 
+	if (w->acceptance == cur->acceptance &&
+	    w->cross_zone == cur->cross_zone &&
+	    w->idle_timeout == cur->idle_timeout &&
+	    w->termination == cur->termination &&
+	    health_equal(&w->health, &cur->health))
+		return;
 	bprintf(&s.b, "service set %s", w->node.key);
 	s.base = s.b.len;
 	set_word(&s, w->acceptance_line, "acceptance",
@@ -688,6 +698,8 @@ static void set_backend(struct d_ctx *c, struct m_backend *w,
 	char buf[INET_ADDRSTRLEN], weight[16];
 	struct d_set s = { .line = 0 };
 
+	if (w->weight == cur->weight && w->state == cur->state)
+		return;
 	bprintf(&s.b, "backend set %s %s", w->svc, ip(w->addr, buf));
 	s.base = s.b.len;
 	snprintf(weight, sizeof(weight), "%u", w->weight);
