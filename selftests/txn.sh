@@ -38,7 +38,7 @@ source "$(dirname "$(readlink -f "$0")")/topo.sh"
 ktap_print_header
 pl_require_root
 pl_require_pl_ctl
-ktap_set_plan 11
+ktap_set_plan 12
 
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
 pl_defer pl_unload
@@ -382,6 +382,39 @@ test_digest()
 		"$(pl_ctl -n "$n2" diff "$D/small.conf")"
 }
 
+# Into a namespace without objects, apply sends the file's own lines (no
+# diff); the state is the one a diff from elsewhere reaches, and a line
+# the kernel refuses still changes nothing and is named.
+test_empty()
+{
+	local n1 n2 n3 out f=$D/empty-bad.conf
+	pl_ns n1 n2 n3 || return 1
+	big_conf 3 5 >"$D/small.conf"
+	out=$(pl_ctl -n "$n1" -d apply "$D/small.conf" 2>&1)
+	check_match "an empty namespace takes the file's lines" \
+		'the configuration is empty: sending the file' "$out"
+	pl_ctl -n "$n2" az add z id use1-az9 || return 1
+	out=$(pl_ctl -n "$n2" -d apply "$D/small.conf" 2>&1)
+	check_nomatch "one that holds an AZ is diffed" 'configuration is empty' \
+		"$out"
+	check_eq "both end with the same configuration" \
+		"$(pl_ctl -n "$n1" save)" "$(pl_ctl -n "$n2" save)"
+	check_eq "and the same digest" "$(pl_ctl -n "$n1" config digest)" \
+		"$(pl_ctl -n "$n2" config digest)"
+	ip -n "$n3" link set lo up && ip -n "$n3" addr add 10.77.0.10/32 dev lo ||
+		return 1
+	{
+		cat "$D/small.conf"
+		echo "subnet add s9 prefix 10.77.0.0/24 az a"
+		echo "endpoint add vpce-9 service big0 subnet s9 ip 10.77.0.10"
+		echo "az add c id use1-az3"
+	} >"$f"
+	out=$(pl_ctl -n "$n3" save)
+	check_fail_with "^pl-ctl: ${f//./\\.}:$(($(wc -l <"$f") - 1)): .*10\.77\.0\.10 is an address of this router" \
+		-- pl_ctl -n "$n3" apply "$f"
+	check_eq "a refused line left it empty" "$out" "$(pl_ctl -n "$n3" save)"
+}
+
 # apply_d FILE: apply -d's output (stderr too), then its exit status.
 apply_d()
 {
@@ -485,6 +518,7 @@ pl_subtest "two applies at once, a killed apply: one whole state" test_concurren
 pl_subtest "-b --atomic: all the lines or none" test_atomic_batch
 pl_subtest "one configuration, two orders, one digest" test_digest
 pl_subtest "apply diffs a file of changed backends against the last" test_quick
+pl_subtest "into an empty namespace, apply sends the file's lines" test_empty
 pl_subtest "a 60,000-line apply" test_60k
 check_kmsg_clean || true
 ktap_finished

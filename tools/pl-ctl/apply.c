@@ -35,15 +35,32 @@
 struct apply_feed {
 	struct pl_model *m;
 	const char *name;
+	struct apply_src *keep;	/* if set, keeps the ops in its ops */
 };
 
-/* conf_read()'s callback: the op into the model. */
+static int op_deletes(const struct pl_op *op)
+{
+	switch (op->cmd) {
+	case PL_CMD_AZ_DEL: case PL_CMD_SUBNET_DEL: case PL_CMD_SERVICE_DEL:
+	case PL_CMD_SERVICE_SOURCE_DEL: case PL_CMD_BACKEND_DEL:
+	case PL_CMD_ENDPOINT_DEL: case PL_CMD_ENDPOINT_ALLOW_DEL:
+		return 1;
+	}
+	return 0;
+}
+
+/* conf_read()'s callback: the op into the model (and kept, if asked). */
 static int apply_model_op(struct pl_op *op, void *arg)
 {
 	struct apply_feed *f = arg;
 
-	if (!model_apply(f->m, op))
+	if (!model_apply(f->m, op)) {
+		if (f->keep) {
+			f->keep->deletes |= op_deletes(op);
+			ops_add(&f->keep->ops, op);
+		}
 		return 0;
+	}
 	fflush(stdout);
 	fprintf(stderr, "pl-ctl: %s:%u: %s\n", f->name, op->line,
 		model_error());
@@ -127,10 +144,10 @@ static int apply_slurp(const char *file, struct apply_src *src)
 	return err;
 }
 
-/* Model what src holds. */
-static int apply_load_src(struct pl_model *m, const struct apply_src *src)
+/* Model what src holds, and keep its ops there. */
+static int apply_load_src(struct pl_model *m, struct apply_src *src)
 {
-	struct apply_feed f = { .m = m, .name = src->name };
+	struct apply_feed f = { .m = m, .name = src->name, .keep = src };
 	FILE *in;
 	int err;
 
@@ -142,6 +159,12 @@ static int apply_load_src(struct pl_model *m, const struct apply_src *src)
 	err = conf_read(in, f.name, apply_model_op, &f);
 	fclose(in);
 	return err;
+}
+
+static int model_empty(const struct pl_model *m)
+{
+	return !m->azs.n && !m->subnets.n && !m->services.n &&
+	       !m->backends.n && !m->endpoints.n;
 }
 
 /* Model the kernel's configuration, as save prints it. */
@@ -177,21 +200,15 @@ static void apply_print(const struct pl_ops *ops)
 		printf("%s\n", ops->v[i].text);
 }
 
-/*
- * Diff the kernel's configuration with want into ops; *generation and
- * *fingerprint (if given): the kernel's.
- */
+/* Diff the kernel's configuration with want into ops. */
 static int apply_diff_kernel(struct pl_model *want, const char *name,
-			     struct pl_ops *ops, __u32 *generation,
-			     __u64 *fingerprint)
+			     struct pl_ops *ops)
 {
 	struct pl_model cur;
-	__u64 digest;
 	int err;
 
 	model_init(&cur);
-	err = config_get(generation, &digest, fingerprint) ?:
-	      apply_load_kernel(&cur) ?: diff_models(&cur, want, name, ops);
+	err = apply_load_kernel(&cur) ?: diff_models(&cur, want, name, ops);
 	model_free(&cur);
 	return err;
 }
@@ -199,18 +216,34 @@ static int apply_diff_kernel(struct pl_model *want, const char *name,
 /*
  * The whole of apply, once: read, diff, send. With nothing to change, an
  * empty transaction still leaves the file's fingerprint with the kernel.
+ * Into a configuration without objects (a namespace's first apply, as at
+ * boot), a file that deletes nothing is its own diff: its lines, in
+ * order, make what the model of it holds.
  */
 static int apply_once(struct pl_model *want, const struct apply_src *src,
 		      int check)
 {
 	struct pl_ops ops = { NULL };
-	__u64 fingerprint;
+	const struct pl_ops *send = &ops;
+	__u64 digest, fingerprint;
+	struct pl_model cur;
 	__u32 gen;
 	int err;
 
-	err = apply_diff_kernel(want, src->name, &ops, &gen, &fingerprint);
-	if (!err && (ops.n || check || fingerprint != src->fingerprint))
-		err = txn_send(&ops, src->name, check ? PL_TXN_CHECK : 0, gen,
+	model_init(&cur);
+	err = config_get(&gen, &digest, &fingerprint) ?:
+	      apply_load_kernel(&cur);
+	if (!err && model_empty(&cur) && !src->deletes) {
+		send = &src->ops;
+		if (out_details())
+			fprintf(stderr, "pl-ctl: %s: %s\n", src->name,
+				"the configuration is empty: sending the file's lines");
+	} else if (!err) {
+		err = diff_models(&cur, want, src->name, &ops);
+	}
+	model_free(&cur);
+	if (!err && (send->n || check || fingerprint != src->fingerprint))
+		err = txn_send(send, src->name, check ? PL_TXN_CHECK : 0, gen,
 			       check ? 0 : src->fingerprint, check);
 	ops_free(&ops);
 	return err;
@@ -283,6 +316,7 @@ static int apply_run(struct pl_args *a)
 		err = PL_EFAIL;
 	}
 	model_free(&want);
+	ops_free(&src.ops);
 	free(src.buf);
 	return err;
 }
@@ -292,7 +326,6 @@ static int diff_run(struct pl_args *a)
 	const char *from = NULL, *file, *name, *from_name;
 	struct pl_ops ops = { NULL };
 	struct pl_model want, cur;
-	__u32 gen;
 	int err;
 
 	if (arg_peek(a) && !strcmp(arg_peek(a), "--from")) {
@@ -311,7 +344,7 @@ static int diff_run(struct pl_args *a)
 		err = apply_load(&cur, from, &from_name) ?:
 		      diff_models(&cur, &want, name, &ops);
 	else if (!err)
-		err = apply_diff_kernel(&want, name, &ops, &gen, NULL);
+		err = apply_diff_kernel(&want, name, &ops);
 	if (!err)
 		apply_print(&ops);
 	ops_free(&ops);

@@ -18,6 +18,8 @@ struct apply_src {
 	size_t size;
 	const char *name;
 	__u64 fingerprint;	/* apply_fingerprint() of buf */
+	struct pl_ops ops;	/* its lines, as apply_load_src() parsed them */
+	int deletes;		/* whether any of them deletes */
 };
 
 __u64 apply_hash(const char *buf, size_t size, __u64 seed);
