@@ -12,7 +12,8 @@
 #   make demo            a VM that loads pl and shows a configuration
 #   make regen           regenerate code from the YNL spec
 
-PL_VERSION := 0.1.0
+# The one place the version is written; debian/changelog must agree.
+PL_VERSION := $(shell cat $(abspath .)/VERSION)
 export PL_VERSION
 
 TOP := $(abspath .)
@@ -33,7 +34,7 @@ KDIR_NOTICE = pl: the running kernel's headers ($(KRUNNING)) are not installed: 
 # Every kernel whose headers are installed.
 KERNELS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
 
-MODULE_SRC := Kbuild $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/pl.h
+MODULE_SRC := Kbuild VERSION $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/pl.h
 
 DESTDIR ?=
 PREFIX ?= /usr
