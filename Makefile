@@ -6,7 +6,8 @@
 #                        headers, with a notice), and pl-ctl
 #   make KDIR=DIR        ... against the kernel build tree DIR
 #   make modules-all     pl.ko for every kernel with headers installed
-#   make install         install the module, pl-ctl and its man page
+#   make install         install the module, pl-ctl, its man page and units
+#   make deb             Debian packages: pl-dkms and pl-tools (build/deb/)
 #   make check           every gate and every test, on every kernel
 #   make check-debug     the tests in a debug kernel (KASAN, lockdep, ...)
 #   make demo            a VM that loads pl and shows a configuration
@@ -44,7 +45,7 @@ INSTALL_MOD_DIR ?= extra
 SIG_KEY = $(KDIR)/$(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' $(KDIR)/.config 2>/dev/null)
 NO_SIGN = $(if $(wildcard $(SIG_KEY)),,CONFIG_MODULE_SIG_ALL=)
 
-.PHONY: all module modules-all pl-ctl install check check-debug demo regen clean FORCE
+.PHONY: all module modules-all pl-ctl install deb check check-debug demo regen clean FORCE
 
 all: module pl-ctl
 
@@ -71,6 +72,9 @@ install: module pl-ctl
 	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KRELEASE) INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(NO_SIGN) modules_install
 	$(MAKE) -C tools/pl-ctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+deb:
+	@tools/deb
 
 check:
 	@tools/check
