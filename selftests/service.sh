@@ -1,0 +1,136 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pl.service and pl@NETNS.service as Debian's package installs them, in a
+# VM that boots systemd as PID 1 (tools/vm/pl-vm --systemd --setup
+# selftests/service_setup.sh -- env PL_RUN_LOADED=1 selftests/run.sh
+# service.sh; make check runs it after the suite). The
+# setup installed pl-tools and the DKMS-built pl.ko, wrote a small
+# /etc/pl/pl.conf (an endpoint vpce-boot in the host's namespace) and
+# enabled pl.service before systemd started. For pl@NETNS, the standard
+# topology (topo.sh) in namespaces, its router r's configuration in
+# /etc/pl/R.conf:
+#
+#   c1a 10.0.1.10 --- r (pl@R: ENI 10.0.1.50) --- b1a b2a b1b b2b :8080
+#
+#   - the boot loaded pl and applied /etc/pl/pl.conf;
+#   - reload after an edit changes what differs, in one commit;
+#   - a wrong line fails the reload, names FILE:LINE in the journal, and
+#     leaves the configuration and the service as they were;
+#   - stop removes the configuration; start with a wrong line fails and
+#     changes nothing;
+#   - pl@R applies /etc/pl/R.conf in R, and a client reaches a backend
+#     through the endpoint; stop empties R only;
+#   - systemd-analyze verify accepts the installed units.
+
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+source "$(dirname "$(readlink -f "$0")")/topo.sh"
+
+ktap_print_header
+pl_require_root
+[ -d /run/systemd/system ] ||
+	pl_skip_all "systemd is not PID 1 here (pl-vm --systemd runs this)"
+[ ! -f /var/tmp/pl-setup.skip ] || pl_skip_all "$(cat /var/tmp/pl-setup.skip)"
+ktap_set_plan 6
+
+CONF=/etc/pl/pl.conf
+CTL=/usr/sbin/pl-ctl
+
+generation()
+{
+	"$CTL" "$@" -j config show | "$PL_JQ" -r .config.generation
+}
+
+# The configuration without its comments and limits.
+objects()
+{
+	"$CTL" "$@" save | grep -vE '^(#|limits )'
+}
+
+test_boot()
+{
+	check_eq "pl.service is active after the boot" active \
+		"$(systemctl is-active pl.service)"
+	check_ok "it loaded pl (installed by DKMS)" -- test -d /sys/module/pl
+	check_match "modinfo finds pl.ko under updates/dkms" '/updates/dkms/pl\.ko' \
+		"$(modinfo -n pl)"
+	check_eq "the configuration is the file's" "" "$("$CTL" diff "$CONF")"
+	check_match "with the endpoint" '^endpoint add vpce-boot ' "$(objects)"
+}
+
+test_reload()
+{
+	local gen
+	gen=$(generation)
+	sed -i 's/^\(backend add web 10.60.0.12 az a\) weight 1$/\1 weight 3/' "$CONF"
+	check_ok "systemctl reload pl" -- systemctl reload pl.service
+	check_eq "one commit" "$((gen + 1))" "$(generation)"
+	check_eq "the configuration is the edited file's" "" "$("$CTL" diff "$CONF")"
+	check_match "the new weight" 'backend add web 10\.60\.0\.12 az a weight 3' \
+		"$(objects)"
+}
+
+test_broken()
+{
+	local before n
+	before=$(objects)
+	echo "backend add nosuch 10.60.0.13 az a" >>"$CONF"
+	n=$(wc -l <"$CONF")
+	check_fail "systemctl reload pl, with a wrong line" -- \
+		systemctl reload pl.service
+	check_eq "the configuration is as it was" "$before" "$(objects)"
+	check_eq "the service still runs" active "$(systemctl is-active pl.service)"
+	check_match "the journal names the file and the line" \
+		"pl-ctl: $CONF:$n: .*nosuch" \
+		"$(journalctl -u pl.service -o cat --no-pager)"
+}
+
+test_stop_start()
+{
+	check_ok "systemctl stop pl" -- systemctl stop pl.service
+	check_eq "removes the configuration" "" "$(objects)"
+	check_fail "systemctl start pl, with the wrong line still there" -- \
+		systemctl start pl.service
+	check_eq "fails the unit" failed "$(systemctl is-active pl.service)"
+	check_eq "and changes nothing" "" "$(objects)"
+	sed -i '$d' "$CONF"
+	check_ok "start again, the line removed" -- systemctl start pl.service
+	check_eq "the file's configuration again" "" "$("$CTL" diff "$CONF")"
+}
+
+test_netns()
+{
+	local out
+	topo_pl_batch >"/etc/pl/$R.conf"
+	check_ok "systemctl start pl@R" -- systemctl start "pl@$R.service"
+	check_eq "R's configuration is /etc/pl/R.conf" "" \
+		"$("$CTL" -n "$R" diff "/etc/pl/$R.conf")"
+	topo_claimed "$R" || return 1
+	out=$(topo_connect c1a "$ENI_A:80")
+	check_eq "a client reaches a backend through the endpoint" 1 \
+		"$(topo_jq "$out" .ok)"
+	check_match "which sees a source address of the service" \
+		'^192\.168\.[12]\.100$' "$(topo_jq "$out" '.peers | keys[]')"
+	check_match "the host's configuration is untouched" \
+		'^endpoint add vpce-boot ' "$(objects)"
+	check_ok "systemctl stop pl@R" -- systemctl stop "pl@$R.service"
+	check_eq "empties R" "" "$(objects -n "$R")"
+	check_match "and only R" '^endpoint add vpce-boot ' "$(objects)"
+}
+
+test_verify()
+{
+	check_eq "systemd-analyze verify: nothing to say" "" \
+		"$(systemd-analyze verify pl.service "pl@$R.service" 2>&1)"
+}
+
+topo_setup || ktap_exit_fail_msg "cannot build the topology"
+pl_kmsg_mark service
+pl_subtest "the boot loaded pl and applied /etc/pl/pl.conf" test_boot
+pl_subtest "reload applies the edited file, in one commit" test_reload
+pl_subtest "a wrong line fails the reload and changes nothing" test_broken
+pl_subtest "stop removes the configuration; a wrong line fails start" test_stop_start
+pl_subtest "pl@NETNS: the namespace's file, traffic through it" test_netns
+pl_subtest "systemd-analyze verify accepts the installed units" test_verify
+check_kmsg_clean || true
+ktap_finished
