@@ -22,11 +22,15 @@
  *
  * Plain text shows the drop reasons that are not zero, JSON all of them.
  * The kernel sends every service, then every backend: both outputs list
- * each service followed by its backends.
+ * each service followed by its backends. "-o prometheus", and "stats
+ * export FILE", print them in the Prometheus text format (metrics.c).
  */
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/pl.h>
 #include <netlink/genl/genl.h>
@@ -37,6 +41,7 @@
 #include "out.h"
 #include "req.h"
 #include "spec.h"
+#include "stats.h"
 
 static struct nla_policy stats_policy[PL_A_STATS_MAX + 1] = {
 	[PL_A_STATS_SCOPE] = { .type = NLA_U8 },
@@ -62,15 +67,7 @@ static struct nla_policy drops_policy[PL_A_DROPS_MAX + 1] = {
 	[PL_A_DROPS_COMMIT] = { .type = NLA_U64 },
 };
 
-/* One stats-get reply. */
-struct stats_msg {
-	struct nlattr *tb[PL_A_STATS_MAX + 1];
-	struct nlattr *ctr[PL_A_COUNTERS_MAX + 1];
-	struct nlattr *drops[PL_A_DROPS_MAX + 1];
-	__u8 scope;
-};
-
-static int stats_parse(struct nlmsghdr *nlh, struct stats_msg *s)
+int stats_parse(struct nlmsghdr *nlh, struct stats_msg *s)
 {
 	struct nlattr **tb = s->tb;
 	int i;
@@ -292,19 +289,43 @@ static void stats_print_all(const struct pl_objs *objs)
 	free(b);
 }
 
+/* "-o FORMAT": how show prints (text, or JSON with -j) or prometheus. */
+static int stats_prometheus;
+
+static int kw_output(struct pl_args *a, struct nl_msg *m,
+		     const struct pl_kw *kw, const char *val)
+{
+	(void)m;
+	(void)kw;
+	if (!strcmp(val, "prometheus"))
+		stats_prometheus = 1;
+	else if (strcmp(val, "text"))
+		return usage_err(a, "\"-o\" takes text or prometheus, not \"%s\"",
+				 val);
+	return 0;
+}
+
 static const struct pl_kw stats_show_kws[] = {
+	{ "endpoint", kw_string, PL_A_STATS_ENDPOINT, NULL, 0 },
+	{ "service", kw_string, PL_A_STATS_SERVICE, NULL, 0 },
+	{ "-o", kw_output, 0, NULL, 0 },
+	{ }
+};
+
+static const struct pl_kw stats_export_kws[] = {
 	{ "endpoint", kw_string, PL_A_STATS_ENDPOINT, NULL, 0 },
 	{ "service", kw_string, PL_A_STATS_SERVICE, NULL, 0 },
 	{ }
 };
 
-static int stats_show(struct pl_args *a)
+/* The dump that show and export print, its keywords (kws) from a. */
+static int stats_get(struct pl_args *a, const struct pl_kw *kws,
+		     struct pl_objs *objs)
 {
 	struct nl_msg *m = nl_req(PL_CMD_STATS_GET, NLM_F_DUMP);
-	struct pl_objs objs = { NULL };
 	int err;
 
-	err = req_kws(a, m, stats_show_kws);
+	err = req_kws(a, m, kws);
 	if (!err && req_attr(m, PL_A_STATS_ENDPOINT) &&
 	    req_attr(m, PL_A_STATS_SERVICE))
 		err = usage_err(a, "\"endpoint\" and \"service\" cannot both be given");
@@ -317,15 +338,77 @@ static int stats_show(struct pl_args *a)
 		nlmsg_free(m);
 		return err;
 	}
-	err = nl_exec(m, &objs);
-	if (!err)
+	return nl_exec(m, objs);
+}
+
+static int stats_show(struct pl_args *a)
+{
+	struct pl_objs objs = { NULL };
+	int err;
+
+	stats_prometheus = 0;
+	err = stats_get(a, stats_show_kws, &objs);
+	if (!err && stats_prometheus && out_json())
+		err = usage_err(a, "-j and \"-o prometheus\" cannot both be given");
+	if (!err && stats_prometheus)
+		metrics_print(stdout, &objs);
+	else if (!err)
 		stats_print_all(&objs);
 	objs_free(&objs);
 	return err;
 }
 
+/*
+ * Write the Prometheus text to FILE.tmp, then rename it over FILE, as
+ * node_exporter's textfile collector wants: a scrape never reads half.
+ */
+static int stats_export(struct pl_args *a)
+{
+	struct pl_objs objs = { NULL };
+	const char *file;
+	char tmp[4096];
+	int err, n;
+	FILE *f;
+
+	err = arg_need(a, "FILE", &file);
+	if (err)
+		return err;
+	n = snprintf(tmp, sizeof(tmp), "%s.%d.tmp", file, (int)getpid());
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return usage_err(a, "the file name is too long");
+	err = stats_get(a, stats_export_kws, &objs);
+	if (err)
+		goto out;
+	errno = 0;
+	f = fopen(tmp, "w");
+	if (f) {
+		metrics_print(f, &objs);
+		if (fflush(f) || fsync(fileno(f)))
+			err = errno ?: EIO;
+		if (fclose(f) && !err)
+			err = errno ?: EIO;
+		if (!err && rename(tmp, file))
+			err = errno;
+		if (err)
+			unlink(tmp);
+	} else {
+		err = errno;
+	}
+	if (err) {
+		fprintf(stderr, "pl-ctl: cannot write %s: %s\n", file,
+			strerror(err));
+		err = PL_EFAIL;
+	}
+out:
+	objs_free(&objs);
+	return err;
+}
+
 static const struct pl_cmd stats_cmds[] = {
-	{ "show", stats_show, "stats show [endpoint ID | service NAME]" },
+	{ "show", stats_show,
+	  "stats show [endpoint ID | service NAME] [-o { text | prometheus }]" },
+	{ "export", stats_export,
+	  "stats export FILE [endpoint ID | service NAME]" },
 	{ }
 };
 
