@@ -21,6 +21,9 @@
 #     changes nothing;
 #   - pl@R applies /etc/pl/R.conf in R, and a client reaches a backend
 #     through the endpoint; stop empties R only;
+#   - pl-metrics.service writes the counters where node_exporter's
+#     textfile collector reads them, in a form promtool accepts, and its
+#     timer runs;
 #   - systemd-analyze verify accepts the installed units.
 
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -31,7 +34,7 @@ pl_require_root
 [ -d /run/systemd/system ] ||
 	pl_skip_all "systemd is not PID 1 here (pl-vm --systemd runs this)"
 [ ! -f /var/tmp/pl-setup.skip ] || pl_skip_all "$(cat /var/tmp/pl-setup.skip)"
-ktap_set_plan 6
+ktap_set_plan 7
 
 CONF=/etc/pl/pl.conf
 CTL=/usr/sbin/pl-ctl
@@ -118,10 +121,27 @@ test_netns()
 	check_match "and only R" '^endpoint add vpce-boot ' "$(objects)"
 }
 
+test_metrics()
+{
+	local f=/var/lib/prometheus/node-exporter/pl.prom
+	rm -f "$f"
+	check_ok "systemctl start pl-metrics.service" -- \
+		systemctl start pl-metrics.service
+	check_match "wrote the host's counters for node_exporter" \
+		'^pl_endpoint_new_connections_total\{endpoint="vpce-boot"' \
+		"$(cat "$f" 2>&1)"
+	check_eq "which promtool accepts" "" "$(promtool check metrics <"$f" 2>&1)"
+	check_ok "systemctl enable --now pl-metrics.timer" -- \
+		systemctl enable --now pl-metrics.timer
+	check_eq "the timer is waiting" active \
+		"$(systemctl is-active pl-metrics.timer)"
+}
+
 test_verify()
 {
 	check_eq "systemd-analyze verify: nothing to say" "" \
-		"$(systemd-analyze verify pl.service "pl@$R.service" 2>&1)"
+		"$(systemd-analyze verify pl.service "pl@$R.service" \
+			pl-metrics.service pl-metrics.timer 2>&1)"
 }
 
 topo_setup || ktap_exit_fail_msg "cannot build the topology"
@@ -131,6 +151,7 @@ pl_subtest "reload applies the edited file, in one commit" test_reload
 pl_subtest "a wrong line fails the reload and changes nothing" test_broken
 pl_subtest "stop removes the configuration; a wrong line fails start" test_stop_start
 pl_subtest "pl@NETNS: the namespace's file, traffic through it" test_netns
+pl_subtest "pl-metrics: the counters for node_exporter, on a timer" test_metrics
 pl_subtest "systemd-analyze verify accepts the installed units" test_verify
 check_kmsg_clean || true
 ktap_finished
