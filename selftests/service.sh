@@ -13,11 +13,13 @@
 #
 #   c1a 10.0.1.10 --- r (pl@R: ENI 10.0.1.50) --- b1a b2a b1b b2b :8080
 #
-#   - the boot loaded pl and applied /etc/pl/pl.conf;
+#   - the boot loaded pl, applied /etc/pl/pl.conf and joined the fleet
+#     /etc/pl/sync.conf names;
 #   - reload after an edit changes what differs, in one commit;
 #   - a wrong line fails the reload, names FILE:LINE in the journal, and
 #     leaves the configuration and the service as they were;
-#   - stop removes the configuration; start with a wrong line fails and
+#   - stop leaves the fleet and removes the configuration; start with a
+#     wrong line fails and
 #     changes nothing;
 #   - pl@R applies /etc/pl/R.conf in R, and a client reaches a backend
 #     through the endpoint; stop empties R only;
@@ -59,6 +61,9 @@ test_boot()
 		"$(modinfo -n pl)"
 	check_eq "the configuration is the file's" "" "$("$CTL" diff "$CONF")"
 	check_match "with the endpoint" '^endpoint add vpce-boot ' "$(objects)"
+	check_match "and joined the fleet, as /etc/pl/sync.conf says" \
+		'^node 1 local 10\.70\.0\.1 ' "$("$CTL" sync show)"
+	check_match "with its peer" '^peer 10\.70\.0\.2 ' "$("$CTL" sync show)"
 }
 
 test_reload()
@@ -92,6 +97,7 @@ test_stop_start()
 {
 	check_ok "systemctl stop pl" -- systemctl stop pl.service
 	check_eq "removes the configuration" "" "$(objects)"
+	check_nomatch "and leaves the fleet" '^node ' "$("$CTL" sync show 2>&1)"
 	check_fail "systemctl start pl, with the wrong line still there" -- \
 		systemctl start pl.service
 	check_eq "fails the unit" failed "$(systemctl is-active pl.service)"

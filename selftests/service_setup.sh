@@ -3,8 +3,8 @@
 # Sourced by pl-vm --setup in the guest's new root, before systemd starts
 # (see service.sh): install pl-tools as apt would, install the pl.ko that
 # DKMS built on the host for this kernel (tools/deb-test) with DKMS's own
-# install step, write /etc/pl/pl.conf and enable pl.service, so that the
-# boot applies it. Without the packages, leave a note for service.sh.
+# install step, write /etc/pl/pl.conf and /etc/pl/sync.conf and enable
+# pl.service, so that the boot applies them. Without the packages, leave a note for service.sh.
 
 v=$(cat VERSION)
 k=$(uname -r)
@@ -23,6 +23,20 @@ backend add web 10.60.0.11 az a weight 1
 backend add web 10.60.0.12 az a weight 1
 endpoint add vpce-boot service web subnet boot-a ip 10.50.0.10
 CONF
+	# A fleet of one to join: an address for sync on a dummy link that
+	# a unit of the test brings up before pl.service, and a key.
+	printf '%s\n' '[Unit]' 'Before=pl.service' '[Service]' 'Type=oneshot' \
+		'ExecStart=/sbin/ip link add pltest0 type dummy' \
+		'ExecStart=/sbin/ip addr add 10.70.0.1/32 dev pltest0' \
+		'ExecStart=/sbin/ip link set pltest0 up' \
+		'[Install]' 'WantedBy=multi-user.target' \
+		>/etc/systemd/system/pl-test-addr.service &&
+	openssl rand -base64 32 >/etc/pl/sync.key &&
+	chmod 600 /etc/pl/sync.key &&
+	printf '%s\n' \
+		'sync set node 1 local 10.70.0.1 key-file /etc/pl/sync.key' \
+		'sync peer add 10.70.0.2' >/etc/pl/sync.conf &&
+	systemctl enable pl-test-addr.service >>/var/tmp/pl-setup.log 2>&1 &&
 	systemctl enable pl.service >>/var/tmp/pl-setup.log 2>&1 ||
 		echo "setup failed: see /var/tmp/pl-setup.log" >/var/tmp/pl-setup.skip
 else
