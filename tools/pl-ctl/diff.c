@@ -55,22 +55,32 @@ struct d_buf {
 	size_t cap;
 };
 
-__printf(2, 3)
-static void bprintf(struct d_buf *b, const char *fmt, ...)
+__printf(2, 0)
+static void vbprintf(struct d_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list aq;
 	int n;
 
 	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
+		va_copy(aq, ap);
+		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, aq);
+		va_end(aq);
 		if (b->len + n < b->cap)
 			break;
 		b->cap = 2 * (b->len + n + 64);
 		b->s = pl_realloc(b->s, b->cap);
 	}
 	b->len += n;
+}
+
+__printf(2, 3)
+static void bprintf(struct d_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vbprintf(b, fmt, ap);
+	va_end(ap);
 }
 
 /* Apply the op of text (taken) to cur, and keep it. */
@@ -105,19 +115,10 @@ static void emit(struct d_ctx *c, __u32 line, const char *fmt, ...)
 {
 	struct d_buf b = { NULL };
 	va_list ap;
-	int n;
 
-	b.cap = 128;
-	b.s = pl_realloc(NULL, b.cap);
 	va_start(ap, fmt);
-	n = vsnprintf(b.s, b.cap, fmt, ap);
+	vbprintf(&b, fmt, ap);
 	va_end(ap);
-	if ((size_t)n >= b.cap) {
-		b.s = pl_realloc(b.s, n + 1);
-		va_start(ap, fmt);
-		vsnprintf(b.s, n + 1, fmt, ap);
-		va_end(ap);
-	}
 	emit_text(c, line, b.s);
 }
 
@@ -660,30 +661,29 @@ static void set_emit(struct d_ctx *c, struct d_set *s)
 static void set_service(struct d_ctx *c, struct m_service *w,
 			struct m_service *cur)
 {
+	int acceptance = w->acceptance != cur->acceptance;
+	int cross_zone = w->cross_zone != cur->cross_zone;
+	int idle_timeout = w->idle_timeout != cur->idle_timeout;
+	int termination = w->termination != cur->termination;
+	int health_differs = !health_equal(&w->health, &cur->health);
 	struct d_set s = { .line = 0 };
 	char idle[16], *health;
 
-	if (w->acceptance == cur->acceptance &&
-	    w->cross_zone == cur->cross_zone &&
-	    w->idle_timeout == cur->idle_timeout &&
-	    w->termination == cur->termination &&
-	    health_equal(&w->health, &cur->health))
+	/* Most services are as they were: format nothing for them. */
+	if (!acceptance && !cross_zone && !idle_timeout && !termination &&
+	    !health_differs)
 		return;
 	bprintf(&s.b, "service set %s", w->node.key);
 	s.base = s.b.len;
 	set_word(&s, w->acceptance_line, "acceptance",
-		 pl_enum_name(&pl_acceptances, w->acceptance),
-		 w->acceptance != cur->acceptance);
+		 pl_enum_name(&pl_acceptances, w->acceptance), acceptance);
 	set_word(&s, w->cross_zone_line, "cross-zone",
-		 w->cross_zone ? "on" : "off",
-		 w->cross_zone != cur->cross_zone);
+		 w->cross_zone ? "on" : "off", cross_zone);
 	snprintf(idle, sizeof(idle), "%u", w->idle_timeout);
-	set_word(&s, w->idle_timeout_line, "idle-timeout", idle,
-		 w->idle_timeout != cur->idle_timeout);
+	set_word(&s, w->idle_timeout_line, "idle-timeout", idle, idle_timeout);
 	set_word(&s, w->termination_line, "unhealthy-termination",
-		 w->termination ? "on" : "off",
-		 w->termination != cur->termination);
-	if (!health_equal(&w->health, &cur->health)) {
+		 w->termination ? "on" : "off", termination);
+	if (health_differs) {
 		health = health_words(&w->health);
 		set_word(&s, w->health_line, "health",
 			 *health ? health + strlen(" health ") : "off", 1);
@@ -695,19 +695,19 @@ static void set_service(struct d_ctx *c, struct m_service *w,
 static void set_backend(struct d_ctx *c, struct m_backend *w,
 			struct m_backend *cur)
 {
+	int weight_differs = w->weight != cur->weight;
+	int state = w->state != cur->state;
 	char buf[INET_ADDRSTRLEN], weight[16];
 	struct d_set s = { .line = 0 };
 
-	if (w->weight == cur->weight && w->state == cur->state)
+	if (!weight_differs && !state)
 		return;
 	bprintf(&s.b, "backend set %s %s", w->svc, ip(w->addr, buf));
 	s.base = s.b.len;
 	snprintf(weight, sizeof(weight), "%u", w->weight);
-	set_word(&s, w->weight_line, "weight", weight,
-		 w->weight != cur->weight);
+	set_word(&s, w->weight_line, "weight", weight, weight_differs);
 	set_word(&s, w->state_line, "state",
-		 pl_enum_name(&pl_backend_states, w->state),
-		 w->state != cur->state);
+		 pl_enum_name(&pl_backend_states, w->state), state);
 	set_emit(c, &s);
 }
 
