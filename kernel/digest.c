@@ -71,6 +71,7 @@ static u64 pl_digest_limits(struct pl_net *pn)
 	pl_item_u32(&it, pn->backends.max);
 	pl_item_u32(&it, pn->endpoints.max);
 	pl_item_u32(&it, READ_ONCE(pn->flows.max));
+	pl_item_u32(&it, READ_ONCE(pn->flows.rejects.max));
 	return pl_item_hash(&it);
 }
 

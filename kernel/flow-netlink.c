@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Flows over netlink: the flow-get dump, flow-flush, and the flows
- * multicast group that announces flows created and destroyed.
+ * multicast group that announces flows created and destroyed, and the
+ * packets to ENIs rejected before they made a flow.
  */
 
 #include <linux/slab.h>
+#include <net/ip.h>
 
 #include "backend.h"
 #include "compat.h"
@@ -12,6 +14,7 @@
 #include "flow.h"
 #include "netlink.h"
 #include "service.h"
+#include "subnet.h"
 
 static int pl_tuple_put(struct sk_buff *skb, int type,
 			const struct pl_tuple *t)
@@ -57,7 +60,9 @@ static int pl_flow_fill(struct sk_buff *skb, const struct pl_flow *f)
 			      f->bytes[PL_DIR_REPLY], PL_A_FLOW_PAD) ||
 	    (f->node && nla_put_u32(skb, PL_A_FLOW_NODE, f->node)) ||
 	    ((f->flags & PL_FLOW_LEARNED) &&
-	     nla_put_flag(skb, PL_A_FLOW_LEARNED)))
+	     nla_put_flag(skb, PL_A_FLOW_LEARNED)) ||
+	    nla_put_string(skb, PL_A_FLOW_SUBNET,
+			   f->eni->subnet->obj.key.name))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -83,6 +88,96 @@ void pl_flow_notify(struct pl_net *pn, const struct pl_flow *f, u8 cmd)
 				GFP_ATOMIC);
 	return;
 err:
+	genl_set_err(&pl_nl_family, pn->net, 0, PL_NLGRP_FLOWS, -ENOBUFS);
+}
+
+/* May one more rejection be announced this second? Else count it. */
+static bool pl_reject_admit(struct pl_rejects *r)
+{
+	unsigned long now = jiffies, start = READ_ONCE(r->start);
+	u32 max = READ_ONCE(r->max);
+
+	if (!max)
+		return false;
+	if (time_after_eq(now, start + HZ) &&
+	    try_cmpxchg(&r->start, &start, now))
+		atomic_set(&r->sent, 0);
+	if (atomic_inc_return(&r->sent) <= max)
+		return true;
+	atomic_inc(&r->suppressed);
+	return false;
+}
+
+/* The packet's addresses and ports (0 for protocols without any). */
+static int pl_reject_tuple(struct sk_buff *msg, const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct pl_tuple t = { .saddr = iph->saddr, .daddr = iph->daddr };
+	__be16 _ports[2];
+	const __be16 *ports;
+
+	if ((iph->protocol == IPPROTO_TCP || iph->protocol == IPPROTO_UDP) &&
+	    !ip_is_fragment(iph)) {
+		ports = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_ports),
+					   _ports);
+		if (ports) {
+			t.sport = ports[0];
+			t.dport = ports[1];
+		}
+	}
+	return pl_tuple_put(msg, PL_A_FLOW_ORIG, &t);
+}
+
+static int pl_reject_fill(struct sk_buff *msg, const struct pl_eni *eni,
+			  const struct sk_buff *skb, int why, u32 suppressed)
+{
+	const struct pl_endpoint *ep = eni->ep;
+
+	if (nla_put_string(msg, PL_A_FLOW_ENDPOINT, ep->obj.key.name) ||
+	    nla_put_string(msg, PL_A_FLOW_SERVICE, ep->svc->obj.key.name) ||
+	    nla_put_string(msg, PL_A_FLOW_SUBNET, eni->subnet->obj.key.name) ||
+	    pl_reject_tuple(msg, skb) ||
+	    nla_put_u8(msg, PL_A_FLOW_PROTOCOL, ip_hdr(skb)->protocol) ||
+	    nla_put_u64_64bit(msg, PL_A_FLOW_BYTES_ORIG, skb->len,
+			      PL_A_FLOW_PAD) ||
+	    nla_put_u8(msg, PL_A_FLOW_REASON, why) ||
+	    (suppressed && nla_put_u32(msg, PL_A_FLOW_SUPPRESSED, suppressed)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Announce a packet to an ENI refused before it made a flow, if anybody
+ * listens, at most max-reject-logs a second; the next announcement says
+ * how many were not. Under RCU, in the packet path.
+ */
+void pl_flow_reject(struct pl_net *pn, const struct pl_eni *eni,
+		    const struct sk_buff *skb, int why)
+{
+	struct pl_rejects *r = &pn->flows.rejects;
+	struct sk_buff *msg;
+	u32 suppressed;
+	void *hdr;
+
+	if (!genl_has_listeners(&pl_nl_family, pn->net, PL_NLGRP_FLOWS) ||
+	    !pl_reject_admit(r))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		goto err;
+	hdr = genlmsg_put(msg, 0, 0, &pl_nl_family, 0, PL_CMD_FLOW_REJECT_NTF);
+	suppressed = atomic_xchg(&r->suppressed, 0);
+	if (!hdr || pl_reject_fill(msg, eni, skb, why, suppressed)) {
+		atomic_add(suppressed, &r->suppressed);
+		nlmsg_free(msg);
+		goto err;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&pl_nl_family, pn->net, msg, 0, PL_NLGRP_FLOWS,
+				GFP_ATOMIC);
+	return;
+err:
+	atomic_inc(&r->suppressed);
 	genl_set_err(&pl_nl_family, pn->net, 0, PL_NLGRP_FLOWS, -ENOBUFS);
 }
 

@@ -84,6 +84,14 @@ struct pl_flows_pos {
  * The table is an array of buckets sized once (the flow_buckets module
  * parameter), allocated when the namespace's packet hooks go in.
  */
+/* The announcements of rejected packets: at most max a second. */
+struct pl_rejects {
+	u32 max;			/* 0: none; READ_ONCE() */
+	unsigned long start;		/* of the second, in jiffies */
+	atomic_t sent;			/* in that second */
+	atomic_t suppressed;		/* since the last one announced */
+};
+
 struct pl_flows {
 	unsigned long *buckets;		/* NULL until pl_flows_start() */
 	u32 mask;
@@ -99,6 +107,7 @@ struct pl_flows {
 	struct llist_head dead;		/* flows to free after a grace period */
 	struct work_struct reap;
 	spinlock_t locks[PL_FLOW_LOCKS];	/* bucket i: locks[i % N] */
+	struct pl_rejects rejects;
 };
 
 struct pl_net;
@@ -106,8 +115,10 @@ struct pl_eni;
 struct pl_backend;
 struct pl_service;
 struct tcphdr;
+struct sk_buff;
 
 #define PL_DEFAULT_MAX_FLOWS 262144
+#define PL_DEFAULT_MAX_REJECT_LOGS 100
 
 /* Is the flow gone? A new one is not: its packets go through. */
 static inline bool pl_flow_dead(const struct pl_flow *f)
@@ -168,6 +179,8 @@ void pl_flows_kill_if(struct pl_net *pn,
 		      const void *arg, bool reset);
 
 void pl_flow_notify(struct pl_net *pn, const struct pl_flow *f, u8 cmd);
+void pl_flow_reject(struct pl_net *pn, const struct pl_eni *eni,
+		    const struct sk_buff *skb, int why);
 bool pl_flow_expired(const struct pl_flow *f, unsigned long now);
 u16 pl_flow_refresh(const struct pl_flow *f);
 bool pl_flow_track(struct pl_net *pn, struct pl_flow *f, enum pl_dir dir,

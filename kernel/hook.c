@@ -47,6 +47,14 @@ static unsigned int pl_drop(struct pl_net *pn, struct pl_eni *eni, int why)
 	return NF_DROP;
 }
 
+/* A packet to an ENI refused before it made a flow: count, announce. */
+static unsigned int pl_reject(struct pl_net *pn, struct pl_eni *eni,
+			      const struct sk_buff *skb, int why)
+{
+	pl_flow_reject(pn, eni, skb, why);
+	return pl_drop(pn, eni, why);
+}
+
 static struct tcphdr *pl_tcp(const struct sk_buff *skb)
 {
 	return (struct tcphdr *)(skb_network_header(skb) + ip_hdrlen(skb));
@@ -274,7 +282,7 @@ static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
 	if (!f) {
 		/* The client sends its SYN again in a second. */
 		if (unlikely(pl_config_busy(pn)))
-			return pl_drop(pn, eni, PL_DROP_COMMIT);
+			return pl_reject(pn, eni, skb, PL_DROP_COMMIT);
 		why = pl_eni_admit(eni, skb, th, &l);
 		if (why == PL_PASS)
 			f = pl_eni_flow(pn, eni, &t, l, &why);
@@ -284,7 +292,7 @@ static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
 				return NF_STOLEN;
 			if (pl_eni_answers(pn, th, why))
 				pl_rst_answer(pn->net, skb);
-			return pl_drop(pn, eni, why);
+			return pl_reject(pn, eni, skb, why);
 		}
 		created = th->syn;
 	}
@@ -341,7 +349,8 @@ static unsigned int pl_icmp_rcv(struct pl_net *pn, struct sk_buff *skb,
 		return pl_drop(pn, eni, PL_DROP_MALFORMED);
 	icmph = (void *)ip_hdr(skb) + ip_hdrlen(skb);
 	if (icmph->type != ICMP_DEST_UNREACH && icmph->type != ICMP_TIME_EXCEEDED)
-		return pl_drop(pn, eni, PL_DROP_NOT_TCP);
+		return eni ? pl_reject(pn, eni, skb, PL_DROP_NOT_TCP) :
+			     pl_drop(pn, NULL, PL_DROP_NOT_TCP);
 	if (!pskb_may_pull(skb, off + sizeof(*in)))
 		return pl_drop(pn, eni, PL_DROP_MALFORMED);
 	in = (struct iphdr *)(skb_network_header(skb) + off);
@@ -397,7 +406,8 @@ static unsigned int pl_rcv(struct pl_net *pn, struct sk_buff *skb,
 	if (iph->protocol == IPPROTO_ICMP)
 		return pl_icmp_rcv(pn, skb, eni);
 	if (iph->protocol != IPPROTO_TCP)
-		return pl_drop(pn, eni, PL_DROP_NOT_TCP);
+		return eni ? pl_reject(pn, eni, skb, PL_DROP_NOT_TCP) :
+			     pl_drop(pn, NULL, PL_DROP_NOT_TCP);
 	if (!pl_tcp_valid(skb))
 		return pl_drop(pn, eni, PL_DROP_MALFORMED);
 	return eni ? pl_eni_rcv(pn, skb, eni, okfn) :

@@ -24,7 +24,9 @@ static int pl_limits_fill(struct sk_buff *skb, struct pl_net *pn,
 	    nla_put_u32(skb, PL_A_LIMITS_SERVICES, pn->services.count) ||
 	    nla_put_u32(skb, PL_A_LIMITS_BACKENDS, pn->backends.count) ||
 	    nla_put_u32(skb, PL_A_LIMITS_ENDPOINTS, pn->endpoints.count) ||
-	    nla_put_u32(skb, PL_A_LIMITS_FLOWS, atomic_read(&pn->flows.count)))
+	    nla_put_u32(skb, PL_A_LIMITS_FLOWS, atomic_read(&pn->flows.count)) ||
+	    nla_put_u32(skb, PL_A_LIMITS_MAX_REJECT_LOGS,
+			READ_ONCE(pn->flows.rejects.max)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -60,6 +62,7 @@ static struct pl_table *pl_limit_table(struct pl_net *pn, int type)
 struct pl_limits_saved {
 	u32 max[PL_A_LIMITS_MAX + 1];
 	u32 flows;
+	u32 reject_logs;
 };
 
 static void pl_limits_restore(struct pl_net *pn, void *obj)
@@ -74,6 +77,7 @@ static void pl_limits_restore(struct pl_net *pn, void *obj)
 			t->max = saved->max[type];
 	}
 	WRITE_ONCE(pn->flows.max, saved->flows);
+	WRITE_ONCE(pn->flows.rejects.max, saved->reject_logs);
 	kfree(saved);
 }
 
@@ -104,8 +108,18 @@ static int pl_limits_save(struct pl_net *pn)
 			saved->max[type] = t->max;
 	}
 	saved->flows = pn->flows.max;
+	saved->reject_logs = pn->flows.rejects.max;
 	pl_txn_added(pn, &pl_limits_kind, saved);
 	return 0;
+}
+
+/* Set a limit that bounds no table; has it changed? */
+static bool pl_limit_set(u32 *limit, const struct nlattr *attr)
+{
+	if (!attr || *limit == nla_get_u32(attr))
+		return false;
+	WRITE_ONCE(*limit, nla_get_u32(attr));
+	return true;
 }
 
 /*
@@ -115,6 +129,7 @@ static int pl_limits_save(struct pl_net *pn)
 static int pl_limits_set(struct pl_req *req)
 {
 	struct nlattr **attrs = req->info->attrs;
+	struct pl_flows *fl = &req->pn->flows;
 	bool changed = false;
 	struct pl_table *t;
 	int type;
@@ -136,12 +151,9 @@ static int pl_limits_set(struct pl_req *req)
 		t->max = nla_get_u32(attrs[type]);
 		changed = true;
 	}
-	if (attrs[PL_A_LIMITS_MAX_FLOWS] &&
-	    nla_get_u32(attrs[PL_A_LIMITS_MAX_FLOWS]) != req->pn->flows.max) {
-		WRITE_ONCE(req->pn->flows.max,
-			   nla_get_u32(attrs[PL_A_LIMITS_MAX_FLOWS]));
-		changed = true;
-	}
+	changed |= pl_limit_set(&fl->max, attrs[PL_A_LIMITS_MAX_FLOWS]);
+	changed |= pl_limit_set(&fl->rejects.max,
+				attrs[PL_A_LIMITS_MAX_REJECT_LOGS]);
 	if (changed) {
 		pl_net_changed(req->pn);
 		pl_nl_notify(req, PL_CMD_LIMITS_CHANGE_NTF, pl_limits_fill,

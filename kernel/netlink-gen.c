@@ -234,13 +234,14 @@ static const struct nla_policy pl_endpoint_get_dump_nl_policy[PL_A_ENDPOINT_SERV
 };
 
 /* PL_CMD_LIMITS_SET - do */
-static const struct nla_policy pl_limits_set_nl_policy[PL_A_LIMITS_MAX_FLOWS + 1] = {
+static const struct nla_policy pl_limits_set_nl_policy[PL_A_LIMITS_MAX_REJECT_LOGS + 1] = {
 	[PL_A_LIMITS_MAX_AZS] = NLA_POLICY_RANGE(NLA_U32, 1, PL_MAX_AZS),
 	[PL_A_LIMITS_MAX_SUBNETS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PL_A_LIMITS_MAX_SERVICES] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PL_A_LIMITS_MAX_BACKENDS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PL_A_LIMITS_MAX_ENDPOINTS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PL_A_LIMITS_MAX_FLOWS] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PL_A_LIMITS_MAX_REJECT_LOGS] = { .type = NLA_U32, },
 };
 
 /* PL_CMD_FLOW_GET - dump */
@@ -504,7 +505,7 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.cmd		= PL_CMD_LIMITS_SET,
 		.doit		= pl_nl_limits_set_doit,
 		.policy		= pl_limits_set_nl_policy,
-		.maxattr	= PL_A_LIMITS_MAX_FLOWS,
+		.maxattr	= PL_A_LIMITS_MAX_REJECT_LOGS,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

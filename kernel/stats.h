@@ -41,6 +41,11 @@ static inline int pl_drop_attr(int why)
 
 static_assert((int)PL_DROP_COMMIT == (int)PL_A_DROPS_NO_MEMORY);
 static_assert(PL_DROP_MAX + 1 == PL_A_DROPS_MAX);
+/* Flow logs name the reason of a rejection as the spec's drop-reason. */
+static_assert((int)PL_DROP_NOT_TCP == (int)PL_DROP_REASON_NOT_TCP);
+static_assert((int)PL_DROP_NO_FLOW == (int)PL_DROP_REASON_NO_FLOW);
+static_assert((int)PL_DROP_UNKNOWN_REPLY == (int)PL_DROP_REASON_UNKNOWN_REPLY);
+static_assert((int)PL_DROP_COMMIT == (int)PL_DROP_REASON_COMMIT);
 
 /* Traffic counters: a backend keeps only these, 48 bytes per CPU. */
 struct pl_traffic {

@@ -246,6 +246,7 @@ static const struct fz_attr limits_set_attrs[] = {
 	ATTR(PL_A_LIMITS_MAX_BACKENDS, W_U32, V_LIMIT, 0),
 	ATTR(PL_A_LIMITS_MAX_ENDPOINTS, W_U32, V_LIMIT, 0),
 	ATTR(PL_A_LIMITS_MAX_FLOWS, W_U32, V_LIMIT, 0),
+	ATTR(PL_A_LIMITS_MAX_REJECT_LOGS, W_U32, V_LIMIT, 0),
 	{ 0 }
 };
 

@@ -406,7 +406,7 @@ static void set_limits(struct d_ctx *c)
 			bprintf(&b, "%s set", "limits");
 			line = w->line[i];
 		}
-		bprintf(&b, " %s %u", pl_attr_name(set, PL_A_LIMITS_MAX_AZS + i),
+		bprintf(&b, " %s %u", pl_attr_name(set, m_limit_attr(i)),
 			w->val[i]);
 	}
 	if (b.len)

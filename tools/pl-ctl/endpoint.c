@@ -5,12 +5,14 @@
  *
  *   vpce-1 service svc1 state available dns vpce-1.svc1.vpce.internal
  *       eni subnet-a ip 10.0.1.4 az us-east-1a
- *           dns vpce-1-us-east-1a.svc1.vpce.internal   (on the same line)
+ *           dns vpce-1-us-east-1a.svc1.vpce.internal
+ *           id eni-004b103bc737e50e8                 (on the same line)
  *       allow 10.0.0.0/16
  *   {"id":"vpce-1","service":"svc1","state":"available",
  *    "dns":"vpce-1.svc1.vpce.internal","eni":[{"subnet":"subnet-a",
  *    "ip":"10.0.1.4","az":"us-east-1a",
- *    "dns":"vpce-1-us-east-1a.svc1.vpce.internal"}],"allow":["10.0.0.0/16"]}
+ *    "dns":"vpce-1-us-east-1a.svc1.vpce.internal",
+ *    "id":"eni-004b103bc737e50e8"}],"allow":["10.0.0.0/16"]}
  */
 
 #include <stdio.h>
@@ -89,24 +91,48 @@ const char *endpoint_dns_name(char *buf, const char *id, const char *az,
 	return buf;
 }
 
+/*
+ * The ENI's id in flow logs: a hash of its endpoint and subnet, the same
+ * on every router with the same configuration (FNV-1a).
+ */
+const char *eni_id(char *buf, const char *endpoint, const char *subnet)
+{
+	const char *const parts[] = { endpoint, subnet };
+	__u64 h = 0xcbf29ce484222325ULL;
+	const unsigned char *p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
+		for (p = (const unsigned char *)parts[i]; ; p++) {
+			h = (h ^ *p) * 0x100000001b3ULL;
+			if (!*p)
+				break;
+		}
+	}
+	snprintf(buf, PL_ENI_ID_LEN, "eni-%017llx", (unsigned long long)h);
+	return buf;
+}
+
 static void endpoint_print_enis(struct nlmsghdr *nlh, const char *id,
 				const char *svc)
 {
 	struct nlattr *nla = NULL, *tb[PL_A_ENI_MAX + 1];
-	char dns[PL_DNS_LEN];
-	const char *az;
+	char dns[PL_DNS_LEN], eni[PL_ENI_ID_LEN];
+	const char *az, *subnet;
 
 	out_arr_begin("eni");
 	while ((nla = nl_attr_next(nlh, PL_A_ENDPOINT_ENI, nla))) {
 		if (eni_parse(nla, tb))
 			continue;
 		az = nla_get_string(tb[PL_A_ENI_AZ]);
+		subnet = nla_get_string(tb[PL_A_ENI_SUBNET]);
 		out_item_begin();
 		out_cont();
-		out_str("subnet", "eni", nla_get_string(tb[PL_A_ENI_SUBNET]));
+		out_str("subnet", "eni", subnet);
 		out_addr("ip", "ip", nla_get_u32(tb[PL_A_ENI_IP]));
 		out_str("az", "az", az);
 		out_str("dns", "dns", endpoint_dns_name(dns, id, az, svc));
+		out_str("id", "id", eni_id(eni, id, subnet));
 		addr_state_print(tb[PL_A_ENI_ADDR_STATE], tb[PL_A_ENI_CONFLICT],
 				 tb[PL_A_ENI_CONFLICT_MAC],
 				 tb[PL_A_ENI_CONFLICT_IFINDEX]);

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pl-ctl flow: the TCP connections carried through endpoints, shown as
- * conntrack shows its own, on one line each, and flushed.
+ * conntrack shows its own, on one line each, and flushed; flow log is
+ * flowlog.c.
  *
  *   tcp established orig 10.0.1.10:45722 -> 10.0.1.50:80
  *       reply 192.168.1.10:8080 -> 192.168.1.100:58262 endpoint vpce-1
- *       service svc backend 192.168.1.10 age 7.4s idle 0.2s
+ *       subnet subnet-a service svc backend 192.168.1.10 age 7.4s idle 0.2s
  *       packets 5/4 bytes 268/235 node 2 learned    (all on one line)
- *   {"endpoint":"vpce-1","service":"svc","backend":"192.168.1.10",
- *    "orig":{"saddr":"10.0.1.10","daddr":"10.0.1.50","sport":45722,
- *    "dport":80},"reply":{"saddr":"192.168.1.10",...},
+ *   {"endpoint":"vpce-1","subnet":"subnet-a","service":"svc",
+ *    "backend":"192.168.1.10","orig":{"saddr":"10.0.1.10",
+ *    "daddr":"10.0.1.50","sport":45722,"dport":80},
+ *    "reply":{"saddr":"192.168.1.10",...},
  *    "state":"established","age":7412,"idle":203,"packets-orig":5,
  *    "bytes-orig":268,"packets-reply":4,"bytes-reply":235,"node":2,
  *    "learned":true}
@@ -29,6 +31,8 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "compiler.h"
+#include "flow.h"
 #include "nl.h"
 #include "objects.h"
 #include "out.h"
@@ -45,6 +49,10 @@ static struct nla_policy flow_policy[PL_A_FLOW_MAX + 1] = {
 	[PL_A_FLOW_AGE ... PL_A_FLOW_BYTES_REPLY] = { .type = NLA_U64 },
 	[PL_A_FLOW_NODE] = { .type = NLA_U32 },
 	[PL_A_FLOW_LEARNED] = { .type = NLA_FLAG },
+	[PL_A_FLOW_SUBNET] = { .type = NLA_STRING },
+	[PL_A_FLOW_PROTOCOL] = { .type = NLA_U8 },
+	[PL_A_FLOW_REASON] = { .type = NLA_U8 },
+	[PL_A_FLOW_SUPPRESSED] = { .type = NLA_U32 },
 };
 
 static struct nla_policy tuple_policy[PL_A_TUPLE_MAX + 1] = {
@@ -54,15 +62,7 @@ static struct nla_policy tuple_policy[PL_A_TUPLE_MAX + 1] = {
 	[PL_A_TUPLE_DPORT] = { .type = NLA_U16 },
 };
 
-/* One direction of a flow. */
-struct flow_tuple {
-	__u32 saddr;
-	__u32 daddr;
-	__u16 sport;
-	__u16 dport;
-};
-
-static int tuple_parse(struct nlattr *nest, struct flow_tuple *t)
+int tuple_parse(struct nlattr *nest, struct flow_tuple *t)
 {
 	struct nlattr *tb[PL_A_TUPLE_MAX + 1];
 	int i;
@@ -81,8 +81,8 @@ static int tuple_parse(struct nlattr *nest, struct flow_tuple *t)
 }
 
 /* A flow-get reply or a flow notification, with both its tuples. */
-static int flow_parse(struct nlmsghdr *nlh, struct nlattr **tb,
-		      struct flow_tuple *orig, struct flow_tuple *reply)
+int flow_parse(struct nlmsghdr *nlh, struct nlattr **tb,
+	       struct flow_tuple *orig, struct flow_tuple *reply)
 {
 	int i;
 
@@ -94,6 +94,25 @@ static int flow_parse(struct nlmsghdr *nlh, struct nlattr **tb,
 	}
 	return tuple_parse(tb[PL_A_FLOW_ORIG], orig) ?:
 	       tuple_parse(tb[PL_A_FLOW_REPLY], reply);
+}
+
+/* A flow-reject notification: its names and its packet's tuple. */
+int flow_reject_parse(struct nlmsghdr *nlh, struct nlattr **tb,
+		      struct flow_tuple *orig)
+{
+	static const int need[] = {
+		PL_A_FLOW_ENDPOINT, PL_A_FLOW_SERVICE, PL_A_FLOW_SUBNET,
+		PL_A_FLOW_PROTOCOL, PL_A_FLOW_REASON,
+	};
+	unsigned int i;
+
+	if (nl_parse(nlh, tb, PL_A_FLOW_MAX, flow_policy))
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(need); i++) {
+		if (!tb[need[i]])
+			return -1;
+	}
+	return tuple_parse(tb[PL_A_FLOW_ORIG], orig);
 }
 
 /* Plain: ADDR:PORT -> ADDR:PORT; JSON: an object of the four. */
@@ -159,6 +178,9 @@ static void flow_print_names(struct nlattr **tb)
 {
 	out_str("endpoint", "endpoint",
 		nla_get_string(tb[PL_A_FLOW_ENDPOINT]));
+	if (tb[PL_A_FLOW_SUBNET])
+		out_str("subnet", "subnet",
+			nla_get_string(tb[PL_A_FLOW_SUBNET]));
 	out_str("service", "service", nla_get_string(tb[PL_A_FLOW_SERVICE]));
 	out_addr("backend", "backend", nla_get_u32(tb[PL_A_FLOW_BACKEND]));
 }
@@ -225,6 +247,8 @@ static int flow_flush(struct pl_args *a)
 static const struct pl_cmd flow_cmds[] = {
 	{ "show", flow_show, "flow show [endpoint ID] [backend ADDRESS]" },
 	{ "flush", flow_flush, "flow flush [endpoint ID]" },
+	{ "log", flow_log,
+	  "flow log [endpoint ID] [format {aws|json}] [account ID]" },
 	{ }
 };
 

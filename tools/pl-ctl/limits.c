@@ -8,7 +8,9 @@
  *   backends 4 max 200000
  *   endpoints 1 max 100000
  *   flows 12 max 262144
- *   {"metainfo":{...},"limits":{"max-azs":32,...,"azs":2,...,"flows":12}}
+ *   reject-logs max 100 per second
+ *   {"metainfo":{...},"limits":{"max-azs":32,...,"azs":2,...,"flows":12,
+ *    "max-reject-logs":100}}
  */
 
 #include <linux/pl.h>
@@ -26,7 +28,9 @@
 #define PL_LIMITS	(PL_A_LIMITS_AZS - PL_A_LIMITS_MAX_AZS)
 
 static struct nla_policy limits_policy[PL_A_LIMITS_MAX + 1] = {
-	[PL_A_LIMITS_MAX_AZS ... PL_A_LIMITS_FLOWS] = { .type = NLA_U32 },
+	[PL_A_LIMITS_MAX_AZS ... PL_A_LIMITS_MAX_REJECT_LOGS] = {
+		.type = NLA_U32
+	},
 };
 
 int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb)
@@ -35,7 +39,7 @@ int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb)
 
 	if (nl_parse(nlh, tb, PL_A_LIMITS_MAX, limits_policy))
 		return -1;
-	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_FLOWS; i++) {
+	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_MAX_REJECT_LOGS; i++) {
 		if (!tb[i])
 			return -1;
 	}
@@ -64,6 +68,14 @@ void limits_print(struct nlmsghdr *nlh, const char *key)
 	}
 	for (i = PL_A_LIMITS_AZS; out_json() && i <= PL_A_LIMITS_FLOWS; i++)
 		out_u32(pl_attr_name(set, i), NULL, nla_get_u32(tb[i]));
+	i = PL_A_LIMITS_MAX_REJECT_LOGS;
+	if (out_json()) {
+		out_u32(pl_attr_name(set, i), NULL, nla_get_u32(tb[i]));
+	} else {
+		out_newline();
+		out_u32(NULL, "reject-logs max", nla_get_u32(tb[i]));
+		out_str(NULL, "per second", NULL);
+	}
 	out_obj_end();
 }
 
@@ -101,6 +113,7 @@ static const struct pl_kw limits_set_kws[] = {
 	  &pl_limit_range, 0 },
 	{ "max-flows", kw_u32, PL_A_LIMITS_MAX_FLOWS,
 	  &pl_limit_range, 0 },
+	{ "max-reject-logs", kw_u32, PL_A_LIMITS_MAX_REJECT_LOGS, NULL, 0 },
 	{ }
 };
 
@@ -116,7 +129,7 @@ static int limits_set(struct pl_args *a)
 static const struct pl_cmd limits_cmds[] = {
 	{ "show", limits_show, "limits show" },
 	{ "set", limits_set,
-	  "limits set [max-azs N] [max-subnets N] [max-services N] [max-backends N] [max-endpoints N] [max-flows N]",
+	  "limits set [max-azs N] [max-subnets N] [max-services N] [max-backends N] [max-endpoints N] [max-flows N] [max-reject-logs N]",
 	},
 	{ }
 };

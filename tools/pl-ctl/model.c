@@ -822,9 +822,9 @@ static int limits_set(struct pl_model *m, struct m_req *r)
 	int i;
 
 	for (i = 0; i < M_LIMITS; i++) {
-		if (!r->tb[PL_A_LIMITS_MAX_AZS + i])
+		if (!r->tb[m_limit_attr(i)])
 			continue;
-		l->val[i] = nla_get_u32(r->tb[PL_A_LIMITS_MAX_AZS + i]);
+		l->val[i] = nla_get_u32(r->tb[m_limit_attr(i)]);
 		l->line[i] = r->op->line;
 		l->have |= 1U << i;
 	}

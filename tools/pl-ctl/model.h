@@ -130,7 +130,14 @@ struct m_endpoint {
 	__u32 state_line;
 };
 
-#define M_LIMITS	(PL_A_LIMITS_MAX_FLOWS - PL_A_LIMITS_MAX_AZS + 1)
+/* The limits limits-set takes, in the order save writes them. */
+#define M_LIMITS	(PL_A_LIMITS_MAX_FLOWS - PL_A_LIMITS_MAX_AZS + 2)
+
+static inline int m_limit_attr(int i)
+{
+	return i < M_LIMITS - 1 ? PL_A_LIMITS_MAX_AZS + i :
+				  PL_A_LIMITS_MAX_REJECT_LOGS;
+}
 
 /* The limits a file sets: those it does not set are left as they are. */
 struct m_limits {

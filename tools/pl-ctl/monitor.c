@@ -35,6 +35,7 @@
 #include "args.h"
 #include "cmd.h"
 #include "compiler.h"
+#include "monitor.h"
 #include "nl.h"
 #include "objects.h"
 #include "out.h"
@@ -89,23 +90,15 @@ static const struct mon_event *mon_find(__u8 cmd)
 	return NULL;
 }
 
-/* arg: set when the pl family went away (the module was unloaded). */
-static int mon_event(struct nl_msg *msg, void *arg)
+/* Print one event as monitor does. */
+static void mon_print(struct nlmsghdr *nlh, void *arg __maybe_unused)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	const struct mon_event *ev;
 	const char *action;
-	int *gone = arg;
 
-	if (nl_family_gone(nlh)) {
-		*gone = 1;
-		return NL_STOP;
-	}
-	if (!nl_is_pl(nlh) || !genlmsg_valid_hdr(nlh, 0))
-		return NL_SKIP;
 	ev = mon_find(((struct genlmsghdr *)nlmsg_data(nlh))->cmd);
 	if (!ev)
-		return NL_SKIP;
+		return;
 	action = ev->action ?: sync_action(nlh);
 	if (out_json()) {
 		out_obj_begin(NULL);
@@ -117,6 +110,25 @@ static int mon_event(struct nl_msg *msg, void *arg)
 		printf("%s %s ", ev->object, action);
 		ev->print(nlh, NULL);
 	}
+}
+
+struct mon_state {
+	const struct mon_listener *l;
+	int gone;		/* the pl family went away (unloaded) */
+};
+
+static int mon_event(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct mon_state *st = arg;
+
+	if (nl_family_gone(nlh)) {
+		st->gone = 1;
+		return NL_STOP;
+	}
+	if (!nl_is_pl(nlh) || !genlmsg_valid_hdr(nlh, 0))
+		return NL_SKIP;
+	st->l->event(nlh, st->l->arg);
 	out_flush();
 	return NL_OK;
 }
@@ -139,15 +151,16 @@ static void mon_signal(int sfd)
 
 /*
  * Read events until a signal comes (returns 0) or the family goes away
- * (PL_EFAIL, said on stderr); gone is mon_event()'s.
+ * (PL_EFAIL, said on stderr).
  */
 static int mon_loop(struct nl_sock *sk, struct nl_cb *cb, int sfd,
-		    const int *gone)
+		    struct mon_state *st)
 {
 	struct pollfd pfd[2] = {
 		{ .fd = nl_socket_get_fd(sk), .events = POLLIN },
 		{ .fd = sfd, .events = POLLIN },
 	};
+	const char *who = st->l->who;
 	int err;
 
 	for (;;) {
@@ -164,56 +177,56 @@ static int mon_loop(struct nl_sock *sk, struct nl_cb *cb, int sfd,
 		if (!pfd[0].revents)
 			continue;
 		err = nl_recvmsgs(sk, cb);
-		if (*gone) {
+		if (st->gone) {
 			fflush(stdout);
-			fputs("pl-ctl: monitor: the pl module was unloaded\n",
-			      stderr);
+			fprintf(stderr, "pl-ctl: %s: the pl module was unloaded\n",
+				who);
 			return PL_EFAIL;
 		}
 		if (err == -NLE_NOMEM) {
-			fputs("pl-ctl: monitor: events were lost (receive buffer overrun)\n",
-			      stderr);
+			if (st->l->lost)
+				st->l->lost(st->l->arg);
+			out_flush();
+			fprintf(stderr, "pl-ctl: %s: events were lost (receive buffer overrun)\n",
+				who);
 		} else if (err < 0) {
-			fprintf(stderr, "pl-ctl: monitor: %s\n",
+			fprintf(stderr, "pl-ctl: %s: %s\n", who,
 				nl_geterror(err));
 			return PL_EFAIL;
 		}
 	}
 }
 
-static int monitor_run(struct pl_args *a)
+/*
+ * Listen to the groups until SIGINT or SIGTERM (0) or until pl goes away
+ * (PL_EFAIL). With -j, the first line is the metainfo alone.
+ */
+int mon_listen(const char *const *groups, unsigned int n,
+	       const struct mon_listener *l)
 {
-	const char *word = arg_next(a);
-	__u8 what = MON_CONFIG;
+	struct mon_state st = { l, 0 };
 	sigset_t mask, old;
 	struct nl_sock *sk;
 	struct nl_cb *cb;
-	int sfd, err, gone = 0;
+	int sfd, err;
 
-	err = (word ? parse_enum(a, "what to monitor", word, &mon_what,
-				 &what) : 0) ?: arg_end(a);
-	if (err)
-		return err;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (what == MON_ALL)
-		sk = nl_monitor(mon_groups, ARRAY_SIZE(mon_groups));
-	else
-		sk = nl_monitor(&mon_groups[what], 1);
+	sk = nl_monitor(groups, n);
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	err = PL_EFAIL;
 	if (sfd >= 0 && sk && cb) {
-		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, mon_event, &gone);
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, mon_event, &st);
 		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, mon_seq_ok, NULL);
 		nl_socket_set_nonblocking(sk);
 		out_doc_begin();
 		out_doc_end();
 		out_flush();
 		out_oneline(1);
-		err = mon_loop(sk, cb, sfd, &gone);
+		err = mon_loop(sk, cb, sfd, &st);
 		out_oneline(0);
 	} else if (sfd < 0) {
 		perror("pl-ctl: signalfd");
@@ -226,6 +239,24 @@ static int monitor_run(struct pl_args *a)
 		close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return err;
+}
+
+static int monitor_run(struct pl_args *a)
+{
+	static const struct mon_listener l = {
+		.who = "monitor", .event = mon_print,
+	};
+	const char *word = arg_next(a);
+	__u8 what = MON_CONFIG;
+	int err;
+
+	err = (word ? parse_enum(a, "what to monitor", word, &mon_what,
+				 &what) : 0) ?: arg_end(a);
+	if (err)
+		return err;
+	if (what == MON_ALL)
+		return mon_listen(mon_groups, ARRAY_SIZE(mon_groups), &l);
+	return mon_listen(&mon_groups[what], 1, &l);
 }
 
 static const struct pl_cmd monitor_cmds[] = {

@@ -24,6 +24,7 @@
 #include "args.h"
 #include "cmd.h"
 #include "health.h"
+#include "model.h"
 #include "nl.h"
 #include "objects.h"
 #include "out.h"
@@ -59,8 +60,9 @@ static void save_limits(FILE *f, struct pl_objs *o)
 	if (!nlh || limits_parse(nlh, tb))
 		return;
 	fputs("limits set", f);
-	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_MAX_FLOWS; i++)
-		fprintf(f, " %s %u", pl_attr_name(set, i), nla_get_u32(tb[i]));
+	for (i = 0; i < M_LIMITS; i++)
+		fprintf(f, " %s %u", pl_attr_name(set, m_limit_attr(i)),
+			nla_get_u32(tb[m_limit_attr(i)]));
 	fputc('\n', f);
 }
 

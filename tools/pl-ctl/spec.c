@@ -132,6 +132,27 @@ static const char * const sync_phases[] = {
 	[PL_SYNC_PHASE_DRAINING] = "draining",
 };
 
+static const char * const drop_reasons[] = {
+	[PL_DROP_REASON_NOT_TCP] = "not-tcp",
+	[PL_DROP_REASON_NOT_LISTENER] = "not-listener",
+	[PL_DROP_REASON_NOT_AVAILABLE] = "not-available",
+	[PL_DROP_REASON_NOT_ALLOWED] = "not-allowed",
+	[PL_DROP_REASON_NO_FLOW] = "no-flow",
+	[PL_DROP_REASON_FLOW_LIMIT] = "flow-limit",
+	[PL_DROP_REASON_NO_BACKEND] = "no-backend",
+	[PL_DROP_REASON_NO_SOURCE] = "no-source",
+	[PL_DROP_REASON_NO_PORT] = "no-port",
+	[PL_DROP_REASON_NO_ROUTE] = "no-route",
+	[PL_DROP_REASON_MALFORMED] = "malformed",
+	[PL_DROP_REASON_FRAGMENT] = "fragment",
+	[PL_DROP_REASON_IP_OPTIONS] = "ip-options",
+	[PL_DROP_REASON_TTL_EXCEEDED] = "ttl-exceeded",
+	[PL_DROP_REASON_TOO_BIG] = "too-big",
+	[PL_DROP_REASON_UNKNOWN_REPLY] = "unknown-reply",
+	[PL_DROP_REASON_NO_MEMORY] = "no-memory",
+	[PL_DROP_REASON_COMMIT] = "commit",
+};
+
 const struct pl_enum pl_health_protocols = {
 	health_protocols, ARRAY_SIZE(health_protocols)
 };
@@ -170,6 +191,9 @@ const struct pl_enum pl_stats_scopes = {
 
 const struct pl_enum pl_sync_states = { sync_states, ARRAY_SIZE(sync_states) };
 const struct pl_enum pl_sync_phases = { sync_phases, ARRAY_SIZE(sync_phases) };
+const struct pl_enum pl_drop_reasons = {
+	drop_reasons, ARRAY_SIZE(drop_reasons)
+};
 
 static const struct pl_attr az_attrs[] = {
 	[PL_A_AZ_NAME] = { "name", NULL },
@@ -298,6 +322,7 @@ static const struct pl_attr limits_attrs[] = {
 	[PL_A_LIMITS_BACKENDS] = { "backends", NULL },
 	[PL_A_LIMITS_ENDPOINTS] = { "endpoints", NULL },
 	[PL_A_LIMITS_FLOWS] = { "flows", NULL },
+	[PL_A_LIMITS_MAX_REJECT_LOGS] = { "max-reject-logs", NULL },
 };
 
 static const struct pl_set limits_set = { PL_A_LIMITS_MAX, limits_attrs };
@@ -385,6 +410,10 @@ static const struct pl_attr flow_attrs[] = {
 	[PL_A_FLOW_PAD] = { "pad", NULL },
 	[PL_A_FLOW_NODE] = { "node", NULL },
 	[PL_A_FLOW_LEARNED] = { "learned", NULL },
+	[PL_A_FLOW_SUBNET] = { "subnet", NULL },
+	[PL_A_FLOW_PROTOCOL] = { "protocol", NULL },
+	[PL_A_FLOW_REASON] = { "reason", NULL },
+	[PL_A_FLOW_SUPPRESSED] = { "suppressed", NULL },
 };
 
 static const struct pl_set flow_set = { PL_A_FLOW_MAX, flow_attrs };
@@ -473,6 +502,7 @@ static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_CONFIG_APPLY ... PL_CMD_CONFIG_COMMIT_NTF] = &config_set,
 	[PL_CMD_BACKEND_HEALTH_SET] = &backend_set,
 	[PL_CMD_SYNC_SET ... PL_CMD_SYNC_CHANGE_NTF] = &sync_set,
+	[PL_CMD_FLOW_REJECT_NTF] = &flow_set,
 };
 
 const struct pl_set *pl_cmd_set(int cmd)

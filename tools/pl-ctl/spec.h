@@ -59,6 +59,7 @@ extern const struct pl_enum pl_health_states;
 extern const struct pl_enum pl_health_reasons;
 extern const struct pl_enum pl_sync_states;
 extern const struct pl_enum pl_sync_phases;
+extern const struct pl_enum pl_drop_reasons;
 
 const struct pl_set *pl_cmd_set(int cmd);
 const char *pl_attr_name(const struct pl_set *set, int type);
