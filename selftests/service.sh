@@ -23,6 +23,8 @@
 #     changes nothing;
 #   - pl@R applies /etc/pl/R.conf in R, and a client reaches a backend
 #     through the endpoint; stop empties R only;
+#   - pl-flow-log@R writes R's flow logs to the journal: a REJECT record
+#     for a ping of the ENI, an ACCEPT record for the connection;
 #   - pl-metrics.service writes the counters where node_exporter's
 #     textfile collector reads them, in a form promtool accepts, and its
 #     timer runs;
@@ -107,6 +109,39 @@ test_stop_start()
 	check_eq "the file's configuration again" "" "$("$CTL" diff "$CONF")"
 }
 
+# journal_has UNIT REGEX: the unit's journal has a line that matches.
+journal_has()
+{
+	journalctl -q -o cat -u "$1" | grep -Eq -- "$2"
+}
+
+# pl-flow-log@R, with pl@R running: a ping of the ENI, rejected, then a
+# connection, accepted, each as a record in the journal.
+test_flow_log()
+{
+	local unit="pl-flow-log@$R.service" i=0 eni out
+
+	check_ok "systemctl start pl-flow-log@R" -- systemctl start "$unit" ||
+		return 1
+	until journal_has "$unit" " REJECT OK\$"; do
+		[ $i -lt 30 ] || break
+		ip netns exec "$(topo_ns c1a)" ping -c 1 -W 1 "$ENI_A" >/dev/null
+		sleep 1
+		i=$((i + 1))
+	done
+	eni=$("$CTL" -n "$R" -j endpoint show vpce-1 |
+		"$PL_JQ" -r '.endpoints[0].eni[] | select(.subnet == "subnet-a") | .id')
+	check_ok "the journal: the ping, rejected" -- journal_has "$unit" \
+		"^2 - $eni ${TOPO_ADDR[c1a]} $ENI_A 0 0 1 1 84 [0-9]+ [0-9]+ REJECT OK\$"
+	out=$(topo_connect c1a "$ENI_A:80" --sport 40001)
+	check_eq "a connection" 1 "$(topo_jq "$out" .ok)"
+	topo_wait 20 journal_has "$unit" " 40001 80 6 .* ACCEPT OK\$"
+	check_ok "the journal: the connection, accepted" -- journal_has "$unit" \
+		"^2 - $eni ${TOPO_ADDR[c1a]} $ENI_A 40001 80 6 [0-9]+ [0-9]+ [0-9]+ [0-9]+ ACCEPT OK\$"
+	check_eq "pl-flow-log@R is still running" active \
+		"$(systemctl is-active "$unit")"
+}
+
 test_netns()
 {
 	local out
@@ -122,6 +157,7 @@ test_netns()
 		'^192\.168\.[12]\.100$' "$(topo_jq "$out" '.peers | keys[]')"
 	check_match "the host's configuration is untouched" \
 		'^endpoint add vpce-boot ' "$(objects)"
+	test_flow_log
 	check_ok "systemctl stop pl@R" -- systemctl stop "pl@$R.service"
 	check_eq "empties R" "" "$(objects -n "$R")"
 	check_match "and only R" '^endpoint add vpce-boot ' "$(objects)"
@@ -147,7 +183,8 @@ test_verify()
 {
 	check_eq "systemd-analyze verify: nothing to say" "" \
 		"$(systemd-analyze verify pl.service "pl@$R.service" \
-			pl-metrics.service pl-metrics.timer 2>&1)"
+			pl-metrics.service pl-metrics.timer pl-flow-log.service \
+			"pl-flow-log@$R.service" 2>&1)"
 }
 
 topo_setup || ktap_exit_fail_msg "cannot build the topology"
