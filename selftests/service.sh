@@ -5,7 +5,7 @@
 # VM that boots systemd as PID 1 (tools/vm/pl-vm --systemd --setup
 # selftests/service_setup.sh -- env PL_RUN_LOADED=1 selftests/run.sh
 # service.sh; make check runs it after the suite). The
-# setup installed pl-tools and the DKMS-built pl.ko, wrote a small
+# setup installed pl-dkms and pl-tools with apt (DKMS installs pl.ko), wrote a small
 # /etc/pl/pl.conf (an endpoint vpce-boot in the host's namespace) and
 # enabled pl.service before systemd started. For pl@NETNS, the standard
 # topology (topo.sh) in namespaces, its router r's configuration in
@@ -38,6 +38,10 @@ pl_require_root
 [ -d /run/systemd/system ] ||
 	pl_skip_all "systemd is not PID 1 here (pl-vm --systemd runs this)"
 [ ! -f /var/tmp/pl-setup.skip ] || pl_skip_all "$(cat /var/tmp/pl-setup.skip)"
+if [ -f /var/tmp/pl-setup.failed ]; then
+	pl_indent </var/tmp/pl-setup.log
+	ktap_exit_fail_msg "the setup (service_setup.sh) failed"
+fi
 ktap_set_plan 7
 
 CONF=/etc/pl/pl.conf
@@ -61,6 +65,13 @@ test_boot()
 	check_ok "it loaded pl (installed by DKMS)" -- test -d /sys/module/pl
 	check_match "modinfo finds pl.ko under updates/dkms" '/updates/dkms/pl\.ko' \
 		"$(modinfo -n pl)"
+	check_eq "apt installed both packages" \
+		"pl-dkms install ok installed,pl-tools install ok installed" \
+		"$(dpkg-query -W -f '${Package} ${Status}\n' pl-dkms pl-tools 2>&1 |
+			sort | paste -sd,)"
+	check_match "DKMS installed pl.ko for this kernel" \
+		"^pl/$(cat "$PL_TOP/VERSION"), $(uname -r), x86_64: installed" \
+		"$(dkms status -m pl 2>&1)"
 	check_eq "the configuration is the file's" "" "$("$CTL" diff "$CONF")"
 	check_match "with the endpoint" '^endpoint add vpce-boot ' "$(objects)"
 	check_match "and joined the fleet, as /etc/pl/sync.conf says" \

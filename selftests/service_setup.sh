@@ -1,20 +1,28 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Sourced by pl-vm --setup in the guest's new root, before systemd starts
-# (see service.sh): install pl-tools as apt would, install the pl.ko that
-# DKMS built on the host for this kernel (tools/deb-test) with DKMS's own
-# install step, write /etc/pl/pl.conf and /etc/pl/sync.conf and enable
-# pl.service, so that the boot applies them. Without the packages, leave a note for service.sh.
+# (see service.sh): install both packages as the README says, apt install
+# ./pl-dkms_*.deb ./pl-tools_*.deb, write /etc/pl/pl.conf and
+# /etc/pl/sync.conf and enable pl.service, so that the boot applies them.
+# pl-dkms's postinst has DKMS compile pl.ko for both kernels, which takes
+# nine minutes under TCG: /etc/dkms/no-autoinstall, DKMS's own switch,
+# skips that while apt runs. DKMS's tree then gets the modules DKMS built
+# on the host from the same package (tools/deb-test: the compile is
+# checked there), and dkms install puts this kernel's in place, as the
+# postinst would have. Without the packages, leave a note for service.sh.
 
 v=$(cat VERSION)
 k=$(uname -r)
 tree=build/deb-test/dkms
 if [ -f "build/deb/pl-tools_${v}_amd64.deb" ] && [ -d "$tree/pl/$v/$k" ]; then
-	dpkg -i "build/deb/pl-tools_${v}_amd64.deb" >/var/tmp/pl-setup.log 2>&1 &&
-	cp -a "$tree" /var/lib/pl-dkms &&
-	dkms install -m pl -v "$v" -k "$k" --dkmstree /var/lib/pl-dkms \
-		--sourcetree "$PWD/build/deb-test/dkms-src/usr/src" \
-		>>/var/tmp/pl-setup.log 2>&1 &&
+	mkdir -p /etc/dkms /var/lib/dkms &&
+	touch /etc/dkms/no-autoinstall &&
+	apt install -y "./build/deb/pl-dkms_${v}_all.deb" \
+		"./build/deb/pl-tools_${v}_amd64.deb" >/var/tmp/pl-setup.log 2>&1 &&
+	rm /etc/dkms/no-autoinstall &&
+	cp -a "$tree/pl" /var/lib/dkms/ &&
+	ln -sfn "/usr/src/pl-$v" "/var/lib/dkms/pl/$v/source" &&
+	dkms install -m pl -v "$v" -k "$k" >>/var/tmp/pl-setup.log 2>&1 &&
 	cat >/etc/pl/pl.conf <<'CONF' &&
 az add a id use1-az1
 subnet add boot-a prefix 10.50.0.0/24 az a
@@ -38,7 +46,7 @@ CONF
 		'sync peer add 10.70.0.2' >/etc/pl/sync.conf &&
 	systemctl enable pl-test-addr.service >>/var/tmp/pl-setup.log 2>&1 &&
 	systemctl enable pl.service >>/var/tmp/pl-setup.log 2>&1 ||
-		echo "setup failed: see /var/tmp/pl-setup.log" >/var/tmp/pl-setup.skip
+		echo "the setup failed" >/var/tmp/pl-setup.failed
 else
 	echo "no packages (build/deb) or DKMS tree for $k (build/deb-test): run tools/deb-test first" \
 		>/var/tmp/pl-setup.skip
