@@ -21,8 +21,9 @@
 #   - stop leaves the fleet and removes the configuration; start with a
 #     wrong line fails and
 #     changes nothing;
-#   - pl@R applies /etc/pl/R.conf in R, and a client reaches a backend
-#     through the endpoint; stop empties R only;
+#   - pl@R applies /etc/pl/R.conf in R and joins the fleet
+#     /etc/pl/R.sync.conf names, and a client reaches a backend through
+#     the endpoint; stop leaves the fleet and empties R only;
 #   - pl-flow-log@R writes R's flow logs to the journal: a REJECT record
 #     for a ping of the ENI, an ACCEPT record for the connection;
 #   - pl-metrics.service writes the counters where node_exporter's
@@ -69,9 +70,9 @@ test_boot()
 		"pl-dkms install ok installed,pl-tools install ok installed" \
 		"$(dpkg-query -W -f '${Package} ${Status}\n' pl-dkms pl-tools 2>&1 |
 			sort | paste -sd,)"
-	check_match "DKMS installed pl.ko for this kernel" \
-		"^pl/$(cat "$PL_TOP/VERSION"), $(uname -r), x86_64: installed" \
-		"$(dkms status -m pl 2>&1)"
+	check_eq "DKMS installed pl.ko for this kernel" \
+		"pl/$(cat "$PL_TOP/VERSION"), $(uname -r), x86_64: installed" \
+		"$(dkms status -m pl -k "$(uname -r)" 2>/dev/null | grep '^pl/')"
 	check_eq "the configuration is the file's" "" "$("$CTL" diff "$CONF")"
 	check_match "with the endpoint" '^endpoint add vpce-boot ' "$(objects)"
 	check_match "and joined the fleet, as /etc/pl/sync.conf says" \
@@ -157,9 +158,17 @@ test_netns()
 {
 	local out
 	topo_pl_batch >"/etc/pl/$R.conf"
+	# R joins a fleet of its own, on its address to on premises.
+	printf '%s\n' \
+		'sync set node 2 local 172.16.0.1 key-file /etc/pl/sync.key' \
+		'sync peer add 172.16.0.9' >"/etc/pl/$R.sync.conf"
 	check_ok "systemctl start pl@R" -- systemctl start "pl@$R.service"
 	check_eq "R's configuration is /etc/pl/R.conf" "" \
 		"$("$CTL" -n "$R" diff "/etc/pl/$R.conf")"
+	check_match "R joined the fleet /etc/pl/R.sync.conf names" \
+		'^node 2 local 172\.16\.0\.1 ' "$("$CTL" -n "$R" sync show)"
+	check_match "the host's sync is its own" '^node 1 local 10\.70\.0\.1 ' \
+		"$("$CTL" sync show 2>&1)"
 	topo_claimed "$R" || return 1
 	out=$(topo_connect c1a "$ENI_A:80")
 	check_eq "a client reaches a backend through the endpoint" 1 \
@@ -171,6 +180,9 @@ test_netns()
 	test_flow_log
 	check_ok "systemctl stop pl@R" -- systemctl stop "pl@$R.service"
 	check_eq "empties R" "" "$(objects -n "$R")"
+	check_nomatch "and R leaves its fleet" '^node ' \
+		"$("$CTL" -n "$R" sync show 2>&1)"
+	rm -f "/etc/pl/$R.sync.conf"
 	check_match "and only R" '^endpoint add vpce-boot ' "$(objects)"
 }
 
