@@ -760,7 +760,9 @@ void pl_flows_init(struct pl_net *pn)
 	atomic_set(&fl->count, 0);
 	atomic_set(&fl->learned, 0);
 	fl->max = PL_DEFAULT_MAX_FLOWS;
-	fl->rejects = (struct pl_rejects){ .max = PL_DEFAULT_MAX_REJECT_LOGS };
+	fl->rejects = (struct pl_rejects){
+		.max = PL_DEFAULT_MAX_REJECT_LOGS, .start = jiffies,
+	};
 	fl->seed = get_random_u32();
 	fl->rnd = get_random_u32();
 	fl->gc_pos = (struct pl_flows_pos){};
