@@ -2,8 +2,10 @@
 /*
  * The configuration's digest: each item of the configuration (limits, an
  * AZ, a subnet, a service, a source address, a backend, an endpoint, an
- * ENI, an allowed prefix) is hashed alone, from what "pl-ctl save" prints
- * of it, and the hashes are added up, so that order does not matter.
+ * ENI, an allowed prefix; a private DNS name, an endpoint's private-dns
+ * switch on, a DNS suffix other than the default, a consumer prefix) is
+ * hashed alone, from what "pl-ctl save" prints of it, and the hashes are
+ * added up, so that order does not matter.
  * Interfaces count by name, not index; nothing of the run-time state (an
  * address's probing, counters) is in it.
  */
@@ -159,6 +161,33 @@ static u64 pl_digest_service(const struct pl_service *svc)
 		pl_item_u32(&it, (__force u32)src->addr.addr);
 		sum += pl_item_hash(&it);
 	}
+	if (svc->private_dns) {
+		pl_item_start(&it, 'D');
+		pl_item_str(&it, svc->obj.key.name);
+		pl_item_long_str(&it, svc->private_dns);
+		sum += pl_item_hash(&it);
+	}
+	return sum;
+}
+
+/* The DNS settings, when they are not the defaults. */
+static u64 pl_digest_dns(const struct pl_dns *dns)
+{
+	struct pl_item it;
+	u64 sum = 0;
+	u32 i;
+
+	if (strcmp(dns->suffix, PL_DNS_DEFAULT_SUFFIX)) {
+		pl_item_start(&it, 'X');
+		pl_item_long_str(&it, dns->suffix);
+		sum += pl_item_hash(&it);
+	}
+	for (i = 0; i < dns->n_consumers; i++) {
+		pl_item_start(&it, 'C');
+		pl_item_u32(&it, (__force u32)dns->consumers[i].addr);
+		pl_item_u32(&it, dns->consumers[i].len);
+		sum += pl_item_hash(&it);
+	}
 	return sum;
 }
 
@@ -189,6 +218,11 @@ static u64 pl_digest_endpoint(struct pl_net *pn, const struct pl_endpoint *ep)
 	pl_item_str(&it, ep->svc->obj.key.name);
 	pl_item_u32(&it, ep->state);
 	sum = pl_item_hash(&it);
+	if (ep->private_dns) {
+		pl_item_start(&it, 'd');
+		pl_item_str(&it, id);
+		sum += pl_item_hash(&it);
+	}
 	for (i = 0; i < ep->n_enis; i++) {
 		pl_item_start(&it, 'N');
 		pl_item_str(&it, id);
@@ -216,7 +250,7 @@ static u64 pl_digest(struct pl_net *pn)
 	u64 sum;
 
 	lockdep_assert_held(&pn->lock);
-	sum = pl_digest_limits(pn);
+	sum = pl_digest_limits(pn) + pl_digest_dns(&pn->dns);
 	xa_for_each(&pn->azs.xa, index, obj)
 		sum += pl_digest_az(container_of(obj, struct pl_az, obj));
 	xa_for_each(&pn->subnets.xa, index, obj)

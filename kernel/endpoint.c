@@ -12,6 +12,7 @@
 #include "acd.h"
 #include "az.h"
 #include "compat.h"
+#include "dns.h"
 #include "endpoint.h"
 #include "flow.h"
 #include "hook.h"
@@ -60,8 +61,7 @@ static int pl_endpoint_fill_enis(struct sk_buff *skb,
 	return 0;
 }
 
-static int pl_prefix_put(struct sk_buff *skb, int type,
-			 const struct pl_prefix *p)
+int pl_prefix_put(struct sk_buff *skb, int type, const struct pl_prefix *p)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
 
@@ -91,7 +91,8 @@ static int pl_endpoint_fill(struct sk_buff *skb, struct pl_net *pn,
 	if (nla_put_string(skb, PL_A_ENDPOINT_ID, ep->obj.key.name) ||
 	    nla_put_string(skb, PL_A_ENDPOINT_SERVICE, ep->svc->obj.key.name) ||
 	    pl_endpoint_fill_enis(skb, ep) ||
-	    nla_put_u8(skb, PL_A_ENDPOINT_STATE, ep->state))
+	    nla_put_u8(skb, PL_A_ENDPOINT_STATE, ep->state) ||
+	    nla_put_u8(skb, PL_A_ENDPOINT_PRIVATE_DNS, ep->private_dns))
 		return -EMSGSIZE;
 	allow = pl_endpoint_allow(pn, ep);
 	for (i = 0; allow && i < allow->n; i++) {
@@ -189,8 +190,8 @@ static int pl_endpoint_place(struct pl_req *req, struct pl_endpoint *ep)
 	return err;
 }
 
-static int pl_prefix_parse(struct pl_req *req, const struct nlattr *nest,
-			   struct pl_prefix *p)
+int pl_prefix_parse(struct pl_req *req, const struct nlattr *nest,
+		    struct pl_prefix *p)
 {
 	struct nlattr *tb[PL_A_PREFIX_MAX + 1];
 	const struct nlattr *a, *l;
@@ -358,6 +359,10 @@ static struct pl_endpoint *pl_endpoint_build(struct pl_req *req,
 	ep->obj.key = *key;
 	ep->svc = svc;
 	ep->state = PL_ENDPOINT_STATE_PENDING_ACCEPTANCE;
+	/* As on AWS: on when the service has a private name. */
+	attr = req->info->attrs[PL_A_ENDPOINT_PRIVATE_DNS];
+	ep->private_dns = attr ? nla_get_u8(attr) : !!svc->dns_next;
+	ep->dns_next = ep->private_dns;
 	err = pl_endpoint_enis(req, ep);
 	if (err)
 		goto err_free;
@@ -486,6 +491,12 @@ static int pl_endpoint_add(struct pl_req *req)
 	err = pl_endpoint_place(req, ep);
 	if (err)
 		goto err_free;
+	if (ep->private_dns && pl_txn_staging(pn->txn))
+		pn->txn->dns = true;	/* checked at its end */
+	else if (ep->private_dns)
+		err = pl_dns_check(req, ep);
+	if (err)
+		goto err_unplace;
 	/* Everything is checked: only memory can fail from here on. */
 	err = pl_txn_hooks(pn) ?: pl_table_insert(&pn->endpoints, &ep->obj);
 	if (err)
@@ -569,18 +580,13 @@ static const char *const pl_endpoint_state_names[] = {
  * pending or available one rejected (RejectVpcEndpointConnections): a
  * rejected one stays rejected. Anything else is refused, changing nothing.
  */
-static int pl_endpoint_set(struct pl_req *req)
+/* Is the state change attr asks for one the endpoint can make? */
+static int pl_endpoint_state_check(struct pl_req *req,
+				   const struct pl_endpoint *ep,
+				   const struct nlattr *attr)
 {
-	struct pl_endpoint *ep = pl_endpoint_req(req);
-	const struct nlattr *attr;
-	u8 state;
+	u8 state = nla_get_u8(attr);
 
-	if (IS_ERR(ep))
-		return PTR_ERR(ep);
-	attr = pl_req_attr(req, PL_A_ENDPOINT_STATE, "state");
-	if (!attr)
-		return -EINVAL;
-	state = nla_get_u8(attr);
 	if (state == PL_ENDPOINT_STATE_PENDING_ACCEPTANCE)
 		return pl_fail(req, -EINVAL, attr,
 			       "an endpoint cannot return to pending-acceptance");
@@ -595,13 +601,47 @@ static int pl_endpoint_set(struct pl_req *req)
 		return pl_fail(req, -EINVAL, attr,
 			       "endpoint \"%s\" is rejected already: only a pending or available endpoint can be rejected",
 			       ep->obj.key.name);
+	return 0;
+}
+
+static int pl_endpoint_set(struct pl_req *req)
+{
+	struct pl_endpoint *ep = pl_endpoint_req(req);
+	struct nlattr **attrs = req->info->attrs;
+	const struct nlattr *state = attrs[PL_A_ENDPOINT_STATE];
+	const struct nlattr *dns = attrs[PL_A_ENDPOINT_PRIVATE_DNS];
+	bool changed;
+	int err;
+
+	if (IS_ERR(ep))
+		return PTR_ERR(ep);
+	if (!state && !dns) {
+		NL_SET_ERR_ATTR_MISS(req->info->extack, NULL,
+				     PL_A_ENDPOINT_STATE);
+		return pl_fail(req, -EINVAL, NULL,
+			       "give a state or private-dns to change");
+	}
+	err = state ? pl_endpoint_state_check(req, ep, state) : 0;
+	if (err)
+		return err;
+	/* At the commit, the staged switch is taken as it is. */
+	if (dns && !pl_txn_committing(req->pn->txn)) {
+		err = pl_dns_stage_endpoint(req, ep, nla_get_u8(dns));
+		if (err)
+			return err;
+	}
 	if (pl_txn_defer(req))
 		return 0;
-	if (state == PL_ENDPOINT_STATE_REJECTED)
-		pl_endpoint_stop(req->pn, ep, state);
-	else
-		WRITE_ONCE(ep->state, state);
-	pl_endpoint_changed(req, ep);
+	changed = pl_dns_commit_endpoint(ep);
+	if (state && nla_get_u8(state) == PL_ENDPOINT_STATE_REJECTED) {
+		pl_endpoint_stop(req->pn, ep, nla_get_u8(state));
+		changed = true;
+	} else if (state) {
+		changed |= ep->state != nla_get_u8(state);
+		WRITE_ONCE(ep->state, nla_get_u8(state));
+	}
+	if (changed)
+		pl_endpoint_changed(req, ep);
 	return 0;
 }
 

@@ -13,6 +13,7 @@ struct pl_net;
 struct pl_service;
 struct pl_subnet;
 struct nlattr;
+struct sk_buff;
 
 struct pl_endpoint;
 
@@ -43,11 +44,16 @@ struct pl_endpoint {
 	struct list_head svc_node;	/* in svc->endpoints */
 	u8 state;			/* enum pl_endpoint_state; READ_ONCE() */
 	struct pl_allow __rcu *allow;	/* NULL: every source */
+	u8 private_dns;			/* its service's private name is its */
+	u8 dns_next;			/* ... staged (dns.h) */
 	struct rcu_head rcu;
 	u8 n_enis;
 	struct pl_eni enis[] __counted_by(n_enis);
 };
 
+int pl_prefix_parse(struct pl_req *req, const struct nlattr *nest,
+		    struct pl_prefix *p);
+int pl_prefix_put(struct sk_buff *skb, int type, const struct pl_prefix *p);
 bool pl_endpoint_allows(const struct pl_endpoint *ep, __be32 saddr);
 void pl_endpoints_flush(struct pl_net *pn);
 void pl_endpoint_notify(struct pl_net *pn, const struct pl_endpoint *ep);

@@ -14,6 +14,7 @@
 #include <net/sock.h>
 
 #include "acd.h"
+#include "dns.h"
 #include "flow.h"
 #include "stats.h"
 #include "table.h"
@@ -50,6 +51,7 @@ struct pl_net {
 	struct pl_acd acd;		/* conflict detection for addrs */
 	DECLARE_BITMAP(az_indexes, PL_MAX_AZS);
 	struct pl_flows flows;
+	struct pl_dns dns;		/* DNS settings (dns.c) */
 	struct pl_counters __percpu *stats;
 	struct list_head lb_dirty;	/* services to rebuild */
 	struct delayed_work lb_work;

@@ -116,7 +116,7 @@ static const struct nla_policy pl_subnet_get_nl_policy[PL_A_SUBNET_ID + 1] = {
 };
 
 /* PL_CMD_SERVICE_ADD - do */
-static const struct nla_policy pl_service_add_nl_policy[PL_A_SERVICE_UNHEALTHY_TERMINATION + 1] = {
+static const struct nla_policy pl_service_add_nl_policy[PL_A_SERVICE_PRIVATE_DNS + 1] = {
 	[PL_A_SERVICE_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_SERVICE_LISTENER] = NLA_POLICY_NESTED(pl_listener_nl_policy),
 	[PL_A_SERVICE_ACCEPTANCE] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -124,16 +124,18 @@ static const struct nla_policy pl_service_add_nl_policy[PL_A_SERVICE_UNHEALTHY_T
 	[PL_A_SERVICE_IDLE_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, PL_IDLE_TIMEOUT_MAX),
 	[PL_A_SERVICE_HEALTH] = NLA_POLICY_NESTED(pl_health_nl_policy),
 	[PL_A_SERVICE_UNHEALTHY_TERMINATION] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PL_A_SERVICE_PRIVATE_DNS] = { .type = NLA_NUL_STRING, .len = PL_DNS_NAME_MAX, },
 };
 
 /* PL_CMD_SERVICE_SET - do */
-static const struct nla_policy pl_service_set_nl_policy[PL_A_SERVICE_UNHEALTHY_TERMINATION + 1] = {
+static const struct nla_policy pl_service_set_nl_policy[PL_A_SERVICE_PRIVATE_DNS + 1] = {
 	[PL_A_SERVICE_NAME] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_SERVICE_ACCEPTANCE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[PL_A_SERVICE_CROSS_ZONE] = NLA_POLICY_MAX(NLA_U8, 1),
 	[PL_A_SERVICE_IDLE_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, PL_IDLE_TIMEOUT_MAX),
 	[PL_A_SERVICE_HEALTH] = NLA_POLICY_NESTED(pl_health_nl_policy),
 	[PL_A_SERVICE_UNHEALTHY_TERMINATION] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PL_A_SERVICE_PRIVATE_DNS] = { .type = NLA_NUL_STRING, .len = PL_DNS_NAME_MAX, },
 };
 
 /* PL_CMD_SERVICE_DEL - do */
@@ -193,17 +195,19 @@ static const struct nla_policy pl_backend_get_dump_nl_policy[PL_A_BACKEND_SERVIC
 };
 
 /* PL_CMD_ENDPOINT_ADD - do */
-static const struct nla_policy pl_endpoint_add_nl_policy[PL_A_ENDPOINT_ALLOW + 1] = {
+static const struct nla_policy pl_endpoint_add_nl_policy[PL_A_ENDPOINT_PRIVATE_DNS + 1] = {
 	[PL_A_ENDPOINT_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_ENDPOINT_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_ENDPOINT_ENI] = NLA_POLICY_NESTED(pl_eni_nl_policy),
 	[PL_A_ENDPOINT_ALLOW] = NLA_POLICY_NESTED(pl_prefix_nl_policy),
+	[PL_A_ENDPOINT_PRIVATE_DNS] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* PL_CMD_ENDPOINT_SET - do */
-static const struct nla_policy pl_endpoint_set_nl_policy[PL_A_ENDPOINT_STATE + 1] = {
+static const struct nla_policy pl_endpoint_set_nl_policy[PL_A_ENDPOINT_PRIVATE_DNS + 1] = {
 	[PL_A_ENDPOINT_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_ENDPOINT_STATE] = NLA_POLICY_MAX(NLA_U8, 2),
+	[PL_A_ENDPOINT_PRIVATE_DNS] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* PL_CMD_ENDPOINT_ALLOW_ADD - do */
@@ -304,6 +308,21 @@ static const struct nla_policy pl_sync_peer_del_nl_policy[PL_A_SYNC_PEER + 1] = 
 	[PL_A_SYNC_PEER] = NLA_POLICY_NESTED(pl_sync_peer_nl_policy),
 };
 
+/* PL_CMD_DNS_SET - do */
+static const struct nla_policy pl_dns_set_nl_policy[PL_A_DNS_SUFFIX + 1] = {
+	[PL_A_DNS_SUFFIX] = { .type = NLA_NUL_STRING, .len = PL_DNS_SUFFIX_MAX, },
+};
+
+/* PL_CMD_DNS_CONSUMER_ADD - do */
+static const struct nla_policy pl_dns_consumer_add_nl_policy[PL_A_DNS_CONSUMER + 1] = {
+	[PL_A_DNS_CONSUMER] = NLA_POLICY_NESTED(pl_prefix_nl_policy),
+};
+
+/* PL_CMD_DNS_CONSUMER_DEL - do */
+static const struct nla_policy pl_dns_consumer_del_nl_policy[PL_A_DNS_CONSUMER + 1] = {
+	[PL_A_DNS_CONSUMER] = NLA_POLICY_NESTED(pl_prefix_nl_policy),
+};
+
 /* Ops table for pl */
 static const struct genl_split_ops pl_nl_ops[] = {
 	{
@@ -369,14 +388,14 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.cmd		= PL_CMD_SERVICE_ADD,
 		.doit		= pl_nl_service_add_doit,
 		.policy		= pl_service_add_nl_policy,
-		.maxattr	= PL_A_SERVICE_UNHEALTHY_TERMINATION,
+		.maxattr	= PL_A_SERVICE_PRIVATE_DNS,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= PL_CMD_SERVICE_SET,
 		.doit		= pl_nl_service_set_doit,
 		.policy		= pl_service_set_nl_policy,
-		.maxattr	= PL_A_SERVICE_UNHEALTHY_TERMINATION,
+		.maxattr	= PL_A_SERVICE_PRIVATE_DNS,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -451,14 +470,14 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.cmd		= PL_CMD_ENDPOINT_ADD,
 		.doit		= pl_nl_endpoint_add_doit,
 		.policy		= pl_endpoint_add_nl_policy,
-		.maxattr	= PL_A_ENDPOINT_ALLOW,
+		.maxattr	= PL_A_ENDPOINT_PRIVATE_DNS,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= PL_CMD_ENDPOINT_SET,
 		.doit		= pl_nl_endpoint_set_doit,
 		.policy		= pl_endpoint_set_nl_policy,
-		.maxattr	= PL_A_ENDPOINT_STATE,
+		.maxattr	= PL_A_ENDPOINT_PRIVATE_DNS,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -586,6 +605,32 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.doit		= pl_nl_sync_peer_del_doit,
 		.policy		= pl_sync_peer_del_nl_policy,
 		.maxattr	= PL_A_SYNC_PEER,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= PL_CMD_DNS_GET,
+		.doit	= pl_nl_dns_get_doit,
+		.flags	= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_DNS_SET,
+		.doit		= pl_nl_dns_set_doit,
+		.policy		= pl_dns_set_nl_policy,
+		.maxattr	= PL_A_DNS_SUFFIX,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_DNS_CONSUMER_ADD,
+		.doit		= pl_nl_dns_consumer_add_doit,
+		.policy		= pl_dns_consumer_add_nl_policy,
+		.maxattr	= PL_A_DNS_CONSUMER,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= PL_CMD_DNS_CONSUMER_DEL,
+		.doit		= pl_nl_dns_consumer_del_doit,
+		.policy		= pl_dns_consumer_del_nl_policy,
+		.maxattr	= PL_A_DNS_CONSUMER,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };

@@ -65,6 +65,10 @@ int pl_nl_sync_get_doit(struct sk_buff *skb, struct genl_info *info);
 int pl_nl_sync_del_doit(struct sk_buff *skb, struct genl_info *info);
 int pl_nl_sync_peer_add_doit(struct sk_buff *skb, struct genl_info *info);
 int pl_nl_sync_peer_del_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_dns_get_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_dns_set_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_dns_consumer_add_doit(struct sk_buff *skb, struct genl_info *info);
+int pl_nl_dns_consumer_del_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	PL_NLGRP_CONFIG,

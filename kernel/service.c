@@ -11,6 +11,7 @@
 #include "acd.h"
 #include "az.h"
 #include "backend.h"
+#include "dns.h"
 #include "endpoint.h"
 #include "hook.h"
 #include "lb.h"
@@ -146,7 +147,9 @@ static int pl_service_fill(struct sk_buff *skb, struct pl_net *pn,
 	    nla_put_u8(skb, PL_A_SERVICE_UNHEALTHY_TERMINATION,
 		       svc->unhealthy_termination) ||
 	    nla_put_u64_64bit(skb, PL_A_SERVICE_LB_DIGEST,
-			      pl_lb_digest(pn, svc), PL_A_SERVICE_PAD))
+			      pl_lb_digest(pn, svc), PL_A_SERVICE_PAD) ||
+	    (svc->private_dns &&
+	     nla_put_string(skb, PL_A_SERVICE_PRIVATE_DNS, svc->private_dns)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -311,6 +314,7 @@ static void pl_service_free(struct pl_net *pn, struct pl_service *svc)
 		pl_source_free(pn, src);
 	pl_table_remove(&pn->services, &svc->obj);
 	pl_health_free(&svc->health);
+	pl_dns_free_service(svc);
 	kfree_rcu(svc, rcu);
 }
 
@@ -410,6 +414,14 @@ static int pl_service_add(struct pl_req *req)
 	      pl_service_health_req(req, svc, &health);
 	if (err)
 		goto err_free;
+	if (req->info->attrs[PL_A_SERVICE_PRIVATE_DNS]) {
+		err = pl_dns_service_name(req,
+					  req->info->attrs[PL_A_SERVICE_PRIVATE_DNS],
+					  &svc->private_dns);
+		if (err)
+			goto err_health;
+		svc->dns_next = svc->private_dns;
+	}
 	pl_service_settings(req, svc, &health);
 	err = pl_table_insert(&pn->services, &svc->obj);
 	if (err)
@@ -419,8 +431,11 @@ static int pl_service_add(struct pl_req *req)
 	pl_nl_notify(req, PL_CMD_SERVICE_ADD_NTF, pl_service_fill, &svc->obj);
 	return 0;
 
+err_health:
+	pl_health_free(&health);
 err_free:
 	pl_health_free(&svc->health);
+	pl_dns_free_service(svc);
 	kfree(svc);
 	return err;
 }
@@ -447,6 +462,22 @@ static void pl_service_changed(struct pl_req *req, struct pl_service *svc)
 		     &svc->obj);
 }
 
+/*
+ * A private name in a set request, checked and staged. At the commit of a
+ * transaction, the one staged is taken as it is.
+ */
+static int pl_service_dns_req(struct pl_req *req, struct pl_service *svc)
+{
+	const struct nlattr *attr = req->info->attrs[PL_A_SERVICE_PRIVATE_DNS];
+	char *name;
+	int err;
+
+	if (!attr || pl_txn_committing(req->pn->txn))
+		return 0;
+	err = pl_dns_service_name(req, attr, &name);
+	return err ?: pl_dns_stage_service(req, svc, name);
+}
+
 static int pl_service_set(struct pl_req *req)
 {
 	struct pl_service *svc = pl_service_req(req);
@@ -458,11 +489,17 @@ static int pl_service_set(struct pl_req *req)
 	err = pl_service_health_req(req, svc, &health);
 	if (err)
 		return err;
+	err = pl_service_dns_req(req, svc);
+	if (err) {
+		pl_health_free(&health);
+		return err;
+	}
 	if (pl_txn_defer(req)) {
 		pl_health_free(&health);
 		return 0;
 	}
-	if (pl_service_settings(req, svc, &health))
+	if (pl_service_settings(req, svc, &health) |
+	    pl_dns_commit_service(req->pn, svc))
 		pl_service_changed(req, svc);
 	return 0;
 }

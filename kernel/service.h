@@ -40,6 +40,8 @@ struct pl_service {
 	u32 idle_timeout;		/* seconds; READ_ONCE() */
 	u8 unhealthy_termination;	/* reset an unhealthy backend's flows */
 	struct pl_health_cfg health;
+	char *private_dns;		/* its private DNS name, or NULL */
+	char *dns_next;			/* ... staged (dns.h) */
 	u32 n_endpoints;
 	u32 n_backends;
 	struct list_head sources;	/* RCU */

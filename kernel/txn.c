@@ -9,6 +9,7 @@
 
 #include "compat.h"
 #include "digest.h"
+#include "dns.h"
 #include "hook.h"
 #include "lb.h"
 #include "netlink.h"
@@ -43,6 +44,8 @@ static bool pl_txn_allowed(u8 cmd)
 	case PL_CMD_ENDPOINT_DEL: case PL_CMD_ENDPOINT_ALLOW_ADD:
 	case PL_CMD_ENDPOINT_ALLOW_DEL:
 	case PL_CMD_LIMITS_SET:
+	case PL_CMD_DNS_SET: case PL_CMD_DNS_CONSUMER_ADD:
+	case PL_CMD_DNS_CONSUMER_DEL:
 		return true;
 	}
 	return false;
@@ -104,6 +107,24 @@ bool pl_txn_added(struct pl_net *pn, const struct pl_txn_kind *k, void *obj)
 }
 
 /*
+ * Keep obj for the commit (k->publish) or an abort (k->unmake), besides
+ * what the request stages otherwise.
+ */
+int pl_txn_keep(struct pl_net *pn, const struct pl_txn_kind *k, void *obj)
+{
+	struct pl_txn_rec *rec;
+
+	rec = kzalloc(sizeof(*rec), GFP_KERNEL_ACCOUNT);
+	if (!rec)
+		return -ENOMEM;
+	rec->kind = k;
+	rec->obj = obj;
+	rec->add = true;
+	list_add_tail(&rec->list, &pn->txn->recs);
+	return 0;
+}
+
+/*
  * A set request, checked: in a transaction it takes effect at the commit,
  * where it runs again (true); outside one, now (false).
  */
@@ -150,14 +171,16 @@ static void pl_txn_count(struct pl_txn *t, u8 cmd)
 
 /*
  * A notification of the transaction (skb: NULL, nobody listens). Those
- * of set requests, run at the commit, and of limits-set, run at once,
+ * of set requests, run at the commit, and of limits-set and the dns
+ * requests, run at once,
  * count what changed.
  */
 void pl_txn_note(struct pl_net *pn, u8 cmd, struct sk_buff *skb)
 {
 	struct pl_txn *t = pn->txn;
 
-	if (t->phase == PL_TXN_COMMIT || cmd == PL_CMD_LIMITS_CHANGE_NTF)
+	if (t->phase == PL_TXN_COMMIT || cmd == PL_CMD_LIMITS_CHANGE_NTF ||
+	    cmd == PL_CMD_DNS_CHANGE_NTF)
 		t->changed++;
 	if (!IS_ERR_OR_NULL(skb) && t->n_notes >= PL_TXN_MAX_NOTES) {
 		nlmsg_free(skb);
@@ -384,6 +407,12 @@ static int pl_txn_stage(struct pl_req *req, struct pl_txn *t, bool check)
 		if (err)
 			return pl_txn_failed(req, t, op, index, err);
 		cond_resched();
+	}
+	/* Private DNS names, claimed by the configuration staged. */
+	if (t->dns) {
+		err = pl_dns_check(req, NULL);
+		if (err)
+			return err;
 	}
 	/* The one thing a commit may need that can fail: before it. */
 	return t->hooks && !check ? pl_hooks_enable(req->pn) : 0;

@@ -53,6 +53,7 @@ struct pl_txn {
 	u32 n_notes;
 	bool notes_lost;
 	bool hooks;			/* an address was added */
+	bool dns;			/* private DNS names to check */
 	u8 phase;			/* enum pl_txn_phase */
 	const struct nlattr *op;	/* the request being run */
 	struct nlattr *op_attrs;	/* ... and its attributes */
@@ -69,9 +70,15 @@ static inline bool pl_txn_staging(const struct pl_txn *t)
 	return t && t->phase == PL_TXN_STAGE;
 }
 
+static inline bool pl_txn_committing(const struct pl_txn *t)
+{
+	return t && t->phase == PL_TXN_COMMIT;
+}
+
 int pl_txn_del(struct pl_net *pn, const struct pl_txn_kind *k, void *obj);
 bool pl_txn_added(struct pl_net *pn, const struct pl_txn_kind *k, void *obj);
 bool pl_txn_defer(struct pl_req *req);
+int pl_txn_keep(struct pl_net *pn, const struct pl_txn_kind *k, void *obj);
 int pl_txn_hooks(struct pl_net *pn);
 void pl_txn_note(struct pl_net *pn, u8 cmd, struct sk_buff *skb);
 

@@ -260,6 +260,7 @@ static const struct pl_attr service_attrs[] = {
 	[PL_A_SERVICE_UNHEALTHY_TERMINATION] = { "unhealthy-termination", NULL },
 	[PL_A_SERVICE_LB_DIGEST] = { "lb-digest", NULL },
 	[PL_A_SERVICE_PAD] = { "pad", NULL },
+	[PL_A_SERVICE_PRIVATE_DNS] = { "private-dns", NULL },
 };
 
 static const struct pl_set service_set = { PL_A_SERVICE_MAX, service_attrs };
@@ -303,6 +304,7 @@ static const struct pl_attr endpoint_attrs[] = {
 	[PL_A_ENDPOINT_ENI] = { "eni", &eni_set },
 	[PL_A_ENDPOINT_ALLOW] = { "allow", &prefix_set },
 	[PL_A_ENDPOINT_STATE] = { "state", NULL },
+	[PL_A_ENDPOINT_PRIVATE_DNS] = { "private-dns", NULL },
 };
 
 static const struct pl_set endpoint_set = {
@@ -481,6 +483,13 @@ static const struct pl_attr sync_attrs[] = {
 
 static const struct pl_set sync_set = { PL_A_SYNC_MAX, sync_attrs };
 
+static const struct pl_attr dns_attrs[] = {
+	[PL_A_DNS_SUFFIX] = { "suffix", NULL },
+	[PL_A_DNS_CONSUMER] = { "consumer", &prefix_set },
+};
+
+static const struct pl_set dns_set = { PL_A_DNS_MAX, dns_attrs };
+
 /* The attribute set of each command's request and reply. */
 static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_AZ_ADD ... PL_CMD_AZ_GET] = &az_set,
@@ -503,6 +512,7 @@ static const struct pl_set *const cmd_sets[PL_CMD_MAX + 1] = {
 	[PL_CMD_BACKEND_HEALTH_SET] = &backend_set,
 	[PL_CMD_SYNC_SET ... PL_CMD_SYNC_CHANGE_NTF] = &sync_set,
 	[PL_CMD_FLOW_REJECT_NTF] = &flow_set,
+	[PL_CMD_DNS_GET ... PL_CMD_DNS_CHANGE_NTF] = &dns_set,
 };
 
 const struct pl_set *pl_cmd_set(int cmd)
