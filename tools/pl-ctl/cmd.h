@@ -38,6 +38,7 @@ extern const struct pl_object pl_apply;
 extern const struct pl_object pl_health;
 extern const struct pl_object pl_diff;
 extern const struct pl_object pl_sync;
+extern const struct pl_object pl_dns;
 
 /* -b FILE --atomic: the file's lines as one transaction. */
 int apply_batch_atomic(const char *file);

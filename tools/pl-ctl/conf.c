@@ -28,9 +28,10 @@ static const char *const conf_cmds[] = {
 	"service add", "service set", "service del",
 	"service source add", "service source del",
 	"backend add", "backend set", "backend del",
-	"endpoint add", "endpoint accept", "endpoint reject",
+	"endpoint add", "endpoint set", "endpoint accept", "endpoint reject",
 	"endpoint allow add", "endpoint allow del", "endpoint del",
 	"limits set",
+	"dns set", "dns consumer add", "dns consumer del",
 	NULL
 };
 

@@ -5,10 +5,11 @@
  *
  *   deletes, dependents first: endpoints, allowed prefixes, backends,
  *   sources, services (which take their backends and sources with them),
- *   subnets, AZs; then limits; then adds, in dependency order: AZs,
+ *   subnets, AZs; then limits and DNS settings; then adds, in dependency order: AZs,
  *   subnets, services, sources, backends, endpoints and allowed prefixes;
  *   then sets: AZ states, probes, service settings, backends' weights
- *   and states, endpoints' acceptance or rejection.
+ *   and states, endpoints' private DNS switches and their acceptance or
+ *   rejection.
  *
  * Only what differs is touched: a setting that a set command changes is
  * set; an object whose other attributes differ (an AZ's zone id, a
@@ -35,6 +36,7 @@
 #include "compiler.h"
 #include "conf.h"
 #include "diff.h"
+#include "dns.h"
 #include "model.h"
 #include "objects.h"
 #include "out.h"
@@ -413,6 +415,32 @@ static void set_limits(struct d_ctx *c)
 		emit_text(c, line, b.s);
 }
 
+/* The DNS suffix, and the consumer prefixes to delete and to add. */
+static void set_dns(struct d_ctx *c)
+{
+	struct m_dns *cur = &c->cur->dns, *w = &c->want->dns;
+	char buf[INET_ADDRSTRLEN];
+	unsigned int i;
+
+	if (!str_eq(cur->suffix, w->suffix))
+		emit(c, w->suffix_line, "dns set suffix %s",
+		     w->suffix ?: PL_DNS_SUFFIX);
+	for (i = cur->n_consumers; i-- > 0;) {
+		if (consumer_find(w, cur->consumers[i].addr,
+				  cur->consumers[i].len) < 0)
+			emit(c, 0, "dns consumer del %s/%u",
+			     ip(cur->consumers[i].addr, buf),
+			     cur->consumers[i].len);
+	}
+	for (i = 0; i < w->n_consumers; i++) {
+		if (consumer_find(cur, w->consumers[i].addr,
+				  w->consumers[i].len) < 0)
+			emit(c, w->consumers[i].line, "dns consumer add %s/%u",
+			     ip(w->consumers[i].addr, buf),
+			     w->consumers[i].len);
+	}
+}
+
 static void add_azs_subnets(struct d_ctx *c)
 {
 	char buf[INET_ADDRSTRLEN], dev[IF_NAMESIZE + 8];
@@ -488,6 +516,8 @@ static void add_service(struct d_ctx *c, struct m_service *svc)
 	bprintf(&b, "%s%s", health,
 		svc->termination ? "" : " unhealthy-termination off");
 	free(health);
+	if (svc->private_dns)
+		bprintf(&b, " private-dns %s", svc->private_dns);
 	emit_text(c, svc->node.line, b.s);
 }
 
@@ -540,6 +570,7 @@ static void add_backends(struct d_ctx *c)
 static void add_endpoint(struct d_ctx *c, struct m_endpoint *ep)
 {
 	char buf[INET_ADDRSTRLEN];
+	struct m_service *svc;
 	struct d_buf b = { NULL };
 	unsigned int i;
 
@@ -552,6 +583,10 @@ static void add_endpoint(struct d_ctx *c, struct m_endpoint *ep)
 	for (i = 0; i < ep->n_allow; i++)
 		bprintf(&b, " allow %s/%u", ip(ep->allow[i].addr, buf),
 			ep->allow[i].len);
+	/* Unless it is the default, which the service has now. */
+	svc = f_service(c->cur, ep->svc);
+	if (svc && ep->private_dns != !!svc->private_dns)
+		bprintf(&b, " private-dns %s", ep->private_dns ? "on" : "off");
 	emit_text(c, ep->node.line, b.s);
 }
 
@@ -666,12 +701,13 @@ static void set_service(struct d_ctx *c, struct m_service *w,
 	int idle_timeout = w->idle_timeout != cur->idle_timeout;
 	int termination = w->termination != cur->termination;
 	int health_differs = !health_equal(&w->health, &cur->health);
+	int dns = !str_eq(w->private_dns, cur->private_dns);
 	struct d_set s = { .line = 0 };
 	char idle[16], *health;
 
 	/* Most services are as they were: format nothing for them. */
 	if (!acceptance && !cross_zone && !idle_timeout && !termination &&
-	    !health_differs)
+	    !health_differs && !dns)
 		return;
 	bprintf(&s.b, "service set %s", w->node.key);
 	s.base = s.b.len;
@@ -689,6 +725,8 @@ static void set_service(struct d_ctx *c, struct m_service *w,
 			 *health ? health + strlen(" health ") : "off", 1);
 		free(health);
 	}
+	set_word(&s, w->private_dns_line, "private-dns",
+		 w->private_dns ?: "none", dns);
 	set_emit(c, &s);
 }
 
@@ -714,6 +752,9 @@ static void set_backend(struct d_ctx *c, struct m_backend *w,
 static void set_endpoint(struct d_ctx *c, struct m_endpoint *w,
 			 struct m_endpoint *cur)
 {
+	if (w->private_dns != cur->private_dns)
+		emit(c, w->private_dns_line, "endpoint set %s private-dns %s",
+		     w->node.key, w->private_dns ? "on" : "off");
 	if (w->state == cur->state)
 		return;
 	if (w->state == PL_ENDPOINT_STATE_AVAILABLE)
@@ -760,6 +801,7 @@ static int diff_once(struct pl_model *cur, struct pl_model *want,
 	doom(&c);
 	deletes(&c);
 	set_limits(&c);
+	set_dns(&c);
 	adds(&c);
 	sets(&c);
 	return c.err;

@@ -24,6 +24,7 @@
 #include "args.h"
 #include "cmd.h"
 #include "compiler.h"
+#include "dns.h"
 #include "endpoint.h"
 #include "nl.h"
 #include "objects.h"
@@ -37,6 +38,7 @@ static struct nla_policy endpoint_policy[PL_A_ENDPOINT_MAX + 1] = {
 	[PL_A_ENDPOINT_ENI] = { .type = NLA_NESTED },
 	[PL_A_ENDPOINT_ALLOW] = { .type = NLA_NESTED },
 	[PL_A_ENDPOINT_STATE] = { .type = NLA_U8 },
+	[PL_A_ENDPOINT_PRIVATE_DNS] = { .type = NLA_U8 },
 };
 
 static struct nla_policy eni_policy[PL_A_ENI_MAX + 1] = {
@@ -82,12 +84,12 @@ int prefix_parse(struct nlattr *nest, __u32 *addr, __u8 *len)
 	return 0;
 }
 
-/* ID.SERVICE.vpce.internal, or ID-AZ.SERVICE.vpce.internal with an AZ. */
+/* ID.SERVICE.SUFFIX, or ID-AZ.SERVICE.SUFFIX with an AZ (dns.c). */
 const char *endpoint_dns_name(char *buf, const char *id, const char *az,
 			      const char *svc)
 {
 	snprintf(buf, PL_DNS_LEN, "%s%s%s.%s.%s", id, az ? "-" : "",
-		 az ? az : "", svc, PL_DNS_SUFFIX);
+		 az ? az : "", svc, dns_suffix());
 	return buf;
 }
 
@@ -162,6 +164,7 @@ void endpoint_print(struct nlmsghdr *nlh, const char *key)
 	struct nlattr *tb[PL_A_ENDPOINT_MAX + 1];
 	const char *id, *svc;
 	char dns[PL_DNS_LEN];
+	int on;
 
 	if (endpoint_parse(nlh, tb))
 		return;
@@ -173,6 +176,11 @@ void endpoint_print(struct nlmsghdr *nlh, const char *key)
 	out_enum("state", "state", &pl_endpoint_states,
 		 nla_get_u8(tb[PL_A_ENDPOINT_STATE]));
 	out_str("dns", "dns", endpoint_dns_name(dns, id, NULL, svc));
+	on = tb[PL_A_ENDPOINT_PRIVATE_DNS] &&
+	     nla_get_u8(tb[PL_A_ENDPOINT_PRIVATE_DNS]);
+	out_bool("private-dns", "private-dns", on);
+	if (on && dns_private_name(svc))
+		out_str("private-name", "private-name", dns_private_name(svc));
 	endpoint_print_enis(nlh, id, svc);
 	endpoint_print_allow(nlh);
 	out_obj_end();
@@ -233,6 +241,7 @@ static const struct pl_kw endpoint_add_kws[] = {
 	  PL_KW_REQUIRED | PL_KW_MULTI },
 	{ "ip", kw_ip, 0, NULL, PL_KW_MULTI },
 	{ "allow", kw_allow, PL_A_ENDPOINT_ALLOW, NULL, PL_KW_MULTI },
+	{ "private-dns", kw_enum, PL_A_ENDPOINT_PRIVATE_DNS, &pl_on_off, 0 },
 	{ }
 };
 
@@ -251,6 +260,19 @@ static int endpoint_set_state(struct pl_args *a, __u8 state)
 	return req_send(m, req_name(a, m, PL_A_ENDPOINT_ID, "ID") ?:
 			   arg_end(a) ?:
 			   req_put_u8(a, m, PL_A_ENDPOINT_STATE, state));
+}
+
+static int endpoint_set(struct pl_args *a)
+{
+	static const struct pl_kw kws[] = {
+		{ "private-dns", kw_enum, PL_A_ENDPOINT_PRIVATE_DNS, &pl_on_off,
+		  PL_KW_REQUIRED },
+		{ }
+	};
+	struct nl_msg *m = nl_req(PL_CMD_ENDPOINT_SET, 0);
+
+	return req_send(m, req_name(a, m, PL_A_ENDPOINT_ID, "ID") ?:
+			   req_kws(a, m, kws));
 }
 
 static int endpoint_accept(struct pl_args *a)
@@ -319,20 +341,24 @@ static int endpoint_show(struct pl_args *a)
 	int err;
 
 	m = endpoint_get(a, &err);
+	if (!err)
+		err = dns_names_load();
 	return req_show(m, err, "endpoints", endpoint_print);
 }
 
 static const struct pl_cmd endpoint_cmds[] = {
 	{ "add", endpoint_add,
-	  "endpoint add ID service NAME subnet SUBNET [ip ADDRESS] [subnet SUBNET [ip ADDRESS]]... [allow PREFIX]...",
+	  "endpoint add ID service NAME subnet SUBNET [ip ADDRESS] [subnet SUBNET [ip ADDRESS]]... [allow PREFIX]... [private-dns {on|off}]",
 	},
+	{ "set", endpoint_set, "endpoint set ID private-dns {on|off}" },
 	{ "accept", endpoint_accept, "endpoint accept ID" },
 	{ "reject", endpoint_reject, "endpoint reject ID" },
 	{ "allow add", endpoint_allow_add, "endpoint allow add ID PREFIX" },
 	{ "allow del", endpoint_allow_del, "endpoint allow del ID PREFIX" },
 	{ "del", endpoint_del, "endpoint del ID" },
 	{ "show", endpoint_show, "endpoint show [ID | service NAME]" },
-	{ "dns", endpoint_dns, "endpoint dns [ID | service NAME]" },
+	{ "dns", endpoint_dns,
+	  "endpoint dns [ID | service NAME] [format {hosts|unbound|zone}]" },
 	{ }
 };
 

@@ -7,8 +7,7 @@
 #ifndef PL_CTL_ENDPOINT_H
 #define PL_CTL_ENDPOINT_H
 
-#define PL_DNS_SUFFIX	"vpce.internal"
-#define PL_DNS_LEN	256
+#include "dns.h"
 
 struct nl_msg;
 struct pl_args;

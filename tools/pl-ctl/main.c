@@ -27,7 +27,7 @@
 static const struct pl_object *const objects[] = {
 	&pl_az, &pl_subnet, &pl_service, &pl_backend, &pl_endpoint,
 	&pl_limits, &pl_flow, &pl_stats, &pl_monitor, &pl_save, &pl_config,
-	&pl_apply, &pl_diff, &pl_health, &pl_sync, NULL
+	&pl_apply, &pl_diff, &pl_health, &pl_sync, &pl_dns, NULL
 };
 
 void *pl_realloc(void *p, size_t size)

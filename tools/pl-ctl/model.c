@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "compiler.h"
 #include "conf.h"
+#include "dns.h"
 #include "model.h"
 #include "spec.h"
 
@@ -400,6 +401,14 @@ static void service_settings(struct m_service *svc, struct m_req *r)
 					1);
 		svc->termination_line = line;
 	}
+	if (r->tb[PL_A_SERVICE_PRIVATE_DNS]) {
+		free(svc->private_dns);
+		svc->private_dns = NULL;
+		if (*r_str(r, PL_A_SERVICE_PRIVATE_DNS))
+			svc->private_dns =
+				m_strdup(r_str(r, PL_A_SERVICE_PRIVATE_DNS));
+		svc->private_dns_line = line;
+	}
 }
 
 static int service_add(struct pl_model *m, struct m_req *r)
@@ -467,6 +476,7 @@ static void service_free(struct pl_model *m, struct m_service *svc)
 	service_empty(m, svc);
 	t_del(&m->services, &svc->node);
 	health_free(&svc->health);
+	free(svc->private_dns);
 	free(svc->ls);
 	free(svc->src);
 	free(svc);
@@ -746,6 +756,10 @@ static int endpoint_add(struct pl_model *m, struct m_req *r)
 	ep->state = svc->acceptance == PL_ACCEPTANCE_AUTO ?
 		    PL_ENDPOINT_STATE_AVAILABLE :
 		    PL_ENDPOINT_STATE_PENDING_ACCEPTANCE;
+	/* As the kernel does: on when the service has a private name. */
+	ep->private_dns = r_u8(r, PL_A_ENDPOINT_PRIVATE_DNS,
+			       !!svc->private_dns);
+	ep->private_dns_line = ep->node.line;
 	if (endpoint_fill(m, ep, r)) {
 		endpoint_free(m, ep);
 		return -1;
@@ -760,6 +774,12 @@ static int endpoint_set(struct pl_model *m, struct m_req *r)
 
 	if (!ep)
 		return -1;
+	if (r->tb[PL_A_ENDPOINT_PRIVATE_DNS]) {
+		ep->private_dns = r_u8(r, PL_A_ENDPOINT_PRIVATE_DNS, 0);
+		ep->private_dns_line = r->op->line;
+	}
+	if (!r->tb[PL_A_ENDPOINT_STATE])
+		return 0;
 	if (state == PL_ENDPOINT_STATE_PENDING_ACCEPTANCE)
 		return m_fail("an endpoint cannot return to pending-acceptance");
 	if (state == PL_ENDPOINT_STATE_AVAILABLE &&
@@ -831,6 +851,68 @@ static int limits_set(struct pl_model *m, struct m_req *r)
 	return 0;
 }
 
+static int dns_set(struct pl_model *m, struct m_req *r)
+{
+	free(m->dns.suffix);
+	m->dns.suffix = NULL;
+	if (strcmp(r_str(r, PL_A_DNS_SUFFIX), PL_DNS_SUFFIX))
+		m->dns.suffix = m_strdup(r_str(r, PL_A_DNS_SUFFIX));
+	m->dns.suffix_line = r->op->line;
+	return 0;
+}
+
+int consumer_find(const struct m_dns *dns, __u32 addr, __u8 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < dns->n_consumers; i++) {
+		if (dns->consumers[i].addr == addr &&
+		    dns->consumers[i].len == len)
+			return i;
+	}
+	return -1;
+}
+
+static int consumer_edit(struct pl_model *m, struct m_req *r, int add)
+{
+	struct m_dns *dns = &m->dns;
+	char buf[INET_ADDRSTRLEN];
+	__u32 addr;
+	__u8 len;
+	int i;
+
+	if (allow_parse(r_next(r, PL_A_DNS_CONSUMER, NULL), &addr, &len))
+		return -1;
+	i = consumer_find(dns, addr, len);
+	if (add && i >= 0)
+		return m_fail("%s/%u is a consumer prefix already",
+			      ip_str(addr, buf), len);
+	if (!add && i < 0)
+		return m_fail("%s/%u is not a consumer prefix",
+			      ip_str(addr, buf), len);
+	if (!add) {
+		memmove(&dns->consumers[i], &dns->consumers[i + 1],
+			(--dns->n_consumers - i) * sizeof(*dns->consumers));
+		return 0;
+	}
+	dns->consumers = pl_realloc(dns->consumers, (dns->n_consumers + 1) *
+				    sizeof(*dns->consumers));
+	dns->consumers[dns->n_consumers++] = (struct m_allow){
+		.addr = addr, .len = len, .line = r->op->line,
+	};
+	return 0;
+}
+
+static int consumer_add(struct pl_model *m, struct m_req *r)
+{
+	return consumer_edit(m, r, 1);
+}
+
+static int consumer_del(struct pl_model *m, struct m_req *r)
+{
+	return consumer_edit(m, r, 0);
+}
+
 /* Whether an endpoint's ENI matches want (whose IP 0 takes any). */
 int eni_matches(const struct m_eni *want, const struct m_endpoint *ep)
 {
@@ -870,6 +952,9 @@ static const struct m_handler m_handlers[] = {
 	{ PL_CMD_ENDPOINT_ALLOW_DEL, PL_A_ENDPOINT_MAX, allow_del },
 	{ PL_CMD_ENDPOINT_DEL, PL_A_ENDPOINT_MAX, endpoint_del },
 	{ PL_CMD_LIMITS_SET, PL_A_LIMITS_MAX, limits_set },
+	{ PL_CMD_DNS_SET, PL_A_DNS_MAX, dns_set },
+	{ PL_CMD_DNS_CONSUMER_ADD, PL_A_DNS_MAX, consumer_add },
+	{ PL_CMD_DNS_CONSUMER_DEL, PL_A_DNS_MAX, consumer_del },
 };
 
 /*
@@ -927,5 +1012,7 @@ void model_free(struct pl_model *m)
 	free(m->services.buckets);
 	free(m->backends.buckets);
 	free(m->endpoints.buckets);
+	free(m->dns.suffix);
+	free(m->dns.consumers);
 	model_init(m);
 }

@@ -92,6 +92,8 @@ struct m_service {
 	__u32 health_line;
 	__u8 termination;		/* unhealthy termination */
 	__u32 termination_line;
+	char *private_dns;		/* or NULL */
+	__u32 private_dns_line;
 	unsigned int endpoints;
 	int want_manual;	/* manual while endpoints are added (diff) */
 };
@@ -128,6 +130,16 @@ struct m_endpoint {
 	unsigned int n_allow;
 	__u8 state;
 	__u32 state_line;
+	__u8 private_dns;
+	__u32 private_dns_line;
+};
+
+/* The DNS settings: those a file does not set are the defaults. */
+struct m_dns {
+	char *suffix;		/* NULL: the default */
+	__u32 suffix_line;
+	struct m_allow *consumers;
+	unsigned int n_consumers;
 };
 
 /* The limits limits-set takes, in the order save writes them. */
@@ -153,6 +165,7 @@ struct pl_model {
 	struct m_table backends;
 	struct m_table endpoints;
 	struct m_limits limits;
+	struct m_dns dns;
 };
 
 void model_init(struct pl_model *m);
@@ -165,5 +178,6 @@ const char *backend_key(const char *svc, __u32 addr, char *buf);
 int eni_matches(const struct m_eni *want, const struct m_endpoint *ep);
 int allow_find(const struct m_endpoint *ep, __u32 addr, __u8 len);
 int source_find(const struct m_service *svc, __u32 addr);
+int consumer_find(const struct m_dns *dns, __u32 addr, __u8 len);
 
 #endif /* PL_CTL_MODEL_H */

@@ -73,6 +73,7 @@ static const struct mon_event mon_events[] = {
 	{ PL_CMD_ENDPOINT_CHANGE_NTF, "endpoint", "set", endpoint_print },
 	{ PL_CMD_ENDPOINT_DEL_NTF, "endpoint", "del", endpoint_print },
 	{ PL_CMD_LIMITS_CHANGE_NTF, "limits", "set", limits_print },
+	{ PL_CMD_DNS_CHANGE_NTF, "dns", "set", dns_print },
 	{ PL_CMD_CONFIG_COMMIT_NTF, "config", "commit", config_print },
 	{ PL_CMD_SYNC_CHANGE_NTF, "sync", NULL, sync_print },
 	{ PL_CMD_FLOW_ADD_NTF, "flow", "add", flow_print },
@@ -161,14 +162,20 @@ static int mon_loop(struct nl_sock *sk, struct nl_cb *cb, int sfd,
 		{ .fd = sfd, .events = POLLIN },
 	};
 	const char *who = st->l->who;
-	int err;
+	int err, ms, n;
 
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
+		ms = st->l->timeout ? st->l->timeout(st->l->arg) : -1;
+		n = poll(pfd, 2, ms);
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("pl-ctl: poll");
 			return PL_EFAIL;
+		}
+		if (!n) {
+			st->l->idle(st->l->arg);
+			continue;
 		}
 		if (pfd[1].revents) {
 			mon_signal(sfd);

@@ -14,6 +14,9 @@ struct mon_listener {
 	void (*event)(struct nlmsghdr *nlh, void *arg);
 	/* Messages were lost: the socket's receive buffer overran. */
 	void (*lost)(void *arg);
+	/* Optional: ms until idle() is due (-1: never), asked before each wait. */
+	int (*timeout)(void *arg);
+	void (*idle)(void *arg);
 	void *arg;
 };
 

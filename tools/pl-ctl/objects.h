@@ -36,6 +36,7 @@ void endpoint_print(struct nlmsghdr *nlh, const char *key);
 int eni_parse(struct nlattr *nest, struct nlattr **tb);
 int prefix_parse(struct nlattr *nest, __u32 *addr, __u8 *len);
 int endpoint_dns(struct pl_args *a);
+void dns_print(struct nlmsghdr *nlh, const char *key);
 
 int save_config(FILE *f);
 

@@ -3,7 +3,7 @@
  * pl-ctl save: print the whole configuration as a batch file that
  * "pl-ctl -b FILE" restores, in an empty namespace, to the same state:
  *
- *   limits, then AZs (and their state), subnets, services (all created
+ *   limits, DNS settings, then AZs (and their state), subnets, services (all created
  *   with acceptance manual) and their source addresses, backends (and
  *   their state), endpoints with every ENI IP, then "endpoint accept" or
  *   "endpoint reject" for those no longer pending, and at last "service
@@ -17,12 +17,15 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <linux/pl.h>
 #include <netlink/genl/genl.h>
 
 #include "args.h"
 #include "cmd.h"
+#include "dns.h"
 #include "health.h"
 #include "model.h"
 #include "nl.h"
@@ -33,6 +36,7 @@
 /* What save gets from the kernel, in the order it is restored. */
 enum {
 	SAVE_LIMITS,
+	SAVE_DNS,
 	SAVE_AZ,
 	SAVE_SUBNET,
 	SAVE_SERVICE,
@@ -43,6 +47,7 @@ enum {
 
 static const __u8 save_gets[SAVE_N] = {
 	[SAVE_LIMITS] = PL_CMD_LIMITS_GET,
+	[SAVE_DNS] = PL_CMD_DNS_GET,
 	[SAVE_AZ] = PL_CMD_AZ_GET,
 	[SAVE_SUBNET] = PL_CMD_SUBNET_GET,
 	[SAVE_SERVICE] = PL_CMD_SERVICE_GET,
@@ -64,6 +69,30 @@ static void save_limits(FILE *f, struct pl_objs *o)
 		fprintf(f, " %s %u", pl_attr_name(set, m_limit_attr(i)),
 			nla_get_u32(tb[m_limit_attr(i)]));
 	fputc('\n', f);
+}
+
+/* The DNS suffix, unless it is the default, and the consumer prefixes. */
+static void save_dns(FILE *f, struct pl_objs *o)
+{
+	struct nlmsghdr *nlh = objs_next(o, NULL);
+	char addr[INET_ADDRSTRLEN];
+	struct nlattr *nla = NULL;
+	const char *suffix;
+	__u32 a;
+	__u8 len;
+
+	nla = nlh ? nl_attr_next(nlh, PL_A_DNS_SUFFIX, NULL) : NULL;
+	if (!nla)
+		return;
+	suffix = nla_get_string(nla);
+	if (strcmp(suffix, PL_DNS_SUFFIX))
+		fprintf(f, "dns set suffix %s\n", suffix);
+	nla = NULL;
+	while ((nla = nl_attr_next(nlh, PL_A_DNS_CONSUMER, nla))) {
+		if (!prefix_parse(nla, &a, &len))
+			fprintf(f, "dns consumer add %s/%u\n", addr_str(a, addr),
+				len);
+	}
 }
 
 static void save_azs(FILE *f, struct pl_objs *o)
@@ -142,6 +171,9 @@ static void save_service(FILE *f, struct nlmsghdr *nlh, struct nlattr **tb)
 		nla_get_u8(tb[PL_A_SERVICE_CROSS_ZONE]) ? "on" : "off",
 		nla_get_u32(tb[PL_A_SERVICE_IDLE_TIMEOUT]));
 	save_health(f, tb);
+	if (tb[PL_A_SERVICE_PRIVATE_DNS])
+		fprintf(f, " private-dns %s",
+			nla_get_string(tb[PL_A_SERVICE_PRIVATE_DNS]));
 	fputc('\n', f);
 	while ((nla = nl_attr_next(nlh, PL_A_SERVICE_SOURCE, nla))) {
 		if (!source_parse(nla, &a, &az))
@@ -186,9 +218,42 @@ static void save_backends(FILE *f, struct pl_objs *o)
 	}
 }
 
-static void save_endpoint(FILE *f, struct nlmsghdr *nlh,
-			  struct nlattr **tb)
+/* The services that have a private DNS name, sorted, to look up. */
+struct save_named {
+	const char **v;
+	size_t n;
+};
+
+static int save_name_cmp(const void *a, const void *b)
 {
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void save_named_init(struct save_named *s, struct pl_objs *o)
+{
+	struct nlattr *tb[PL_A_SERVICE_MAX + 1];
+	struct nlmsghdr *nlh = NULL;
+
+	while ((nlh = objs_next(o, nlh))) {
+		if (service_parse(nlh, tb) || !tb[PL_A_SERVICE_PRIVATE_DNS])
+			continue;
+		s->v = pl_realloc(s->v, (s->n + 1) * sizeof(*s->v));
+		s->v[s->n++] = nla_get_string(tb[PL_A_SERVICE_NAME]);
+	}
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), save_name_cmp);
+}
+
+static int save_named(const struct save_named *s, const char *svc)
+{
+	return s->n && bsearch(&svc, s->v, s->n, sizeof(*s->v), save_name_cmp);
+}
+
+static void save_endpoint(FILE *f, struct nlmsghdr *nlh,
+			  struct nlattr **tb, const struct save_named *named)
+{
+	struct nlattr *dns = tb[PL_A_ENDPOINT_PRIVATE_DNS];
+	int on = dns && nla_get_u8(dns);
 	struct nlattr *nla = NULL, *eni[PL_A_ENI_MAX + 1];
 	const char *id = nla_get_string(tb[PL_A_ENDPOINT_ID]);
 	char addr[INET_ADDRSTRLEN];
@@ -207,6 +272,10 @@ static void save_endpoint(FILE *f, struct nlmsghdr *nlh,
 		if (!prefix_parse(nla, &a, &len))
 			fprintf(f, " allow %s/%u", addr_str(a, addr), len);
 	}
+	/* Unless it is the default: on when the service has a name. */
+	if (on != save_named(named,
+			     nla_get_string(tb[PL_A_ENDPOINT_SERVICE])))
+		fprintf(f, " private-dns %s", on ? "on" : "off");
 	fputc('\n', f);
 	switch (nla_get_u8(tb[PL_A_ENDPOINT_STATE])) {
 	case PL_ENDPOINT_STATE_AVAILABLE:
@@ -218,15 +287,19 @@ static void save_endpoint(FILE *f, struct nlmsghdr *nlh,
 	}
 }
 
-static void save_endpoints(FILE *f, struct pl_objs *o)
+static void save_endpoints(FILE *f, struct pl_objs *o,
+			   struct pl_objs *services)
 {
 	struct nlattr *tb[PL_A_ENDPOINT_MAX + 1];
+	struct save_named named = { NULL };
 	struct nlmsghdr *nlh = NULL;
 
+	save_named_init(&named, services);
 	while ((nlh = objs_next(o, nlh))) {
 		if (!endpoint_parse(nlh, tb))
-			save_endpoint(f, nlh, tb);
+			save_endpoint(f, nlh, tb, &named);
 	}
+	free(named.v);
 }
 
 static void save_acceptance(FILE *f, struct pl_objs *o)
@@ -252,7 +325,8 @@ static int save_fetch(struct pl_objs *objs)
 	int i, err;
 
 	for (i = 0; i < SAVE_N; i++) {
-		m = nl_req(save_gets[i], i == SAVE_LIMITS ? 0 : NLM_F_DUMP);
+		m = nl_req(save_gets[i],
+			   i == SAVE_LIMITS || i == SAVE_DNS ? 0 : NLM_F_DUMP);
 		err = nl_exec(m, &objs[i]);
 		if (err)
 			return err;
@@ -275,11 +349,12 @@ int save_config(FILE *f)
 		fputs("# Restore it into an empty namespace with \"pl-ctl -b FILE\".\n",
 		      f);
 		save_limits(f, &objs[SAVE_LIMITS]);
+		save_dns(f, &objs[SAVE_DNS]);
 		save_azs(f, &objs[SAVE_AZ]);
 		save_subnets(f, &objs[SAVE_SUBNET]);
 		save_services(f, &objs[SAVE_SERVICE]);
 		save_backends(f, &objs[SAVE_BACKEND]);
-		save_endpoints(f, &objs[SAVE_ENDPOINT]);
+		save_endpoints(f, &objs[SAVE_ENDPOINT], &objs[SAVE_SERVICE]);
 		save_acceptance(f, &objs[SAVE_SERVICE]);
 	}
 	for (i = 0; i < SAVE_N; i++)

@@ -23,6 +23,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "dns.h"
 #include "health.h"
 #include "nl.h"
 #include "objects.h"
@@ -42,6 +43,7 @@ static struct nla_policy service_policy[PL_A_SERVICE_MAX + 1] = {
 	[PL_A_SERVICE_HEALTH] = { .type = NLA_NESTED },
 	[PL_A_SERVICE_UNHEALTHY_TERMINATION] = { .type = NLA_U8 },
 	[PL_A_SERVICE_LB_DIGEST] = { .type = NLA_U64 },
+	[PL_A_SERVICE_PRIVATE_DNS] = { .type = NLA_STRING },
 };
 
 static struct nla_policy listener_policy[PL_A_LISTENER_MAX + 1] = {
@@ -167,6 +169,9 @@ void service_print(struct nlmsghdr *nlh, const char *key)
 			nla_get_u32(tb[PL_A_SERVICE_BACKENDS]));
 	health_print(tb[PL_A_SERVICE_HEALTH],
 		     tb[PL_A_SERVICE_UNHEALTHY_TERMINATION]);
+	if (tb[PL_A_SERVICE_PRIVATE_DNS])
+		out_str("private-dns", "private-dns",
+			nla_get_string(tb[PL_A_SERVICE_PRIVATE_DNS]));
 	if (tb[PL_A_SERVICE_LB_DIGEST] && (out_json() || out_details()))
 		out_str("lb-digest", "lb-digest",
 			config_digest_str(nla_get_u64(tb[PL_A_SERVICE_LB_DIGEST]),
@@ -220,6 +225,7 @@ static const struct pl_kw service_add_kws[] = {
 	{ "health", kw_health, PL_A_SERVICE_HEALTH, NULL, 0 },
 	{ "unhealthy-termination", kw_enum, PL_A_SERVICE_UNHEALTHY_TERMINATION,
 	  &pl_on_off, 0 },
+	{ "private-dns", kw_private_dns, PL_A_SERVICE_PRIVATE_DNS, NULL, 0 },
 	{ }
 };
 
@@ -231,6 +237,7 @@ static const struct pl_kw service_set_kws[] = {
 	{ "health", kw_health, PL_A_SERVICE_HEALTH, NULL, 0 },
 	{ "unhealthy-termination", kw_enum, PL_A_SERVICE_UNHEALTHY_TERMINATION,
 	  &pl_on_off, 0 },
+	{ "private-dns", kw_private_dns, PL_A_SERVICE_PRIVATE_DNS, NULL, 0 },
 	{ }
 };
 
@@ -312,10 +319,10 @@ static int service_source_del(struct pl_args *a)
 
 static const struct pl_cmd service_cmds[] = {
 	{ "add", service_add,
-	  "service add NAME port PORT[:TARGET-PORT] [port ...] [acceptance {auto|manual}] [cross-zone {on|off}] [idle-timeout SECONDS] [health {off|protocol {tcp|http|https} [port {traffic-port|PORT}] [path PATH] [matcher CODES] [interval SECONDS] [timeout SECONDS] [healthy-threshold N] [unhealthy-threshold N]}] [unhealthy-termination {on|off}]",
+	  "service add NAME port PORT[:TARGET-PORT] [port ...] [acceptance {auto|manual}] [cross-zone {on|off}] [idle-timeout SECONDS] [health {off|protocol {tcp|http|https} [port {traffic-port|PORT}] [path PATH] [matcher CODES] [interval SECONDS] [timeout SECONDS] [healthy-threshold N] [unhealthy-threshold N]}] [unhealthy-termination {on|off}] [private-dns DOMAIN-NAME]",
 	},
 	{ "set", service_set,
-	  "service set NAME [acceptance {auto|manual}] [cross-zone {on|off}] [idle-timeout SECONDS] [health {off|protocol {tcp|http|https} [port {traffic-port|PORT}] [path PATH] [matcher CODES] [interval SECONDS] [timeout SECONDS] [healthy-threshold N] [unhealthy-threshold N]}] [unhealthy-termination {on|off}]",
+	  "service set NAME [acceptance {auto|manual}] [cross-zone {on|off}] [idle-timeout SECONDS] [health {off|protocol {tcp|http|https} [port {traffic-port|PORT}] [path PATH] [matcher CODES] [interval SECONDS] [timeout SECONDS] [healthy-threshold N] [unhealthy-threshold N]}] [unhealthy-termination {on|off}] [private-dns {DOMAIN-NAME|none}]",
 	},
 	{ "del", service_del, "service del NAME" },
 	{ "show", service_show, "service show [NAME]" },

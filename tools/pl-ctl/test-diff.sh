@@ -231,6 +231,43 @@ check "limits: one set" "$B" \
 	"limits set max-backends 2000 max-flows 10"
 check "limits the file does not set: left alone" "$B" \
 	"$(base | grep -v limits)" ""
+# Private DNS: a service's name, endpoints on by default, as on AWS.
+named()
+{
+	base | sed 's/^service add web port 443:8443 port 80 acceptance manual$/& private-dns API.Example.com./
+		s/^endpoint add ep2 service web subnet sn-a ip 10.0.1.6$/& private-dns off/'
+}
+check "private DNS name: a set, and the endpoint that takes it" "$B" \
+	"$(named)" \
+	"service set web private-dns api.example.com
+endpoint set ep1 private-dns on"
+check "private DNS name removed: none, and the endpoint off" "$(named)" \
+	"$B" \
+	"service set web private-dns none
+endpoint set ep1 private-dns off"
+check "private DNS name: a new endpoint keeps its switch" "$(named | grep -v ep2)" \
+	"$(named)" \
+	"service set web acceptance manual
+endpoint add ep2 service web subnet sn-a ip 10.0.1.6 private-dns off
+service set web acceptance auto"
+check "private DNS: from nothing, the default needs no word" "" \
+	"$(named | sed -n '2,6p;11p;12p')" \
+	"az add az-a id use1-az1
+az add az-b id use1-az2
+subnet add sn-a prefix 10.0.1.0/24 az az-a dev lo
+subnet add sn-b prefix 10.0.2.0/24 az az-b
+service add web port 443:8443 port 80 acceptance manual cross-zone off idle-timeout 350 private-dns api.example.com
+endpoint add ep1 service web subnet sn-a ip 10.0.1.5 subnet sn-b ip 10.0.2.50 allow 10.0.0.0/16
+endpoint accept ep1"
+check "DNS settings: suffix and consumer prefixes" "$B" \
+	"$(base; printf 'dns set suffix vpce.Example.internal\ndns consumer add 192.168.0.0/16\n')" \
+	"dns set suffix vpce.example.internal
+dns consumer add 192.168.0.0/16"
+check "DNS settings the file does not have: the defaults" \
+	"$(base; printf 'dns set suffix x.internal\ndns consumer add 192.168.0.0/16\n')" \
+	"$B" \
+	"dns set suffix vpce.internal
+dns consumer del 192.168.0.0/16"
 check "everything removed: deletes, dependents first" "$B" "" \
 	"endpoint del ep1
 endpoint del ep2
@@ -258,6 +295,9 @@ check_err "in use: status 1" 1 'bad:3: AZ "a" is in use' \
 check_err "accepting an available endpoint: status 1" 1 \
 	'bad:5: endpoint "e" is available' \
 	"$(printf 'az add a\nsubnet add s prefix 10.0.0.0/24 az a\nservice add v port 80 acceptance auto\nendpoint add e service v subnet s\nendpoint accept e\n')"
+check_err "private-dns takes on or off: status 2" 2 \
+	'bad:3: .*private-dns' \
+	"$(printf 'az add a\nsubnet add s prefix 10.0.0.0/24 az a\nendpoint add e service x subnet s private-dns maybe\n')"
 check_err "syntax: status 2, FILE:LINE" 2 'bad:1: port "0" is out of range' \
 	"service add v port 0"
 check_err "a command that changes nothing: status 2" 2 \
