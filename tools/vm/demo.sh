@@ -10,7 +10,9 @@
 #   (AZ b subnet)
 #
 # Each backend runs a small web server that says who it is and whom it
-# sees; clients reach the service through the endpoint's DNS names.
+# sees; clients reach the service through the endpoint's DNS names, from
+# /etc/hosts lines, then through the service's private DNS name, which
+# unbound on the router serves and pl-ctl dns sync keeps live.
 
 set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -103,4 +105,47 @@ time.sleep(15)" &
 step "flows (two connections still open) and counters"
 show r pl-ctl flow show || true
 show r pl-ctl stats show || true
+step "private DNS: the service's own name, served by unbound on the router"
+show r pl-ctl service set web private-dns api.example.com
+show r pl-ctl endpoint set vpce-1 private-dns on
+mkdir -p /tmp/ub
+cat >/tmp/ub/unbound.conf <<EOF
+server:
+	interface: 10.0.1.1
+	interface: 10.0.2.1
+	username: ""
+	chroot: ""
+	directory: "/tmp/ub"
+	pidfile: "/tmp/ub/unbound.pid"
+	use-syslog: no
+	logfile: "/tmp/ub/log"
+	module-config: "iterator"
+	include: "/tmp/ub/pl.conf"
+remote-control:
+	control-enable: yes
+	control-interface: /tmp/ub/ctl
+	control-use-cert: no
+EOF
+r pl-ctl endpoint dns format unbound >/tmp/ub/pl.conf
+show cat /tmp/ub/pl.conf
+r unbound -c /tmp/ub/unbound.conf
+r pl-ctl dns sync unbound-config /tmp/ub/unbound.conf fragment /tmp/ub/pl.conf &
+sync_pid=$!
+for c in c1 c2; do
+	echo "nameserver 10.0.${c#c}.1" >/tmp/resolv-$c
+done
+resolve() {	# each client curls http://api.example.com/
+	for c in c1 c2; do
+		printf "%s  curl http://api.example.com/  ->  " $c
+		unshare --mount sh -c "mount --bind /tmp/resolv-$c /etc/resolv.conf
+			ip netns exec $c curl -sS --max-time 10 http://api.example.com/ 2>&1 | tail -n 1"
+	done
+}
+resolve
+step "private-dns off: unbound stops answering the name, live (no restart)"
+show r pl-ctl endpoint set vpce-1 private-dns off
+sleep 2
+resolve || true
+kill $sync_pid
+
 step "done"
