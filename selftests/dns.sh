@@ -284,8 +284,12 @@ test_formats()
 	check_ok "apply of what save wrote" -- r_ctl apply - <<<"$saved"
 	check_eq "is silent" "" "$PL_OUT"
 	check_eq "and changes nothing" "$saved" "$(r_ctl save)"
-	check_fail_with 'format zone writes every endpoint' -- \
-		r_ctl endpoint dns vpce-1 format zone
+	check_match "format zone of one endpoint" "^vpce-1-b\.svc	IN	A	$ENI_B$" \
+		"$(r_ctl endpoint dns vpce-1 format zone)"
+	check_nomatch "and of another one: not vpce-1's" "vpce-1" \
+		"$(r_ctl endpoint dns nope format zone | grep -v '^;')"
+	check_fail_with 'format unbound has no JSON form' -- \
+		r_ctl -j endpoint dns format unbound
 }
 
 pl_kmsg_mark dns

@@ -13,7 +13,8 @@
  * available are listed too, after a comment saying so). format unbound
  * prints an unbound.conf fragment that serves the names (see
  * dns_write_unbound()), format zone an RFC 1035 zone file of the endpoint
- * names. With -j:
+ * names; both of the available endpoints, or of the one ID or service
+ * given. With -j:
  *
  *   {"metainfo":{...},
  *    "dns":[{"endpoint":"vpce-1","state":"available","ip":"10.0.1.4",
@@ -323,8 +324,12 @@ static const char *dns_zone_add(struct dns_data *d, const char *private)
 	return zone;
 }
 
-/* The records of an available endpoint, for the ENIs that are pl's. */
-static void dns_data_endpoint(struct dns_data *d, struct nlmsghdr *nlh)
+/*
+ * The records of an available endpoint, for the ENIs that are pl's; only
+ * those of endpoint id, or of service svc, when given.
+ */
+static void dns_data_endpoint(struct dns_data *d, struct nlmsghdr *nlh,
+			      const char *id, const char *svc)
 {
 	struct nlattr *tb[PL_A_ENDPOINT_MAX + 1], *eni[PL_A_ENI_MAX + 1];
 	struct nlattr *nla = NULL;
@@ -333,7 +338,8 @@ static void dns_data_endpoint(struct dns_data *d, struct nlmsghdr *nlh)
 	struct dns_ep ep;
 	__u32 ip;
 
-	if (dns_ep_parse(nlh, tb, &ep) || !ep.available)
+	if (dns_ep_parse(nlh, tb, &ep) || !ep.available ||
+	    (id && strcmp(id, ep.id)) || (svc && strcmp(svc, ep.svc)))
 		return;
 	if (ep.private)
 		zone = dns_zone_add(d, ep.private);
@@ -374,8 +380,8 @@ static int dns_subnets(struct dns_data *d)
 	return err;
 }
 
-/* Everything a resolver serves for the namespace, from the kernel. */
-int dns_data_load(struct dns_data *d)
+/* What a resolver serves for the namespace (or some endpoints of it). */
+int dns_data_load(struct dns_data *d, const char *id, const char *svc)
 {
 	struct nl_msg *m;
 	struct pl_objs objs = { NULL };
@@ -389,7 +395,7 @@ int dns_data_load(struct dns_data *d)
 	m = nl_req(PL_CMD_ENDPOINT_GET, NLM_F_DUMP);
 	err = nl_exec(m, &objs);
 	while (!err && (nlh = objs_next(&objs, nlh)))
-		dns_data_endpoint(d, nlh);
+		dns_data_endpoint(d, nlh, id, svc);
 	objs_free(&objs);
 	return err;
 }
@@ -489,6 +495,7 @@ int endpoint_dns(struct pl_args *a)
 {
 	static const char *const formats[] = { "hosts", "unbound", "zone" };
 	static const struct pl_enum format_enum = { formats, 3 };
+	const char *id = NULL, *svc = NULL;
 	struct dns_data d;
 	struct nl_msg *m;
 	__u8 format = 0;
@@ -501,9 +508,6 @@ int endpoint_dns(struct pl_args *a)
 			return err;
 		a->argc -= 2;
 	}
-	if (format && a->argc)
-		return usage_err(a, "format %s writes every endpoint: give no ID",
-				 formats[format]);
 	if (format && out_json())
 		return usage_err(a, "format %s has no JSON form",
 				 formats[format]);
@@ -513,7 +517,18 @@ int endpoint_dns(struct pl_args *a)
 			err = dns_names_load();
 		return req_show(m, err, "dns", hosts_endpoint);
 	}
-	err = dns_data_load(&d);
+	if (a->argc == 1) {
+		id = arg_next(a);
+	} else if (a->argc && !strcmp(arg_peek(a), "service")) {
+		arg_next(a);
+		err = arg_need(a, "NAME", &svc);
+		if (err)
+			return err;
+	}
+	err = arg_end(a);
+	if (err)
+		return err;
+	err = dns_data_load(&d, id, svc);
 	if (!err && format == 1)
 		dns_write_unbound(stdout, &d);
 	else if (!err)

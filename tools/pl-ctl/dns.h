@@ -55,7 +55,7 @@ struct dns_data {
 	size_t n_subnets;		/* the first n_consumers */
 };
 
-int dns_data_load(struct dns_data *d);
+int dns_data_load(struct dns_data *d, const char *id, const char *svc);
 void dns_data_free(struct dns_data *d);
 void dns_write_unbound(FILE *f, const struct dns_data *d);
 

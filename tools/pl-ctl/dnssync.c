@@ -428,7 +428,7 @@ static int sync_once(struct dns_sync *s)
 	struct dns_data d;
 	int err, reload = 0;
 
-	err = dns_data_load(&d);
+	err = dns_data_load(&d, NULL, NULL);
 	if (err) {
 		dns_data_free(&d);
 		return -1;

@@ -4,12 +4,14 @@
  * allowed source prefixes, state and DNS names.
  *
  *   vpce-1 service svc1 state available dns vpce-1.svc1.vpce.internal
+ *       private-dns on private-name api.example.com
  *       eni subnet-a ip 10.0.1.4 az us-east-1a
  *           dns vpce-1-us-east-1a.svc1.vpce.internal
  *           id eni-004b103bc737e50e8                 (on the same line)
  *       allow 10.0.0.0/16
  *   {"id":"vpce-1","service":"svc1","state":"available",
- *    "dns":"vpce-1.svc1.vpce.internal","eni":[{"subnet":"subnet-a",
+ *    "dns":"vpce-1.svc1.vpce.internal","private-dns":true,
+ *    "private-name":"api.example.com","eni":[{"subnet":"subnet-a",
  *    "ip":"10.0.1.4","az":"us-east-1a",
  *    "dns":"vpce-1-us-east-1a.svc1.vpce.internal",
  *    "id":"eni-004b103bc737e50e8"}],"allow":["10.0.0.0/16"]}
