@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -503,6 +504,8 @@ int dns_sync(struct pl_args *a)
 	}
 	if (out_json())
 		return usage_err(a, "dns sync has no JSON output");
+	/* An unbound-control that exits before reading its input. */
+	signal(SIGPIPE, SIG_IGN);
 	s.dirty = 1;
 	return mon_listen(groups, 1, &l);
 }
