@@ -24,6 +24,7 @@
 #     upstream; a connection by the private name reaches a backend;
 #   - endpoint add and del, an ENI added by apply, private-dns off, a
 #     private name removed, each seen by dig with the same unbound pid;
+#     a record removed by hand is put back by the periodic check;
 #   - bad names, a suffix too long and two endpoints claiming one private
 #     name are refused, naming what is wrong, and change nothing;
 #   - the formats: hosts lines with the private name, a zone whose serial
@@ -230,6 +231,13 @@ EOF
 		r_ctl service set svc private-dns api.example.com
 	dig_until c1a api.example.com "$ENI_A $ENI_B"
 	check_eq "one unbound all along" "$PID" "$(ub_pid)"
+
+	# Changed by hand: the next periodic check (10 s) puts it back.
+	ip netns exec "$R" unbound-control -c "$U/unbound.conf" \
+		view_local_data_remove pl api.example.com >/dev/null
+	check_eq "a private name removed by hand" 203.0.113.10 \
+		"$(dig_at c1a api.example.com)"
+	dig_until c1a api.example.com "$ENI_A $ENI_B"
 }
 
 test_errors()

@@ -2,18 +2,21 @@
 /*
  * pl-ctl dns sync: keep a running unbound in step with the endpoints.
  *
- * It listens to the config group and, after each change (and every
- * DNS_SYNC_PERIOD seconds, in case unbound restarted), reads what unbound
- * serves of pl's and changes only what differs, with unbound-control:
+ * It listens to the config group and, after each change, changes only
+ * what differs from what unbound serves of pl's, with unbound-control:
  *
  *   the suffix's static zone and its local-data (the endpoint names), and
  *   the zones and local-data of the view "pl" (the private names).
  *
  * Names whose records differ are removed and added whole. Nothing is
- * restarted. The view itself, and which clients use it, are unbound's
- * configuration: with fragment FILE, sync also keeps FILE (the include
- * that "endpoint dns format unbound" prints) up to date, and when the
- * consumer prefixes in it change, has unbound reload it, keeping its cache.
+ * restarted. What unbound serves is listed at the start, and every
+ * DNS_SYNC_PERIOD ms (in case unbound restarted, or was changed by hand);
+ * in between, sync trusts what it left there.
+ *
+ * The view itself, and which clients use it, are unbound's configuration:
+ * with fragment FILE, sync also keeps FILE (the include that "endpoint dns
+ * format unbound" prints) up to date, and when the consumer prefixes in it
+ * change, has unbound reload it, keeping its cache.
  */
 
 #define _GNU_SOURCE
@@ -41,18 +44,23 @@
 #define DNS_SYNC_SETTLE	20	/* ms after a change, for the rest of it */
 #define DNS_SYNC_RETRY	1000	/* ms after unbound failed */
 
+/* Lines of text, sorted to be diffed. */
+struct lines {
+	char **v;
+	size_t n;
+};
+
 struct dns_sync {
 	const char *config;	/* unbound-control -c, or NULL */
 	const char *fragment;	/* the include to keep, or NULL */
 	char suffix[PL_DNS_SUFFIX_MAX + 1];	/* of the last sync */
 	int dirty;
 	int failed;
-};
-
-/* Lines of text, sorted to be diffed. */
-struct lines {
-	char **v;
-	size_t n;
+	/* What the last sync left in unbound, trusted while known. */
+	int known;
+	struct lines data;	/* the suffix's records */
+	struct lines vzones;	/* the view's zones */
+	struct lines vdata;	/* the view's records */
 };
 
 static void lines_add(struct lines *l, const char *s, size_t len)
@@ -87,6 +95,14 @@ static void lines_sort(struct lines *l)
 static int lines_has(const struct lines *l, const char *s)
 {
 	return l->n && bsearch(&s, l->v, l->n, sizeof(*l->v), lines_cmp);
+}
+
+/* Move from into to (emptied first); from is left empty. */
+static void lines_move(struct lines *to, struct lines *from)
+{
+	lines_free(to);
+	*to = *from;
+	*from = (struct lines){ NULL };
 }
 
 /*
@@ -258,6 +274,17 @@ static int sync_suffix(struct dns_sync *s, const struct dns_data *d,
 	if (s->suffix[0] && strcmp(s->suffix, d->suffix)) {
 		snprintf(zone, sizeof(zone), "%s.", s->suffix);
 		uc_run(s, NULL, NULL, "local_zone_remove", zone, NULL, NULL);
+		s->known = 0;
+	}
+	for (i = 0; i < d->n_rr; i++) {
+		if (!d->rr[i].private)
+			rr_line(&want, &d->rr[i]);
+	}
+	lines_sort(&want);
+	err = 0;
+	if (s->known) {
+		lines_move(&cur, &s->data);
+		goto diff;
 	}
 	snprintf(zone, sizeof(zone), "%s. static", d->suffix);
 	err = uc_run(s, NULL, &zones, "list_local_zones", NULL, NULL, NULL);
@@ -272,16 +299,14 @@ static int sync_suffix(struct dns_sync *s, const struct dns_data *d,
 		if (in_zone(all.v[i], d->suffix))
 			lines_add(&cur, all.v[i], strlen(all.v[i]));
 	}
-	for (i = 0; i < d->n_rr; i++) {
-		if (!d->rr[i].private)
-			rr_line(&want, &d->rr[i]);
-	}
 	lines_sort(&cur);
-	lines_sort(&want);
+diff:
 	if (!err)
 		err = rr_diff(s, &cur, &want, NULL, added, removed);
-	if (!err)
+	if (!err) {
 		snprintf(s->suffix, sizeof(s->suffix), "%s", d->suffix);
+		lines_move(&s->data, &want);
+	}
 	lines_free(&zones);
 	lines_free(&all);
 	lines_free(&cur);
@@ -296,10 +321,13 @@ static int sync_view(struct dns_sync *s, const struct dns_data *d,
 	struct lines cur = { NULL }, want = { NULL };
 	char line[PL_DNS_LEN + 32], *sp;
 	size_t i;
-	int err;
+	int err = 0;
 
-	err = uc_run(s, NULL, &cur, "view_list_local_zones", PL_DNS_VIEW,
-		     NULL, NULL);
+	if (s->known)
+		lines_move(&cur, &s->vzones);
+	else
+		err = uc_run(s, NULL, &cur, "view_list_local_zones",
+			     PL_DNS_VIEW, NULL, NULL);
 	for (i = 0; i < d->n_zones; i++) {
 		snprintf(line, sizeof(line), "%s. %s", d->zones[i].name,
 			 d->zones[i].redirect ? "redirect" : "typetransparent");
@@ -328,8 +356,10 @@ static int sync_view(struct dns_sync *s, const struct dns_data *d,
 		*sp = ' ';
 	}
 	lines_free(&cur);
-	lines_free(&want);
-	if (!err)
+	lines_move(&s->vzones, &want);
+	if (s->known)
+		lines_move(&cur, &s->vdata);
+	else if (!err)
 		err = uc_run(s, NULL, &cur, "view_list_local_data",
 			     PL_DNS_VIEW, NULL, NULL);
 	for (i = 0; i < d->n_rr; i++) {
@@ -340,8 +370,8 @@ static int sync_view(struct dns_sync *s, const struct dns_data *d,
 	lines_sort(&want);
 	if (!err)
 		err = rr_diff(s, &cur, &want, PL_DNS_VIEW, added, removed);
+	lines_move(&s->vdata, &want);
 	lines_free(&cur);
-	lines_free(&want);
 	return err;
 }
 
@@ -437,6 +467,7 @@ static int sync_once(struct dns_sync *s)
 	if (s->fragment)
 		reload = sync_fragment(s, &d);
 	if (reload > 0) {
+		s->known = 0;
 		err = uc_run(s, NULL, NULL, "reload_keep_cache", NULL, NULL,
 			     NULL);
 		if (!err)
@@ -446,6 +477,8 @@ static int sync_once(struct dns_sync *s)
 	err = err ?: reload < 0 ? -1 : 0;
 	err = err ?: sync_suffix(s, &d, &added, &removed) ?:
 	      sync_view(s, &d, &added, &removed);
+	/* What it left is what unbound serves, unless something failed. */
+	s->known = !err;
 	if (!err && (added || removed))
 		printf("dns sync: %u records added, %u names removed\n", added,
 		       removed);
@@ -477,6 +510,9 @@ static void sync_idle(void *arg)
 {
 	struct dns_sync *s = arg;
 
+	/* No change came: list what unbound serves again. */
+	if (!s->dirty)
+		s->known = 0;
 	s->dirty = 0;
 	s->failed = sync_once(s) != 0;
 }
@@ -507,5 +543,9 @@ int dns_sync(struct pl_args *a)
 	/* An unbound-control that exits before reading its input. */
 	signal(SIGPIPE, SIG_IGN);
 	s.dirty = 1;
-	return mon_listen(groups, 1, &l);
+	err = mon_listen(groups, 1, &l);
+	lines_free(&s.data);
+	lines_free(&s.vzones);
+	lines_free(&s.vdata);
+	return err;
 }
