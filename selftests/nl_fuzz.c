@@ -17,6 +17,9 @@
  * read and must be an ack with 0 or a sane errno, a well-formed reply or
  * a well-formed dump.
  *
+ * Private DNS names and suffixes come from pools of good names (one
+ * claimed by two services) and bad ones.
+ *
  * Each run starts in a fresh network namespace on a small valid
  * configuration (two zones, two subnets, a service with sources and
  * backends, an endpoint):
@@ -68,7 +71,7 @@ enum fz_val {
 	V_AZ, V_ZONE, V_SUBNET, V_SVC, V_EP, V_SUBNET_IP, V_SUBNET_LEN,
 	V_IFINDEX, V_ENI_IP, V_BACKEND_IP, V_SOURCE_IP, V_ALLOW_IP,
 	V_ALLOW_LEN, V_PORT, V_WEIGHT, V_BOOL, V_STATE, V_IDLE, V_LIMIT,
-	V_NONE,
+	V_DNS, V_SUFFIX, V_NONE,
 };
 
 #define F_REQ	1	/* required */
@@ -159,6 +162,7 @@ static const struct fz_attr service_add_attrs[] = {
 	ATTR(PL_A_SERVICE_ACCEPTANCE, W_U8, V_BOOL, 0),
 	ATTR(PL_A_SERVICE_CROSS_ZONE, W_U8, V_BOOL, 0),
 	ATTR(PL_A_SERVICE_IDLE_TIMEOUT, W_U32, V_IDLE, 0),
+	ATTR(PL_A_SERVICE_PRIVATE_DNS, W_STR, V_DNS, 0),
 	{ 0 }
 };
 
@@ -167,6 +171,7 @@ static const struct fz_attr service_set_attrs[] = {
 	ATTR(PL_A_SERVICE_ACCEPTANCE, W_U8, V_BOOL, 0),
 	ATTR(PL_A_SERVICE_CROSS_ZONE, W_U8, V_BOOL, 0),
 	ATTR(PL_A_SERVICE_IDLE_TIMEOUT, W_U32, V_IDLE, 0),
+	ATTR(PL_A_SERVICE_PRIVATE_DNS, W_STR, V_DNS, 0),
 	{ 0 }
 };
 
@@ -214,12 +219,14 @@ static const struct fz_attr endpoint_add_attrs[] = {
 	ATTR(PL_A_ENDPOINT_SERVICE, W_STR, V_SVC, F_REQ),
 	NEST(PL_A_ENDPOINT_ENI, F_REQ | F_MULTI, &eni_set),
 	NEST(PL_A_ENDPOINT_ALLOW, F_MULTI, &prefix_set),
+	ATTR(PL_A_ENDPOINT_PRIVATE_DNS, W_U8, V_BOOL, 0),
 	{ 0 }
 };
 
 static const struct fz_attr endpoint_set_attrs[] = {
 	ATTR(PL_A_ENDPOINT_ID, W_STR, V_EP, F_REQ),
 	ATTR(PL_A_ENDPOINT_STATE, W_U8, V_STATE, 0),
+	ATTR(PL_A_ENDPOINT_PRIVATE_DNS, W_U8, V_BOOL, 0),
 	{ 0 }
 };
 
@@ -289,6 +296,16 @@ static const struct fz_attr sync_peer_op_attrs[] = {
 	{ 0 }
 };
 
+static const struct fz_attr dns_set_attrs[] = {
+	ATTR(PL_A_DNS_SUFFIX, W_STR, V_SUFFIX, F_REQ),
+	{ 0 }
+};
+
+static const struct fz_attr dns_consumer_attrs[] = {
+	NEST(PL_A_DNS_CONSUMER, F_REQ, &prefix_set),
+	{ 0 }
+};
+
 static const struct fz_set az_add_set = { az_add_attrs, PL_A_AZ_MAX };
 static const struct fz_set az_set_set = { az_set_attrs, PL_A_AZ_MAX };
 static const struct fz_set az_key_set = { az_key_attrs, PL_A_AZ_MAX };
@@ -313,6 +330,8 @@ static const struct fz_set flow_flush_set = { flow_flush_attrs, PL_A_FLOW_MAX };
 static const struct fz_set stats_get_set = { stats_get_attrs, PL_A_STATS_MAX };
 static const struct fz_set sync_set_set = { sync_set_attrs, PL_A_SYNC_MAX };
 static const struct fz_set sync_peer_op_set = { sync_peer_op_attrs, PL_A_SYNC_MAX };
+static const struct fz_set dns_set_set = { dns_set_attrs, PL_A_DNS_MAX };
+static const struct fz_set dns_consumer_set = { dns_consumer_attrs, PL_A_DNS_MAX };
 static const struct fz_set empty_set = { NULL, 0 };
 
 /* Every set, for attributes that belong elsewhere. */
@@ -320,6 +339,7 @@ static const struct fz_set * const all_sets[] = {
 	&listener_set, &source_set, &eni_set, &prefix_set, &az_add_set,
 	&subnet_add_set, &service_add_set, &backend_add_set,
 	&endpoint_add_set, &limits_set_set, &stats_get_set, &sync_set_set,
+	&dns_set_set, &dns_consumer_set,
 };
 
 /* A request operation: a command, as a do or as a dump. */
@@ -374,6 +394,12 @@ static const struct fz_op ops[] = {
 	{ "sync-del", PL_CMD_SYNC_DEL, false, true, &empty_set },
 	{ "sync-peer-add", PL_CMD_SYNC_PEER_ADD, false, true, &sync_peer_op_set },
 	{ "sync-peer-del", PL_CMD_SYNC_PEER_DEL, false, true, &sync_peer_op_set },
+	{ "dns-get", PL_CMD_DNS_GET, false, false, &empty_set },
+	{ "dns-set", PL_CMD_DNS_SET, false, true, &dns_set_set },
+	{ "dns-consumer-add", PL_CMD_DNS_CONSUMER_ADD, false, true,
+	  &dns_consumer_set },
+	{ "dns-consumer-del", PL_CMD_DNS_CONSUMER_DEL, false, true,
+	  &dns_consumer_set },
 };
 
 #define N_OPS ARRAY_SIZE(ops)
@@ -409,6 +435,15 @@ static const char * const zone_names[] = { "use1-az1", "use1-az2" };
 static const char * const subnet_names[] = { "sn-a", "sn-b", "sn-a", "sn-c" };
 static const char * const svc_names[] = { "svc", "svc", "svc2" };
 static const char * const ep_names[] = { "ep", "ep2" };
+/* Private DNS names, good (one claimed twice) and bad; "" removes one. */
+static const char * const dns_names[] = {
+	"api.example.com", "api.example.com", "*.example.com", "API.Example.COM.",
+	"", "bad_name.example.com", "com", "a..example.com", "-a.example.com",
+};
+
+static const char * const suffix_names[] = {
+	"vpce.internal", "vpce.example.internal", "x", "a-.b", ".",
+};
 
 struct fz_count {
 	unsigned long sent, accepted, rejected, unanswered;
@@ -538,6 +573,10 @@ static const char *fz_val_str(struct fz *f, __u8 val)
 		return fz_pick(f, subnet_names, ARRAY_SIZE(subnet_names));
 	case V_SVC:
 		return fz_pick(f, svc_names, ARRAY_SIZE(svc_names));
+	case V_DNS:
+		return fz_pick(f, dns_names, ARRAY_SIZE(dns_names));
+	case V_SUFFIX:
+		return fz_pick(f, suffix_names, ARRAY_SIZE(suffix_names));
 	}
 	return fz_pick(f, ep_names, ARRAY_SIZE(ep_names));
 }

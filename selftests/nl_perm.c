@@ -81,7 +81,8 @@ static const __u8 ops[] = {
 	PL_CMD_ENDPOINT_ALLOW_ADD, PL_CMD_ENDPOINT_ALLOW_DEL,
 	PL_CMD_ENDPOINT_DEL, PL_CMD_BACKEND_DEL, PL_CMD_SERVICE_SOURCE_DEL,
 	PL_CMD_SERVICE_DEL, PL_CMD_SUBNET_DEL, PL_CMD_AZ_DEL,
-	PL_CMD_LIMITS_SET,
+	PL_CMD_LIMITS_SET, PL_CMD_DNS_SET, PL_CMD_DNS_CONSUMER_ADD,
+	PL_CMD_DNS_CONSUMER_DEL,
 };
 
 static const char *op_name(__u8 cmd)
@@ -106,6 +107,9 @@ static const char *op_name(__u8 cmd)
 	case PL_CMD_ENDPOINT_ALLOW_DEL: return "endpoint-allow-del";
 	case PL_CMD_ENDPOINT_DEL: return "endpoint-del";
 	case PL_CMD_LIMITS_SET: return "limits-set";
+	case PL_CMD_DNS_SET: return "dns-set";
+	case PL_CMD_DNS_CONSUMER_ADD: return "dns-consumer-add";
+	case PL_CMD_DNS_CONSUMER_DEL: return "dns-consumer-del";
 	}
 	return "?";
 }
@@ -186,6 +190,17 @@ static void build_op(struct nlmsghdr *nlh, __u8 cmd)
 		break;
 	case PL_CMD_LIMITS_SET:
 		mnl_attr_put_u32(nlh, PL_A_LIMITS_MAX_SERVICES, 100);
+		break;
+	case PL_CMD_DNS_SET:
+		mnl_attr_put_strz(nlh, PL_A_DNS_SUFFIX, "vpce.example.internal");
+		break;
+	case PL_CMD_DNS_CONSUMER_ADD:
+	case PL_CMD_DNS_CONSUMER_DEL:
+		nest = mnl_attr_nest_start(nlh, PL_A_DNS_CONSUMER);
+		mnl_attr_put_u32(nlh, PL_A_PREFIX_ADDRESS,
+				 htonl(PL_IP4(10, 9, 0, 0)));
+		mnl_attr_put_u8(nlh, PL_A_PREFIX_LEN, 16);
+		mnl_attr_nest_end(nlh, nest);
 		break;
 	}
 }

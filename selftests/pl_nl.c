@@ -691,8 +691,8 @@ static int pl_snap_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
- * Everything the namespace's configuration shows: every dump and the
- * limits, as bytes to compare. NULL on failure.
+ * Everything the namespace's configuration shows: every dump, the limits
+ * and the DNS settings, as bytes to compare. NULL on failure.
  */
 char *pl_snapshot(struct pl_sock *s, size_t *len)
 {
@@ -711,6 +711,9 @@ char *pl_snapshot(struct pl_sock *s, size_t *len)
 			sn.err = -EIO;
 	}
 	nlh = pl_msg(s, buf, PL_CMD_LIMITS_GET, 0);
+	if (!sn.err && pl_do(s, nlh, pl_snap_cb, &sn, NULL))
+		sn.err = -EIO;
+	nlh = pl_msg(s, buf, PL_CMD_DNS_GET, 0);
 	if (!sn.err && pl_do(s, nlh, pl_snap_cb, &sn, NULL))
 		sn.err = -EIO;
 	if (sn.err) {
