@@ -259,6 +259,15 @@ endpoint add vpce-3 service svc subnet subnet-a ip 10.0.1.70"
 	check_ok "one of them off: accepted" -- r_ctl apply --check - \
 		<<<"$before
 endpoint add vpce-3 service svc subnet subnet-a ip 10.0.1.70 private-dns off"
+	check_eq "the kernel's refusals: exit status 1" 1 \
+		"$(r_ctl service set svc private-dns com >/dev/null 2>&1; echo $?)"
+	check_eq "usage errors: exit status 2" "2 2 2 2" "$(
+		for args in "dns set" "endpoint set vpce-1" \
+			"endpoint set vpce-1 private-dns maybe" \
+			"dns consumer add 10.0.0.0/33"; do
+			# shellcheck disable=SC2086
+			r_ctl $args >/dev/null 2>&1; echo $?
+		done | paste -sd' ')"
 	check_eq "nothing changed" "$before" "$(r_ctl save)"
 }
 
