@@ -169,6 +169,29 @@ int dns_names_load(void)
 	return err;
 }
 
+/* The suffix alone: endpoint names right, private names unknown. */
+int dns_suffix_load(void)
+{
+	int err;
+
+	dns_names_free();
+	err = dns_get(names.suffix, NULL);
+	names.loaded = !err;
+	return err;
+}
+
+/* A dns-change-ntf: the suffix from then on. */
+void dns_suffix_note(struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[PL_A_DNS_MAX + 1];
+
+	if (dns_parse(nlh, tb))
+		return;
+	snprintf(names.suffix, sizeof(names.suffix), "%s",
+		 nla_get_string(tb[PL_A_DNS_SUFFIX]));
+	names.loaded = 1;
+}
+
 void dns_names_free(void)
 {
 	size_t i;

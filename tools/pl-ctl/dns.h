@@ -14,6 +14,7 @@
 #include <linux/types.h>
 
 struct nl_msg;
+struct nlmsghdr;
 struct pl_args;
 struct pl_kw;
 
@@ -61,6 +62,8 @@ void dns_write_unbound(FILE *f, const struct dns_data *d);
 
 /* The suffix, and services' private names, for endpoint show and dns. */
 int dns_names_load(void);
+int dns_suffix_load(void);
+void dns_suffix_note(struct nlmsghdr *nlh);
 const char *dns_suffix(void);
 const char *dns_private_name(const char *svc);
 void dns_names_free(void);

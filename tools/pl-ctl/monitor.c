@@ -35,6 +35,7 @@
 #include "args.h"
 #include "cmd.h"
 #include "compiler.h"
+#include "dns.h"
 #include "monitor.h"
 #include "nl.h"
 #include "objects.h"
@@ -100,6 +101,8 @@ static void mon_print(struct nlmsghdr *nlh, void *arg __maybe_unused)
 	ev = mon_find(((struct genlmsghdr *)nlmsg_data(nlh))->cmd);
 	if (!ev)
 		return;
+	if (ev->print == dns_print)
+		dns_suffix_note(nlh);	/* for the endpoint names after it */
 	action = ev->action ?: sync_action(nlh);
 	if (out_json()) {
 		out_obj_begin(NULL);
@@ -261,6 +264,8 @@ static int monitor_run(struct pl_args *a)
 				 &what) : 0) ?: arg_end(a);
 	if (err)
 		return err;
+	/* Endpoint names with the namespace's suffix (else the default). */
+	dns_suffix_load();
 	if (what == MON_ALL)
 		return mon_listen(mon_groups, ARRAY_SIZE(mon_groups), &l);
 	return mon_listen(&mon_groups[what], 1, &l);
