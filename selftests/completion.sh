@@ -38,9 +38,9 @@ complete_words()
 test_grammar()
 {
 	check_eq "objects" \
-		"apply az backend config diff endpoint flow health help limits monitor save service stats subnet sync" \
+		"apply az backend config diff dns endpoint flow health help limits monitor save service stats subnet sync" \
 		"$(complete_words "")"
-	check_eq "commands" "accept add allow del dns reject show" \
+	check_eq "commands" "accept add allow del dns reject set show" \
 		"$(complete_words endpoint "")"
 	check_eq "keywords" "state weight" \
 		"$(complete_words backend set svc 192.168.1.11 "")"
