@@ -883,9 +883,10 @@ main() {
 	emit done "{\"seconds\": $(($(date +%s) - t_start))}"
 }
 
-# One boot of tools/bench/ab: the pl.ko at $PL_KO against plain forwarding.
+# One boot of tools/bench/ab: the pl.ko at $PL_KO against plain forwarding
+# (and with sync on, when AB_CFGS names plsync too).
 ab_main() {
-	CFGS="plain pl"; ROUNDS=21; SLICE=200; SIZES=1000; PROFILE=0
+	CFGS=${AB_CFGS:-"plain pl"}; ROUNDS=21; SLICE=200; SIZES=1000; PROFILE=0
 	insmod "$PL_KO" flow_buckets=1048576 || die "cannot load $PL_KO"
 	setup_all
 	run_established
