@@ -18,7 +18,7 @@
 #     them;
 #   - a router vanishes (its links go, its BIRD is killed, its namespace
 #     deleted): no BGP message tells the fabrics, their BFD notices, and
-#     their routes drop its nexthop by themselves within 3 s (measured,
+#     their routes drop its nexthop by themselves within 5 s (measured,
 #     and printed); the transfers go on intact, with no reset;
 #   - the fabrics' sessions with the other routers stay up throughout
 #     (no BFD flap);
@@ -74,8 +74,9 @@ ROUTERS=(r1 r2 r3)	# routers that exist
 # Transfers: bytes each way per round, and the pause after each.
 CHUNK=131072
 BULK_PAUSE=0.1
-# BFD must have the fabrics drop a vanished router within this (seconds).
-BFD_MAX=3
+# BFD must have the fabrics drop a vanished router within this (seconds):
+# about one in a quiet VM, 3.4 once on a busy one; BGP alone takes 240.
+BFD_MAX=5
 
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
 pl_defer pl_unload

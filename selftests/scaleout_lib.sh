@@ -279,7 +279,7 @@ transfers_end()
 	local tag=$1 t=${2:-} s ev n
 	topo_go "$tag"
 	for s in "${SESSIONS[@]}"; do
-		ev=$(topo_session_end "$s" 120)
+		ev=$(topo_session_end "$s" 240)
 		check_match "$s (${KEYS[$s]}): intact, a clean end" \
 			'"ok": true' "$ev" || session_log "$s"
 		if [[ $s == *-b* ]] && [ -n "$t" ]; then
