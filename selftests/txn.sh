@@ -61,6 +61,19 @@ config_field()
 	r_ctl -j config show | pl_jq -r ".config.$1"
 }
 
+# The namespace's count of new connections.
+new_connections()
+{
+	r_ctl -j stats show | pl_jq -r '.stats[]
+		| select(.scope == "namespace") | .counters."new-connections"'
+}
+
+# connections_since COUNT N: N connections were made since COUNT was read.
+connections_since()
+{
+	[ "$(new_connections)" -ge $(($1 + $2)) ]
+}
+
 # The state a failed apply must leave as it was.
 snapshot()
 {
@@ -254,13 +267,16 @@ swapped_conf()
 
 test_swap()
 {
-	local out names old='^(b1a|b2a|b1b|b2b)$' new='^(n1a|n2a|n1b|n2b)$' bad
+	local out names old='^(b1a|b2a|b1b|b2b)$' new='^(n1a|n2a|n1b|n2b)$' bad n0
 	swapped_conf >"$D/swapped.conf"
 	# One client process, so that connections follow each other closely
-	# (about 200 a second); the apply comes 2 s in.
+	# (about 200 a second); the apply comes once 100 have gone through:
+	# on a busy machine, the client can take seconds to start.
+	n0=$(new_connections)
 	topo_bg conns topo_connect c1a "$ENI_A:80" -n 3000 --parallel 2 \
 		--timeout 5
-	sleep 2
+	topo_wait 60 connections_since "$n0" 100 ||
+		echo "# fewer than 100 connections after 60 s"
 	check_ok "apply the swap while clients connect" -- \
 		r_ctl apply "$D/swapped.conf"
 	topo_bg_wait
