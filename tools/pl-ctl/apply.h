@@ -20,9 +20,12 @@ struct apply_src {
 	__u64 fingerprint;	/* apply_fingerprint() of buf */
 	struct pl_ops ops;	/* its lines, as apply_load_src() parsed them */
 	int deletes;		/* whether any of them deletes */
+	int mapped;		/* buf is the file, mapped */
 };
 
 __u64 apply_hash(const char *buf, size_t size, __u64 seed);
+char *apply_map(int fd, size_t *size);
+void apply_src_free(struct apply_src *src);
 __u64 apply_fingerprint(const char *buf, size_t size);
 
 /*

@@ -17,9 +17,11 @@
  */
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,13 +47,15 @@ struct q_word {
 	size_t len;
 };
 
+/* A line, small: a file of 60,000 lines has as many. */
 struct q_line {
 	const char *s;
-	size_t len;
 	__u64 hash;
-	enum q_kind kind;
-	struct q_word svc, addr;	/* Q_BACKEND */
-	int matched;		/* the other file has the same line */
+	__u32 len;
+	/* Q_BACKEND with a plain key: its words, as offsets in the line */
+	__u16 svc, svc_len, addr, addr_len;
+	__u8 kind;		/* enum q_kind */
+	__u8 matched;		/* the other file has the same line */
 };
 
 struct q_file {
@@ -92,11 +96,14 @@ void quick_keep(const struct apply_src *src)
 		unlink(tmp);
 }
 
-/* The copy, if the kernel's fingerprint is still its own. */
+/*
+ * The copy, mapped, if the kernel's fingerprint is still its own. Only
+ * ever replaced whole (quick_keep() renames a new one over it), it cannot
+ * shrink under the mapping.
+ */
 static char *quick_load(__u64 kernel_fp, size_t *size)
 {
-	char path[128], *buf = NULL;
-	struct stat st;
+	char path[128], *buf;
 	int fd;
 
 	if (!kernel_fp || quick_path(path, sizeof(path)))
@@ -104,16 +111,12 @@ static char *quick_load(__u64 kernel_fp, size_t *size)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	if (!fstat(fd, &st) && st.st_size > 0) {
-		*size = st.st_size;
-		buf = pl_realloc(NULL, *size);
-		if (read(fd, buf, *size) != (ssize_t)*size ||
-		    apply_fingerprint(buf, *size) != kernel_fp) {
-			free(buf);
-			buf = NULL;
-		}
-	}
+	buf = apply_map(fd, size);
 	close(fd);
+	if (buf && apply_fingerprint(buf, *size) != kernel_fp) {
+		munmap(buf, *size);
+		buf = NULL;
+	}
 	return buf;
 }
 
@@ -166,9 +169,12 @@ static void q_classify(struct q_file *f, struct q_line *l)
 		/* Plain words only: quoting would hide the key. */
 		if (n == 4 && !memchr(l->s, '\'', l->len) &&
 		    !memchr(l->s, '"', l->len) &&
-		    !memchr(l->s, '\\', l->len)) {
-			l->svc = w[2];
-			l->addr = w[3];
+		    !memchr(l->s, '\\', l->len) &&
+		    w[3].s + w[3].len - l->s <= UINT16_MAX) {
+			l->svc = w[2].s - l->s;
+			l->svc_len = w[2].len;
+			l->addr = w[3].s - l->s;
+			l->addr_len = w[3].len;
 		}
 	}
 }
@@ -178,18 +184,18 @@ static void q_classify(struct q_file *f, struct q_line *l)
 static void q_split(struct q_file *f, const char *buf, size_t size)
 {
 	const char *s = buf, *end = buf + size, *e;
-	size_t cap = 0;
+	size_t cap = 1;
 
+	/* Counted first: one allocation, none of it copied. */
+	for (e = buf; (e = memchr(e, '\n', end - e)); e++)
+		cap++;
+	f->v = pl_realloc(NULL, cap * sizeof(*f->v));
 	while (s < end) {
 		struct q_line *l;
 
 		e = memchr(s, '\n', end - s);
 		if (!e)
 			e = end;
-		if (f->n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			f->v = pl_realloc(f->v, cap * sizeof(*f->v));
-		}
 		l = &f->v[f->n++];
 		memset(l, 0, sizeof(*l));
 		l->s = s;
@@ -244,15 +250,15 @@ static void q_match(struct q_file *a, struct q_file *b)
 
 static __u64 q_key_hash(const struct q_line *l)
 {
-	return apply_hash(l->addr.s, l->addr.len,
-			  apply_hash(l->svc.s, l->svc.len, Q_SEED));
+	return apply_hash(l->s + l->addr, l->addr_len,
+			  apply_hash(l->s + l->svc, l->svc_len, Q_SEED));
 }
 
 static int q_same_key(const struct q_line *a, const struct q_line *b)
 {
-	return a->svc.len == b->svc.len && a->addr.len == b->addr.len &&
-	       !memcmp(a->svc.s, b->svc.s, a->svc.len) &&
-	       !memcmp(a->addr.s, b->addr.s, a->addr.len);
+	return a->svc_len == b->svc_len && a->addr_len == b->addr_len &&
+	       !memcmp(a->s + a->svc, b->s + b->svc, a->svc_len) &&
+	       !memcmp(a->s + a->addr, b->s + b->addr, a->addr_len);
 }
 
 /* The backends that changed, by their unmatched lines. */
@@ -283,6 +289,16 @@ static int q_key_has(const struct q_keys *k, const struct q_line *l)
 	return 0;
 }
 
+/* How many of f's lines the other file does not have. */
+static size_t q_unmatched(const struct q_file *f)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->n; i++)
+		n += f->v[i].kind != Q_NONE && !f->v[i].matched;
+	return n;
+}
+
 /*
  * Add f's unmatched lines to k: 0, or 1 when one is not a backend line
  * with a plain key. *changed counts them.
@@ -297,7 +313,7 @@ static int q_changed(const struct q_file *f, struct q_keys *k,
 
 		if (l->kind == Q_NONE || l->matched)
 			continue;
-		if (l->kind != Q_BACKEND || !l->svc.s)
+		if (l->kind != Q_BACKEND || !l->svc_len)
 			return 1;
 		q_key_add(k, l);
 		(*changed)++;
@@ -360,7 +376,7 @@ static int q_diff(struct q_file *old, struct q_file *new,
 	if (old->del || new->del)
 		return 1;
 	q_match(old, new);
-	k.mask = q_slots(old->n + new->n) - 1;
+	k.mask = q_slots(q_unmatched(old) + q_unmatched(new)) - 1;
 	k.slot = calloc(k.mask + 1, sizeof(*k.slot));
 	if (!k.slot)
 		pl_realloc(NULL, (size_t)-1);
@@ -407,6 +423,7 @@ int quick_diff(const struct apply_src *src, __u64 kernel_fp,
 			src->name);
 	free(old.v);
 	free(new.v);
-	free(buf);
+	if (buf)
+		munmap(buf, size);
 	return err;
 }
