@@ -109,6 +109,8 @@ static bool pl_backend_settings(struct pl_req *req, struct pl_backend *b,
 		changed |= b->state != v;
 		WRITE_ONCE(b->state, v);
 	}
+	if (changed)
+		b->digest = 0;
 	return changed;
 }
 

@@ -27,6 +27,7 @@ struct pl_backend {
 	u8 health_reason;		/* enum pl_health_reason */
 	u16 health_code;		/* HTTP status of a mismatch */
 	atomic_t nflows;
+	u64 digest;			/* pl_config_digest()'s item, or 0 */
 	struct pl_traffic __percpu *stats;
 	/* In svc->backends in the order added; once dead, svc->dead_backends. */
 	struct list_head list;

@@ -191,10 +191,17 @@ static u64 pl_digest_dns(const struct pl_dns *dns)
 	return sum;
 }
 
-static u64 pl_digest_backend(const struct pl_backend *b)
+/*
+ * A backend's item, kept: a configuration holds many more backends than
+ * anything else, and only their weight and state change (backend-set
+ * clears it then).
+ */
+static u64 pl_digest_backend(struct pl_backend *b)
 {
 	struct pl_item it;
 
+	if (b->digest)
+		return b->digest;
 	pl_item_start(&it, 'B');
 	pl_item_str(&it, b->svc->obj.key.name);
 	pl_item_u32(&it, (__force u32)b->addr);
@@ -202,7 +209,8 @@ static u64 pl_digest_backend(const struct pl_backend *b)
 	pl_item_u32(&it, b->port);
 	pl_item_u32(&it, b->weight);
 	pl_item_u32(&it, b->state);
-	return pl_item_hash(&it);
+	b->digest = pl_item_hash(&it);
+	return b->digest;
 }
 
 static u64 pl_digest_endpoint(struct pl_net *pn, const struct pl_endpoint *ep)
