@@ -391,13 +391,18 @@ def markdown(r, txt):
         L.append("## Control plane")
         L.append("")
         L.append("One `pl-ctl -b` batch of %s lines: %s services, %s backends, "
-                 "%s endpoints with an ENI in each of 3 zones." %
+                 "%s endpoints with an ENI in each of 3 zones. pl-ctl and ip enter "
+                 "the namespace themselves (`-n`); nft and ipvsadm, which cannot, "
+                 "run under `ip netns exec`." %
                  (fmt(cp["batch_lines"]), fmt(cp["services"]), fmt(cp["backends"]),
                   fmt(cp["endpoints"])))
         L.append("")
         L.append("| step | seconds | lines |")
         L.append("|---|---|---|")
-        L.append("| `pl-ctl limits show` in an empty namespace (process start-up) | %.2f | |" % cp.get("noop_s", 0))
+        L.append("| `pl-ctl -n NS limits show` in an empty namespace (process start-up) | %.2f | |" % cp.get("noop_s", 0))
+        if "netns_exec_s" in cp:
+            L.append("| `ip netns exec NS true`: what the peers without `-n` pay besides | %.2f | |"
+                     % cp["netns_exec_s"])
         if "apply_s" in cp:
             L.append("| `pl-ctl apply` (the same file, one transaction) | %.2f | %s |"
                      % (cp["apply_s"], fmt(cp["batch_lines"])))
