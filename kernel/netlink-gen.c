@@ -57,7 +57,7 @@ const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_CONFLICT_IFINDEX + 1] = 
 	[PL_A_SOURCE_CONFLICT_IFINDEX] = { .type = NLA_U32, },
 };
 
-const struct nla_policy pl_sync_peer_nl_policy[PL_A_SYNC_PEER_PAD + 1] = {
+const struct nla_policy pl_sync_peer_nl_policy[PL_A_SYNC_PEER_MESSAGES_RESENT + 1] = {
 	[PL_A_SYNC_PEER_ADDRESS] = { .type = NLA_U32, },
 	[PL_A_SYNC_PEER_NODE] = { .type = NLA_U32, },
 	[PL_A_SYNC_PEER_REACHABLE] = { .type = NLA_U8, },
@@ -71,6 +71,7 @@ const struct nla_policy pl_sync_peer_nl_policy[PL_A_SYNC_PEER_PAD + 1] = {
 	[PL_A_SYNC_PEER_MESSAGES_LOST] = { .type = NLA_U64, },
 	[PL_A_SYNC_PEER_MESSAGES_REPAIRED] = { .type = NLA_U64, },
 	[PL_A_SYNC_PEER_BULK_RECEIVED] = { .type = NLA_U8, },
+	[PL_A_SYNC_PEER_MESSAGES_RESENT] = { .type = NLA_U64, },
 };
 
 /* PL_CMD_AZ_ADD - do */

@@ -55,6 +55,9 @@ static int pl_sync_fill_peer(struct sk_buff *skb, const struct pl_sync_peer *p)
 	    nla_put_u64_64bit(skb, PL_A_SYNC_PEER_MESSAGES_REPAIRED,
 			      atomic64_read(&p->msgs_repaired),
 			      PL_A_SYNC_PEER_PAD) ||
+	    nla_put_u64_64bit(skb, PL_A_SYNC_PEER_MESSAGES_RESENT,
+			      atomic64_read(&p->msgs_resent),
+			      PL_A_SYNC_PEER_PAD) ||
 	    nla_put_u8(skb, PL_A_SYNC_PEER_BULK_RECEIVED,
 		       READ_ONCE(p->bulk_received))) {
 		nla_nest_cancel(skb, nest);
@@ -344,10 +347,11 @@ static int pl_sync_peer_add(struct pl_req *req)
 		return pl_fail(req, -ENOSPC, NULL,
 			       "a router has at most %u peers (a fleet, %u routers)",
 			       PL_SYNC_MAX_PEERS, PL_SYNC_MAX_NODE);
-	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	p = kvzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return -ENOMEM;
 	p->addr = addr;
+	spin_lock_init(&p->tx_lock);
 	spin_lock_init(&p->rx_lock);
 	list_add_tail_rcu(&p->list, &s->peers);
 	mod_delayed_work(system_power_efficient_wq, &s->tick, 0);
@@ -370,7 +374,7 @@ static int pl_sync_peer_del(struct pl_req *req)
 	if (!p)
 		return pl_fail(req, -ENOENT, NULL, "no peer %pI4", &addr);
 	list_del_rcu(&p->list);
-	kfree_rcu(p, rcu);
+	kvfree_rcu(p, rcu);
 	pl_net_state_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_SYNC_CHANGE_NTF, pl_sync_fill, s);
 	return 0;

@@ -17,8 +17,14 @@
  *              its address family and its length, so that a receiver
  *              skips what it does not know (IPv6 records, later kinds)
  *   hello      every second: the sender's phase and configuration digest
- *   bulk-req   "send me all your flows" (joining, or repairing a loss)
+ *   bulk-req   "send me all your flows" (joining, or a loss not repaired)
  *   bulk-end   all of them were sent, in the flows messages before it
+ *   nack       "these messages of yours did not come": the highest sequence
+ *              number received, and a bit for each of the 64 before it
+ *   repair     one message asked for again: its sequence number, then the
+ *              records of its flows as the sender knows them now
+ *   probe      nothing: sent after a router's last records, so that a
+ *              peer sees their loss (a gap) without waiting for a hello
  */
 
 #ifndef _PL_SYNC_WIRE_H
@@ -35,7 +41,13 @@ enum pl_sync_type {
 	PL_SYNC_HELLO,
 	PL_SYNC_BULK_REQ,
 	PL_SYNC_BULK_END,
+	PL_SYNC_NACK,
+	PL_SYNC_REPAIR,
+	PL_SYNC_PROBE,
 };
+
+/* The receive window, and the sender's memory of what it sent. */
+#define PL_SYNC_WINDOW		64
 
 struct pl_sync_hdr {
 	u8 version;
@@ -52,6 +64,15 @@ struct pl_sync_hello {
 	u8 phase;
 	u8 pad[3];
 } __packed;
+
+struct pl_sync_nack {
+	__be64 top;			/* the highest sequence number received */
+	__be64 missing;			/* bit i: top - i did not come */
+} __packed;
+
+struct pl_sync_repair {
+	__be64 seq;			/* the message it makes good */
+} __packed;			/* then records, as in flows */
 
 enum pl_sync_rec_kind {
 	PL_SYNC_REC_FLOW = 1,

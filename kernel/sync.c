@@ -99,6 +99,46 @@ static void pl_sync_ip_hdr(struct sk_buff *skb, __be32 saddr, __be32 daddr,
 	ip_send_check(iph);
 }
 
+static void pl_sync_tuple_get(struct pl_tuple *t,
+			      const struct pl_sync_tuple4 *w)
+{
+	t->saddr = w->saddr;
+	t->daddr = w->daddr;
+	t->sport = w->sport;
+	t->dport = w->dport;
+}
+
+/*
+ * Remember which flows message seq carried, so that their records can go
+ * again if the peer misses it (pl_sync_repair()). Under p->tx_lock.
+ */
+static void pl_sync_note(struct pl_sync_peer *p, u64 seq, u8 type,
+			 const u8 *body, u32 len)
+{
+	struct pl_sync_sent *sent = &p->sent[seq % PL_SYNC_WINDOW];
+	const struct pl_sync_flow4 *r;
+	u32 off = 0;
+
+	sent->seq = seq;
+	sent->type = type;
+	sent->n = 0;
+	if (type == PL_SYNC_REPAIR)
+		off = sizeof(struct pl_sync_repair);
+	else if (type != PL_SYNC_FLOWS)
+		return;
+	while (off + sizeof(struct pl_sync_rec) <= len &&
+	       sent->n < PL_SYNC_RECS) {
+		r = (const void *)(body + off);
+		if (r->rec.len < sizeof(struct pl_sync_rec))
+			break;
+		if (r->rec.kind == PL_SYNC_REC_FLOW &&
+		    r->rec.family == PL_SYNC_FAMILY_IPV4 &&
+		    r->rec.len >= sizeof(*r) && off + sizeof(*r) <= len)
+			pl_sync_tuple_get(&sent->orig[sent->n++], &r->orig);
+		off += r->rec.len;
+	}
+}
+
 /*
  * Send one message to a peer, with its next sequence number. Softirq, or
  * process context with bottom halves off.
@@ -121,6 +161,7 @@ static void pl_sync_xmit(struct pl_sync *s, struct pl_sync_peer *p, u8 type,
 	struct sk_buff *skb;
 	struct udphdr *uh;
 	struct rtable *rt;
+	u64 seq;
 
 	rt = ip_route_output_key(pn->net, &fl4);
 	if (IS_ERR(rt))
@@ -138,7 +179,11 @@ static void pl_sync_xmit(struct pl_sync *s, struct pl_sync_peer *p, u8 type,
 	h->len = htons(mlen);
 	h->node = htonl(s->node);
 	h->boot = cpu_to_be64(s->boot);
-	h->seq = cpu_to_be64(atomic64_inc_return(&p->tx_seq));
+	spin_lock(&p->tx_lock);
+	seq = atomic64_inc_return(&p->tx_seq);
+	pl_sync_note(p, seq, type, body, len);
+	spin_unlock(&p->tx_lock);
+	h->seq = cpu_to_be64(seq);
 	skb_put_data(skb, body, len);
 	put_unaligned_le64(pl_sync_mac(s, h, mlen - PL_SYNC_MAC_LEN),
 			   skb_put(skb, PL_SYNC_MAC_LEN));
@@ -201,8 +246,40 @@ static void pl_sync_tx(struct tasklet_struct *t)
 	if (q.len)
 		WRITE_ONCE(s->last_tx, ktime_get_mono_fast_ns());
 	pl_sync_send_records(s, NULL, q.buf, q.len);
+	if (q.len) {
+		/* Probes follow the last of them (pl_sync_probe()). */
+		WRITE_ONCE(s->probes, 0);
+		mod_delayed_work(system_power_efficient_wq, &s->probe,
+				 PL_SYNC_PROBE_AFTER);
+	}
 	q.len = 0;
 	s->spare = q;
+}
+
+/*
+ * A peer sees a lost message as a gap, when a later one comes. So that the
+ * last records before a quiet spell are not lost unseen until the next
+ * hello, a few probes follow them, PL_SYNC_PROBE_AFTER, then twice, four
+ * and eight times that later.
+ */
+static void pl_sync_probe(struct work_struct *work)
+{
+	struct pl_sync *s = container_of(to_delayed_work(work), struct pl_sync,
+					 probe);
+	struct pl_sync_peer *p;
+	u8 n = READ_ONCE(s->probes);
+
+	rcu_read_lock();
+	local_bh_disable();
+	list_for_each_entry_rcu(p, &s->peers, list)
+		pl_sync_xmit(s, p, PL_SYNC_PROBE, NULL, 0, 0);
+	local_bh_enable();
+	rcu_read_unlock();
+	if (++n < PL_SYNC_PROBES) {
+		WRITE_ONCE(s->probes, n);
+		queue_delayed_work(system_power_efficient_wq, &s->probe,
+				   PL_SYNC_PROBE_AFTER << n);
+	}
 }
 
 static void pl_sync_tuple_put(struct pl_sync_tuple4 *w,
@@ -329,15 +406,6 @@ static void pl_sync_ask(struct pl_sync *s, struct pl_sync_peer *p)
 		return;
 	WRITE_ONCE(p->resync_asked, now ?: 1);
 	pl_sync_xmit(s, p, PL_SYNC_BULK_REQ, NULL, 0, 0);
-}
-
-static void pl_sync_tuple_get(struct pl_tuple *t,
-			      const struct pl_sync_tuple4 *w)
-{
-	t->saddr = w->saddr;
-	t->daddr = w->daddr;
-	t->sport = w->sport;
-	t->dport = w->dport;
 }
 
 /* The ENI and backend of a peer's flow here, or NULL. Under RCU. */
@@ -502,33 +570,44 @@ static void pl_sync_rcv_flows(struct pl_sync *s, struct pl_sync_peer *p,
 	}
 }
 
+/* What a message showed of the gaps in a peer's sequence. */
+struct pl_sync_gaps {
+	u64 missing;		/* new gaps: asked for again (pl_sync_nack()) */
+	u64 expired;		/* given up: a resync makes them good */
+	bool late;		/* it is one that was missing */
+};
+
 /*
  * Take a message into the peer's window: false for a replay, or one too
- * old to tell. *lost: messages it shows missing, the ones that fell out
- * of the window unseen and, at a hello, those older than the last hello.
+ * old to tell. A missing message expires when it falls out of the window
+ * unseen, when a hello shows it older than the previous hello, or when
+ * the peer starts again.
  */
 static bool pl_sync_window(struct pl_sync_peer *p, u64 boot, u64 seq,
-			   bool hello, u64 *lost)
+			   bool hello, struct pl_sync_gaps *g)
 {
 	bool ok = true;
 	u64 d, mask;
 
-	*lost = 0;
+	memset(g, 0, sizeof(*g));
 	spin_lock(&p->rx_lock);
 	if (boot < p->rx_boot) {
 		ok = false;
 	} else if (boot > p->rx_boot || !p->rx_max) {
+		if (p->rx_max)
+			g->expired = 64 - hweight64(p->rx_seen);
 		p->rx_boot = boot;
 		p->rx_max = seq;
 		p->rx_seen = ~0ULL;	/* what came before is not ours */
 		p->rx_hello = 0;
 	} else if (seq > p->rx_max) {
 		d = seq - p->rx_max;
+		g->missing = d - 1;
 		if (d >= 64) {
-			*lost = 64 - hweight64(p->rx_seen) + d - 64;
+			g->expired = 64 - hweight64(p->rx_seen) + d - 64;
 			p->rx_seen = 1;
 		} else {
-			*lost = hweight64(~p->rx_seen & (~0ULL << (64 - d)));
+			g->expired = hweight64(~p->rx_seen & (~0ULL << (64 - d)));
 			p->rx_seen = p->rx_seen << d | 1;
 		}
 		p->rx_max = seq;
@@ -538,18 +617,158 @@ static bool pl_sync_window(struct pl_sync_peer *p, u64 boot, u64 seq,
 			ok = false;
 		else
 			p->rx_seen |= BIT_ULL(d);
+		g->late = ok;
 	}
 	if (ok && hello) {
 		/* Anything older than the previous hello is not coming. */
 		if (p->rx_hello && p->rx_max - p->rx_hello < 64) {
 			mask = ~0ULL << (p->rx_max - p->rx_hello);
-			*lost += hweight64(~p->rx_seen & mask);
+			g->expired += hweight64(~p->rx_seen & mask);
 			p->rx_seen |= mask;
 		}
 		p->rx_hello = seq;
 	}
 	spin_unlock(&p->rx_lock);
 	return ok;
+}
+
+/* Mark message seq of the peer as made good: true if it was missing. */
+static bool pl_sync_filled(struct pl_sync_peer *p, u64 seq)
+{
+	bool filled = false;
+	u64 d;
+
+	spin_lock(&p->rx_lock);
+	d = p->rx_max - seq;
+	if (seq && seq <= p->rx_max && d < 64 &&
+	    !(p->rx_seen & BIT_ULL(d))) {
+		p->rx_seen |= BIT_ULL(d);
+		filled = true;
+	}
+	spin_unlock(&p->rx_lock);
+	return filled;
+}
+
+/*
+ * Ask the peer for the messages missing from its window: true if there
+ * were some. Softirq, or process context with bottom halves off.
+ */
+static bool pl_sync_nack_peer(struct pl_sync *s, struct pl_sync_peer *p)
+{
+	struct pl_sync_nack n;
+	u64 missing;
+
+	spin_lock(&p->rx_lock);
+	missing = p->rx_max ? ~p->rx_seen : 0;
+	n.top = cpu_to_be64(p->rx_max);
+	spin_unlock(&p->rx_lock);
+	if (!missing)
+		return false;
+	n.missing = cpu_to_be64(missing);
+	pl_sync_xmit(s, p, PL_SYNC_NACK, &n, sizeof(n), 0);
+	return true;
+}
+
+/*
+ * Ask for what is missing, and again every PL_SYNC_NACK_EVERY until it
+ * came or expired (then a resync makes it good).
+ */
+static void pl_sync_nack(struct work_struct *work)
+{
+	struct pl_sync *s = container_of(to_delayed_work(work), struct pl_sync,
+					 nack);
+	struct pl_sync_peer *p;
+	bool again = false;
+
+	rcu_read_lock();
+	local_bh_disable();
+	list_for_each_entry_rcu(p, &s->peers, list)
+		again |= pl_sync_nack_peer(s, p);
+	local_bh_enable();
+	rcu_read_unlock();
+	if (again)
+		queue_delayed_work(system_power_efficient_wq, &s->nack,
+				   PL_SYNC_NACK_EVERY);
+}
+
+#define PL_SYNC_REPAIR_BUF	(sizeof(struct pl_sync_repair) + \
+				 PL_SYNC_RECS * sizeof(struct pl_sync_flow4))
+
+/*
+ * Send message seq to the peer again, as a repair: the records of the
+ * flows it carried, as they are now (a flow gone since is left out). buf
+ * has room for a repair header and PL_SYNC_RECS records; a repair takes
+ * fewer records than a message, so it may take two. Softirq.
+ */
+static void pl_sync_repair(struct pl_sync *s, struct pl_sync_peer *p, u64 seq,
+			   u8 *buf)
+{
+	const u32 rlen = sizeof(struct pl_sync_flow4), max =
+		(PL_SYNC_BODY_MAX - sizeof(struct pl_sync_repair)) / rlen;
+	struct pl_sync_sent *sent = &p->sent[seq % PL_SYNC_WINDOW];
+	struct pl_sync_repair hdr = { .seq = cpu_to_be64(seq) };
+	u8 *recs = buf + sizeof(hdr), *m;
+	struct pl_flow *f;
+	enum pl_dir dir;
+	u32 i, n = 0, k;
+
+	spin_lock(&p->tx_lock);
+	if (sent->seq != seq) {
+		spin_unlock(&p->tx_lock);
+		return;		/* too old: its loss expires, and a resync comes */
+	}
+	for (i = 0; i < sent->n; i++) {
+		f = pl_flow_lookup(s->pn, &sent->orig[i], &dir);
+		if (f && dir == PL_DIR_ORIG && !pl_flow_dead(f))
+			pl_sync_rec_fill((void *)(recs + n++ * rlen), f);
+	}
+	spin_unlock(&p->tx_lock);
+	atomic64_inc(&p->msgs_resent);
+	i = 0;
+	do {
+		k = min(n - i, max);
+		m = recs + i * rlen - sizeof(hdr);
+		memcpy(m, &hdr, sizeof(hdr));
+		pl_sync_xmit(s, p, PL_SYNC_REPAIR, m, sizeof(hdr) + k * rlen, k);
+		i += k;
+	} while (i < n);
+}
+
+/* A peer missed messages: send them again. Softirq, under RCU. */
+static void pl_sync_rcv_nack(struct pl_sync *s, struct pl_sync_peer *p,
+			     const u8 *body, u32 len)
+{
+	const struct pl_sync_nack *n = (const void *)body;
+	u64 top, missing;
+	u8 *buf;
+	int i;
+
+	if (len < sizeof(*n))
+		return;
+	top = be64_to_cpu(n->top);
+	missing = be64_to_cpu(n->missing);
+	buf = kmalloc(PL_SYNC_REPAIR_BUF, GFP_ATOMIC);
+	if (!buf)
+		return;
+	for (; missing; missing &= missing - 1) {
+		i = __ffs64(missing);
+		if (top > i)
+			pl_sync_repair(s, p, top - i, buf);
+	}
+	kfree(buf);
+}
+
+/* A message asked for again: it came, and so did its flows. */
+static void pl_sync_rcv_repair(struct pl_sync *s, struct pl_sync_peer *p,
+			       const u8 *body, u32 len)
+{
+	const struct pl_sync_repair *r = (const void *)body;
+
+	if (len < sizeof(*r))
+		return;
+	if (pl_sync_filled(p, be64_to_cpu(r->seq)))
+		atomic64_inc(&p->msgs_repaired);
+	pl_sync_rcv_flows(s, p, body + sizeof(*r), len - sizeof(*r));
 }
 
 static void pl_sync_rcv_hello(struct pl_sync *s, struct pl_sync_peer *p,
@@ -591,7 +810,13 @@ static void pl_sync_rcv_msg(struct pl_sync *s, struct pl_sync_peer *p,
 	case PL_SYNC_BULK_END:
 		pl_sync_rcv_bulk_end(s, p);
 		break;
-	}
+	case PL_SYNC_NACK:
+		pl_sync_rcv_nack(s, p, body, len);
+		break;
+	case PL_SYNC_REPAIR:
+		pl_sync_rcv_repair(s, p, body, len);
+		break;
+	}	/* a probe has done its work in the window */
 }
 
 static struct pl_sync_peer *pl_sync_peer_rcu(struct pl_sync *s, __be32 addr)
@@ -612,9 +837,9 @@ static struct pl_sync_peer *pl_sync_check(struct pl_sync *s,
 					  u32 len)
 {
 	u32 off = len - PL_SYNC_MAC_LEN;
+	struct pl_sync_gaps g;
 	struct pl_sync_peer *p;
 	__le64 mac;
-	u64 lost;
 
 	p = pl_sync_peer_rcu(s, ip_hdr(skb)->saddr);
 	if (!p || len < sizeof(*h) + PL_SYNC_MAC_LEN ||
@@ -624,14 +849,20 @@ static struct pl_sync_peer *pl_sync_check(struct pl_sync *s,
 	if (crypto_memneq(&mac, (const u8 *)h + off, sizeof(mac)))
 		return NULL;
 	if (!pl_sync_window(p, be64_to_cpu(h->boot), be64_to_cpu(h->seq),
-			    h->type == PL_SYNC_HELLO, &lost))
+			    h->type == PL_SYNC_HELLO, &g))
 		return NULL;
 	WRITE_ONCE(p->node, ntohl(h->node));
 	WRITE_ONCE(p->last_heard, jiffies ?: 1);
-	if (lost) {
-		atomic64_add(lost, &p->msgs_lost);
-		atomic64_add(lost, &p->repairing);
-		atomic64_add(lost, &s->pn->sync_stats.lost);
+	if (g.missing) {
+		atomic64_add(g.missing, &p->msgs_lost);
+		atomic64_add(g.missing, &s->pn->sync_stats.lost);
+		/* A tick later: one overtaken by another may come yet. */
+		queue_delayed_work(system_power_efficient_wq, &s->nack, 1);
+	}
+	if (g.late)
+		atomic64_inc(&p->msgs_repaired);
+	if (g.expired) {
+		atomic64_add(g.expired, &p->repairing);
 		pl_sync_ask(s, p);
 	}
 	return p;
@@ -916,6 +1147,11 @@ struct pl_sync *pl_sync_alloc(struct pl_net *pn)
 {
 	struct pl_sync *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 
+	/* A message holds PL_SYNC_RECS records, and pl_sync_note() all. */
+	BUILD_BUG_ON(PL_SYNC_RECS * sizeof(struct pl_sync_flow4) >
+		     PL_SYNC_BODY_MAX);
+	BUILD_BUG_ON((PL_SYNC_RECS + 1) * sizeof(struct pl_sync_flow4) <=
+		     PL_SYNC_BODY_MAX);
 	if (!s)
 		return NULL;
 	s->pn = pn;
@@ -928,6 +1164,8 @@ struct pl_sync *pl_sync_alloc(struct pl_net *pn)
 	s->flush.function = pl_sync_flush;
 	INIT_DELAYED_WORK(&s->tick, pl_sync_tick);
 	INIT_WORK(&s->bulk, pl_sync_bulk);
+	INIT_DELAYED_WORK(&s->nack, pl_sync_nack);
+	INIT_DELAYED_WORK(&s->probe, pl_sync_probe);
 	return s;
 }
 
@@ -945,12 +1183,14 @@ void pl_sync_stop(struct pl_sync *s)
 	cancel_work_sync(&s->bulk);
 	hrtimer_cancel(&s->flush);
 	tasklet_kill(&s->tx);
+	cancel_delayed_work_sync(&s->probe);
+	cancel_delayed_work_sync(&s->nack);
 	spin_lock_bh(&s->hold_lock);
 	pl_sync_expire(s, true);
 	spin_unlock_bh(&s->hold_lock);
 	pl_announce_stop(s);
 	list_for_each_entry_safe(p, tmp, &s->peers, list)
-		kfree(p);
+		kvfree(p);
 	kvfree(s->queue.buf);
 	kvfree(s->spare.buf);
 	memzero_explicit(s->key, sizeof(s->key));

@@ -22,6 +22,7 @@
 #include "announce.h"
 #include "flow.h"
 #include "net.h"
+#include "sync-wire.h"
 
 #define PL_SYNC_PORT		8849
 #define PL_SYNC_EVERY		HZ		/* between hellos */
@@ -32,6 +33,10 @@
 #define PL_SYNC_BACKSTOP_NS	(4 * NSEC_PER_MSEC)	/* ... when busy and cut off */
 #define PL_SYNC_HOLD		(HZ / 10)	/* a packet waits for its flow */
 #define PL_SYNC_HOLD_MAX	64		/* packets waiting, at most */
+#define PL_SYNC_RECS		31		/* flow records in a message */
+#define PL_SYNC_NACK_EVERY	(HZ / 50)	/* between asks for a gap */
+#define PL_SYNC_PROBE_AFTER	(HZ / 100)	/* quiet, before a probe */
+#define PL_SYNC_PROBES		4		/* probes after the last records */
 
 typedef int (*pl_okfn_t)(struct net *net, struct sock *sk,
 			 struct sk_buff *skb);
@@ -39,12 +44,21 @@ typedef int (*pl_okfn_t)(struct net *net, struct sock *sk,
 struct socket;
 struct sk_buff;
 
+/* A message sent to a peer: enough to send its flows again. */
+struct pl_sync_sent {
+	u64 seq;
+	u8 type;			/* enum pl_sync_type */
+	u8 n;				/* flows */
+	struct pl_tuple orig[PL_SYNC_RECS];
+};
+
 /* What this router knows of another. */
 struct pl_sync_peer {
 	struct list_head list;		/* in sync->peers; RCU */
 	struct rcu_head rcu;
 	__be32 addr;
 	u32 node;			/* 0 until heard */
+	spinlock_t tx_lock;		/* tx_seq's increments, and sent */
 	atomic64_t tx_seq;		/* the last sequence number sent */
 	spinlock_t rx_lock;		/* the receive window */
 	u64 rx_boot;			/* the peer's boot, as its messages say */
@@ -65,6 +79,8 @@ struct pl_sync_peer {
 	atomic64_t msgs_received;
 	atomic64_t msgs_lost;
 	atomic64_t msgs_repaired;
+	atomic64_t msgs_resent;		/* repairs it asked for */
+	struct pl_sync_sent sent[PL_SYNC_WINDOW];	/* by sequence number */
 };
 
 /* A packet of a flow not learned yet, waiting for its record. */
@@ -104,6 +120,9 @@ struct pl_sync {
 	u64 last_tx;			/* ns, when the tasklet last sent */
 	struct delayed_work tick;	/* hellos, joining, resyncs */
 	struct work_struct bulk;	/* sends every flow to those who ask */
+	struct delayed_work nack;	/* asks peers for the messages missing */
+	struct delayed_work probe;	/* ... shows them the last ones sent */
+	u8 probes;			/* sent since the last records */
 	struct pl_announce announce;
 	spinlock_t hold_lock;		/* held packets */
 	u32 nheld;			/* READ_ONCE() */

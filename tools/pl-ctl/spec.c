@@ -459,6 +459,7 @@ static const struct pl_attr sync_peer_attrs[] = {
 	[PL_A_SYNC_PEER_MESSAGES_REPAIRED] = { "messages-repaired", NULL },
 	[PL_A_SYNC_PEER_BULK_RECEIVED] = { "bulk-received", NULL },
 	[PL_A_SYNC_PEER_PAD] = { "pad", NULL },
+	[PL_A_SYNC_PEER_MESSAGES_RESENT] = { "messages-resent", NULL },
 };
 
 static const struct pl_set sync_peer_set = {

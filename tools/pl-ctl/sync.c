@@ -66,6 +66,7 @@ static struct nla_policy peer_policy[PL_A_SYNC_PEER_MAX + 1] = {
 		.type = NLA_U64
 	},
 	[PL_A_SYNC_PEER_BULK_RECEIVED] = { .type = NLA_U8 },
+	[PL_A_SYNC_PEER_MESSAGES_RESENT] = { .type = NLA_U64 },
 };
 
 /*
@@ -325,6 +326,7 @@ static void sync_print_peer_counts(struct nlattr **p)
 		{ PL_A_SYNC_PEER_MESSAGES_RECEIVED, "messages", "received" },
 		{ PL_A_SYNC_PEER_MESSAGES_LOST, "messages", "lost" },
 		{ PL_A_SYNC_PEER_MESSAGES_REPAIRED, "messages", "repaired" },
+		{ PL_A_SYNC_PEER_MESSAGES_RESENT, "messages", "resent" },
 	};
 	const struct pl_set *set = pl_attr_nest(pl_cmd_set(PL_CMD_SYNC_GET),
 						PL_A_SYNC_PEER);
