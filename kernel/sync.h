@@ -34,8 +34,8 @@
 #define PL_SYNC_HOLD		(HZ / 10)	/* a packet waits for its flow */
 #define PL_SYNC_HOLD_MAX	64		/* packets waiting, at most */
 #define PL_SYNC_RECS		31		/* flow records in a message */
-#define PL_SYNC_NACK_EVERY	(HZ / 50)	/* between asks for a gap */
-#define PL_SYNC_PROBE_AFTER	(HZ / 100)	/* quiet, before a probe */
+#define PL_SYNC_NACK_EVERY	msecs_to_jiffies(20)	/* between asks for a gap */
+#define PL_SYNC_PROBE_AFTER	msecs_to_jiffies(10)	/* quiet, before a probe */
 #define PL_SYNC_PROBES		4		/* probes after the last records */
 
 typedef int (*pl_okfn_t)(struct net *net, struct sock *sk,
