@@ -347,12 +347,9 @@ static int pl_sync_peer_add(struct pl_req *req)
 		return pl_fail(req, -ENOSPC, NULL,
 			       "a router has at most %u peers (a fleet, %u routers)",
 			       PL_SYNC_MAX_PEERS, PL_SYNC_MAX_NODE);
-	p = kvzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	p = pl_sync_peer_alloc(addr);
 	if (!p)
 		return -ENOMEM;
-	p->addr = addr;
-	spin_lock_init(&p->tx_lock);
-	spin_lock_init(&p->rx_lock);
 	list_add_tail_rcu(&p->list, &s->peers);
 	mod_delayed_work(system_power_efficient_wq, &s->tick, 0);
 	pl_net_state_changed(req->pn);
@@ -374,7 +371,7 @@ static int pl_sync_peer_del(struct pl_req *req)
 	if (!p)
 		return pl_fail(req, -ENOENT, NULL, "no peer %pI4", &addr);
 	list_del_rcu(&p->list);
-	kvfree_rcu(p, rcu);
+	pl_sync_peer_free_rcu(p);
 	pl_net_state_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_SYNC_CHANGE_NTF, pl_sync_fill, s);
 	return 0;

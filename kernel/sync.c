@@ -161,11 +161,18 @@ static void pl_sync_xmit(struct pl_sync *s, struct pl_sync_peer *p, u8 type,
 	struct sk_buff *skb;
 	struct udphdr *uh;
 	struct rtable *rt;
+	__be32 saddr;
 	u64 seq;
 
-	rt = ip_route_output_key(pn->net, &fl4);
-	if (IS_ERR(rt))
-		goto lost;
+	rt = dst_cache_get_ip4(&p->dst, &saddr);
+	if (!rt || saddr != local) {
+		if (rt)
+			ip_rt_put(rt);
+		rt = ip_route_output_key(pn->net, &fl4);
+		if (IS_ERR(rt))
+			goto lost;
+		dst_cache_set_ip4(&p->dst, &rt->dst, local);
+	}
 	skb = alloc_skb(LL_MAX_HEADER + sizeof(struct iphdr) + sizeof(*uh) +
 			mlen, GFP_ATOMIC);
 	if (!skb) {
@@ -246,12 +253,10 @@ static void pl_sync_tx(struct tasklet_struct *t)
 	if (q.len)
 		WRITE_ONCE(s->last_tx, ktime_get_mono_fast_ns());
 	pl_sync_send_records(s, NULL, q.buf, q.len);
-	if (q.len) {
-		/* Probes follow the last of them (pl_sync_probe()). */
-		WRITE_ONCE(s->probes, 0);
-		mod_delayed_work(system_power_efficient_wq, &s->probe,
-				 PL_SYNC_PROBE_AFTER);
-	}
+	/* Probes follow the last of them (pl_sync_probe()). */
+	if (q.len && !test_and_set_bit(0, &s->probe_armed))
+		queue_delayed_work(system_power_efficient_wq, &s->probe,
+				   PL_SYNC_PROBE_AFTER);
 	q.len = 0;
 	s->spare = q;
 }
@@ -259,27 +264,44 @@ static void pl_sync_tx(struct tasklet_struct *t)
 /*
  * A peer sees a lost message as a gap, when a later one comes. So that the
  * last records before a quiet spell are not lost unseen until the next
- * hello, a few probes follow them, PL_SYNC_PROBE_AFTER, then twice, four
- * and eight times that later.
+ * hello, a few probes follow them: PL_SYNC_PROBE_AFTER after the last
+ * records, then twice, four and eight times that later. While records
+ * keep going, the work only looks again when they may have stopped: the
+ * packet path arms it once, not at every message.
  */
 static void pl_sync_probe(struct work_struct *work)
 {
 	struct pl_sync *s = container_of(to_delayed_work(work), struct pl_sync,
 					 probe);
+	u64 quiet = ktime_get_mono_fast_ns() - READ_ONCE(s->last_tx);
+	u64 after = jiffies_to_nsecs(PL_SYNC_PROBE_AFTER);
 	struct pl_sync_peer *p;
-	u8 n = READ_ONCE(s->probes);
 
+	if (quiet < after) {
+		s->probes = 0;
+		queue_delayed_work(system_power_efficient_wq, &s->probe,
+				   nsecs_to_jiffies(after - quiet) + 1);
+		return;
+	}
 	rcu_read_lock();
 	local_bh_disable();
 	list_for_each_entry_rcu(p, &s->peers, list)
 		pl_sync_xmit(s, p, PL_SYNC_PROBE, NULL, 0, 0);
 	local_bh_enable();
 	rcu_read_unlock();
-	if (++n < PL_SYNC_PROBES) {
-		WRITE_ONCE(s->probes, n);
+	if (++s->probes < PL_SYNC_PROBES) {
 		queue_delayed_work(system_power_efficient_wq, &s->probe,
-				   PL_SYNC_PROBE_AFTER << n);
+				   PL_SYNC_PROBE_AFTER << s->probes);
+		return;
 	}
+	s->probes = 0;
+	clear_bit(0, &s->probe_armed);
+	/* Records sent since the last look arm it again. */
+	smp_mb__after_atomic();
+	if (ktime_get_mono_fast_ns() - READ_ONCE(s->last_tx) < after &&
+	    !test_and_set_bit(0, &s->probe_armed))
+		queue_delayed_work(system_power_efficient_wq, &s->probe,
+				   PL_SYNC_PROBE_AFTER);
 }
 
 static void pl_sync_tuple_put(struct pl_sync_tuple4 *w,
@@ -1143,6 +1165,39 @@ err:
 	return err;
 }
 
+struct pl_sync_peer *pl_sync_peer_alloc(__be32 addr)
+{
+	struct pl_sync_peer *p = kvzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+
+	if (!p)
+		return NULL;
+	if (dst_cache_init(&p->dst, GFP_KERNEL_ACCOUNT)) {
+		kvfree(p);
+		return NULL;
+	}
+	p->addr = addr;
+	spin_lock_init(&p->tx_lock);
+	spin_lock_init(&p->rx_lock);
+	return p;
+}
+
+static void pl_sync_peer_free(struct pl_sync_peer *p)
+{
+	dst_cache_destroy(&p->dst);
+	kvfree(p);
+}
+
+static void pl_sync_peer_free_cb(struct rcu_head *rcu)
+{
+	pl_sync_peer_free(container_of(rcu, struct pl_sync_peer, rcu));
+}
+
+/* Free a peer that left s->peers, once no reader can see it. */
+void pl_sync_peer_free_rcu(struct pl_sync_peer *p)
+{
+	call_rcu(&p->rcu, pl_sync_peer_free_cb);
+}
+
 struct pl_sync *pl_sync_alloc(struct pl_net *pn)
 {
 	struct pl_sync *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
@@ -1190,7 +1245,7 @@ void pl_sync_stop(struct pl_sync *s)
 	spin_unlock_bh(&s->hold_lock);
 	pl_announce_stop(s);
 	list_for_each_entry_safe(p, tmp, &s->peers, list)
-		kvfree(p);
+		pl_sync_peer_free(p);
 	kvfree(s->queue.buf);
 	kvfree(s->spare.buf);
 	memzero_explicit(s->key, sizeof(s->key));

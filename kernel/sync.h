@@ -17,6 +17,7 @@
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <net/dst_cache.h>
 #include <uapi/linux/pl.h>
 
 #include "announce.h"
@@ -58,6 +59,7 @@ struct pl_sync_peer {
 	struct rcu_head rcu;
 	__be32 addr;
 	u32 node;			/* 0 until heard */
+	struct dst_cache dst;		/* the route to it */
 	spinlock_t tx_lock;		/* tx_seq's increments, and sent */
 	atomic64_t tx_seq;		/* the last sequence number sent */
 	spinlock_t rx_lock;		/* the receive window */
@@ -122,6 +124,7 @@ struct pl_sync {
 	struct work_struct bulk;	/* sends every flow to those who ask */
 	struct delayed_work nack;	/* asks peers for the messages missing */
 	struct delayed_work probe;	/* ... shows them the last ones sent */
+	unsigned long probe_armed;	/* bit 0: probe is queued, or runs */
 	u8 probes;			/* sent since the last records */
 	struct pl_announce announce;
 	spinlock_t hold_lock;		/* held packets */
@@ -136,6 +139,8 @@ static inline u16 pl_sync_now(void)
 }
 
 struct pl_sync *pl_sync_alloc(struct pl_net *pn);
+struct pl_sync_peer *pl_sync_peer_alloc(__be32 addr);
+void pl_sync_peer_free_rcu(struct pl_sync_peer *p);
 int pl_sync_start(struct pl_sync *s);
 void pl_sync_stop(struct pl_sync *s);
 int pl_sync_bind(struct pl_sync *s, __be32 local, u16 port,
