@@ -26,7 +26,7 @@ source "$(dirname "$(readlink -f "$0")")/lib.sh"
 ktap_print_header
 pl_require_root
 pl_require_pl_ctl
-ktap_set_plan 6
+ktap_set_plan 7
 
 pl_unload || ktap_exit_fail_msg "pl is loaded and cannot be unloaded"
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
@@ -148,6 +148,18 @@ test_rmmod_again()
 	check_kmsg_clean "after rmmod"
 }
 
+# pl-ctl opens libkmod (only then) to say why the family is missing.
+test_no_module()
+{
+	local err rc
+
+	err=$(pl_ctl az show 2>&1 >/dev/null)
+	rc=$?
+	check_eq "pl-ctl without the module: exit status" 1 "$rc"
+	check_match "pl-ctl without the module: libkmod says it is not loaded" \
+		'^pl-ctl: the pl module is not (loaded|installed for kernel)' "$err"
+}
+
 test_flow_buckets()
 {
 	local v
@@ -176,5 +188,6 @@ pl_subtest "unload: rmmod with configuration in several namespaces" test_rmmod
 pl_subtest "unload: no configuration survives rmmod" test_reload_empty
 pl_subtest "unload: monitor exits when pl is unloaded" test_monitor_unload
 pl_subtest "unload: rmmod again" test_rmmod_again
+pl_subtest "unload: pl-ctl without the module says what to do" test_no_module
 pl_subtest "unload: insmod refuses a bad flow_buckets" test_flow_buckets
 ktap_finished

@@ -34,11 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-
 #include "compiler.h"
 #include "probe.h"
+#include "tls.h"
 
 #define PROBE_EVENTS	512	/* epoll events handled per wait */
 #define PROBE_LINE	64	/* bytes of the status line kept */
@@ -903,6 +901,12 @@ struct probe_loop *probe_loop_new(void)
 		return NULL;
 	l->ended_tail = &l->ended;
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (tls_load()) {
+		if (l->epfd >= 0)
+			close(l->epfd);
+		free(l);
+		return NULL;
+	}
 	l->ssl_ctx = ssl_ctx_new();
 	l->bio_method = bio_method_new();
 	if (l->epfd < 0 || !l->ssl_ctx || !l->bio_method) {

@@ -169,7 +169,7 @@ PY
 drv=$tmp/test-probe
 # shellcheck disable=SC2046
 cc -std=gnu11 -O2 -g -Wall -Wextra -Werror -o "$drv" "$here/test-probe.c" \
-	"$here/probe.c" $(pkg-config --cflags --libs openssl) \
+	"$here/probe.c" "$here/tls.c" $(pkg-config --cflags openssl) \
 	>"$tmp/cc.log" 2>&1 || bail "test-probe builds" "$tmp/cc.log"
 ok "test-probe builds"
 
