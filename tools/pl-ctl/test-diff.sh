@@ -13,20 +13,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 ctl=${1:-$here/pl-ctl}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok()
-{
-	echo "ok - $1"
-	pass=$((pass + 1))
-}
-
-not_ok()
-{
-	echo "not ok - $1"
-	fail=$((fail + 1))
-}
+# shellcheck source=tools/pl-ctl/test-lib.sh
+source "$here/test-lib.sh"
 
 # The base configuration most cases change.
 base()
@@ -336,5 +324,4 @@ else
 	not_ok "60000 backends from nothing: $out ops"
 fi
 
-echo "# $pass passed, $fail failed"
-[ $fail = 0 ]
+test_end

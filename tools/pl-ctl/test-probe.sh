@@ -15,40 +15,16 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 srv=""
-pass=0
-fail=0
+# shellcheck source=tools/pl-ctl/test-lib.sh
+source "$here/test-lib.sh"
 
+# shellcheck disable=SC2317 # the EXIT trap calls it
 cleanup()
 {
 	[ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-ok()
-{
-	echo "ok - $1"
-	pass=$((pass + 1))
-}
-
-not_ok()
-{
-	echo "not ok - $1"
-	fail=$((fail + 1))
-}
-
-# Diagnostics: stdin, commented out.
-diag()
-{
-	sed 's/^/#   /'
-}
-
-bail()
-{
-	not_ok "$1"
-	[ -f "$2" ] && diag <"$2"
-	exit 1
-}
 
 # The servers: each listens on a port of its own, named in the ports file
 # (name=port lines) once all listen.
@@ -406,5 +382,4 @@ else
 	ok "valgrind: no leak, no error # SKIP valgrind is not installed"
 fi
 
-echo "# $pass passed, $fail failed"
-[ $fail = 0 ]
+test_end

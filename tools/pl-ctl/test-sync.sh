@@ -15,23 +15,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 ctl=${1:-$here/pl-ctl}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+# shellcheck source=tools/pl-ctl/test-lib.sh
+source "$here/test-lib.sh"
 
 # A 32-byte key, as wg genkey writes it; it must never be printed.
 key='qf7hfkVzENqWuwJXR1bB9M1JqrTdwgDpriLTnDUrbI0='
-
-ok()
-{
-	echo "ok - $1"
-	pass=$((pass + 1))
-}
-
-not_ok()
-{
-	echo "not ok - $1"
-	fail=$((fail + 1))
-}
 
 # check NAME STATUS REGEX ARGS...: pl-ctl ARGS exits with STATUS, and its
 # output (stdout and stderr) matches REGEX, and holds no key.
@@ -174,5 +162,4 @@ check "sync help" 0 \
 	sync help
 check "help lists sync" 0 'OBJECT := \{[^}]* sync \}.*pl-ctl sync show' help
 
-echo "# $pass passed, $fail failed"
-[ $fail = 0 ]
+test_end
