@@ -314,7 +314,7 @@ static int apply_quick(const struct apply_src *src, int *done)
 			quick_keep(src);
 		if (err == PL_TXN_AGAIN)
 			err = 0;
-	} else if (err == 1) {
+	} else if (err == QUICK_WHOLE) {
 		err = 0;
 	}
 	ops_free(&ops);

@@ -28,14 +28,23 @@ char *apply_map(int fd, size_t *size);
 void apply_src_free(struct apply_src *src);
 __u64 apply_fingerprint(const char *buf, size_t size);
 
+#define QUICK_WHOLE	(-1)	/* the quick path declines */
+
 /*
  * The ops that take the file last applied (its fingerprint the kernel's,
  * kernel_fp) to src, diffed line by line when only backends differ:
- * 0 with *ops filled, 1 when that cannot be done (apply then diffs the
- * whole configuration), or an error, reported.
+ * 0 with *ops filled, QUICK_WHOLE when that cannot be done (apply then
+ * diffs the whole configuration), or an exit status, the error reported.
  */
 int quick_diff(const struct apply_src *src, __u64 kernel_fp,
 	       struct pl_ops *ops);
+
+/*
+ * quick_diff() from the file last applied, given: its size bytes at buf,
+ * and whether one of its lines deletes (del).
+ */
+int quick_diff_from(const char *buf, size_t size, int del,
+		    const struct apply_src *src, struct pl_ops *ops);
 
 /* Keep src as the file last applied, for the next quick_diff(). */
 void quick_keep(const struct apply_src *src);

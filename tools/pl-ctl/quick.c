@@ -14,6 +14,15 @@
  * apply diffs (diff.c). Anything else (another kind of line changed, a
  * del line, no copy, a copy the kernel's fingerprint disowns) takes the
  * whole path.
+ *
+ * Under emulation every pass over 3 MB shows, so the quick path makes as
+ * few as it can. The copy starts with a comment line that holds its
+ * fingerprint and whether a line of it deletes, so that its lines need
+ * not be read for del. The lines the two files share at their start and their end are
+ * matched by comparing the files' bytes: only the lines in between are
+ * hashed and matched one by one. A line's kind is read from its first
+ * word; the words of a backend line only when it may be one that
+ * changed.
  */
 
 #include <fcntl.h>
@@ -50,20 +59,28 @@ struct q_word {
 /* A line, small: a file of 60,000 lines has as many. */
 struct q_line {
 	const char *s;
-	__u64 hash;
+	__u64 hash;		/* only of lines the files do not share */
 	__u32 len;
 	/* Q_BACKEND with a plain key: its words, as offsets in the line */
 	__u16 svc, svc_len, addr, addr_len;
 	__u8 kind;		/* enum q_kind */
 	__u8 matched;		/* the other file has the same line */
+	__u8 parsed;		/* svc and addr are read (q_parse()) */
+	__u8 pick;		/* a backend line of a key that changed */
 };
 
 struct q_file {
 	const char *name;
+	const char *buf;
+	size_t size;
 	struct q_line *v;
 	size_t n;
 	int del;		/* a line deletes something */
 };
+
+/* The copy's first line: its fingerprint, and 1 if a line deletes. */
+#define Q_HEAD		"# pl-ctl applied "
+#define Q_HEAD_LEN	(sizeof(Q_HEAD) - 1 + 16 + 1 + 1 + 1)
 
 /* The copy of this namespace's file last applied: its path. */
 static int quick_path(char *buf, size_t size)
@@ -79,7 +96,7 @@ static int quick_path(char *buf, size_t size)
 
 void quick_keep(const struct apply_src *src)
 {
-	char path[128], tmp[160];
+	char path[128], tmp[160], head[Q_HEAD_LEN + 1];
 	int fd, ok;
 
 	if (quick_path(path, sizeof(path)))
@@ -90,20 +107,44 @@ void quick_keep(const struct apply_src *src)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	ok = write(fd, src->buf, src->size) == (ssize_t)src->size;
+	snprintf(head, sizeof(head), Q_HEAD "%016llx %d\n",
+		 (unsigned long long)src->fingerprint, !!src->deletes);
+	ok = write(fd, head, Q_HEAD_LEN) == Q_HEAD_LEN &&
+	     write(fd, src->buf, src->size) == (ssize_t)src->size;
 	ok = !close(fd) && ok;
 	if (!ok || rename(tmp, path))
 		unlink(tmp);
 }
 
+/* The copy's first line: 0, with its fingerprint and del flag, or -1. */
+static int q_head(const char *buf, size_t size, __u64 *fp, int *del)
+{
+	char head[Q_HEAD_LEN + 1], *e;
+
+	if (size < Q_HEAD_LEN)
+		return -1;
+	memcpy(head, buf, Q_HEAD_LEN);
+	head[Q_HEAD_LEN] = 0;
+	if (strncmp(head, Q_HEAD, sizeof(Q_HEAD) - 1))
+		return -1;
+	*fp = strtoull(head + sizeof(Q_HEAD) - 1, &e, 16);
+	if (e != head + Q_HEAD_LEN - 3 || e[0] != ' ' ||
+	    (e[1] != '0' && e[1] != '1') || e[2] != '\n')
+		return -1;
+	*del = e[1] == '1';
+	return 0;
+}
+
 /*
- * The copy, mapped, if the kernel's fingerprint is still its own. Only
- * ever replaced whole (quick_keep() renames a new one over it), it cannot
- * shrink under the mapping.
+ * The copy, mapped, if its fingerprint is the kernel's: its lines at
+ * *lines, *del set if one deletes. Only ever replaced whole (quick_keep()
+ * renames a new one over it), it cannot shrink under the mapping.
  */
-static char *quick_load(__u64 kernel_fp, size_t *size)
+static char *quick_load(__u64 kernel_fp, size_t *size, const char **lines,
+			int *del)
 {
 	char path[128], *buf;
+	__u64 fp;
 	int fd;
 
 	if (!kernel_fp || quick_path(path, sizeof(path)))
@@ -113,9 +154,14 @@ static char *quick_load(__u64 kernel_fp, size_t *size)
 		return NULL;
 	buf = apply_map(fd, size);
 	close(fd);
-	if (buf && apply_fingerprint(buf, *size) != kernel_fp) {
+	if (!buf)
+		return NULL;
+	*lines = buf + Q_HEAD_LEN;
+	/* Whatever its first line says, a copy changed since is not used. */
+	if (q_head(buf, *size, &fp, del) || fp != kernel_fp ||
+	    apply_fingerprint(*lines, *size - Q_HEAD_LEN) != fp) {
 		munmap(buf, *size);
-		buf = NULL;
+		return NULL;
 	}
 	return buf;
 }
@@ -126,9 +172,9 @@ static int q_space(char c)
 }
 
 /* Up to n words of a line, as args_split() would see plain ones. */
-static size_t q_words(const char *s, const char *end, struct q_word *w,
-		      size_t n)
+static size_t q_words(const struct q_line *l, struct q_word *w, size_t n)
 {
+	const char *s = l->s, *end = l->s + l->len;
 	size_t i = 0;
 
 	while (i < n) {
@@ -150,45 +196,108 @@ static int q_is(const struct q_word *w, const char *word)
 	return w->len == strlen(word) && !memcmp(w->s, word, w->len);
 }
 
-static void q_classify(struct q_file *f, struct q_line *l)
+/* Whether the line starts with word (and a space), as most do. */
+static int q_starts(const struct q_line *l, const char *word, size_t len)
+{
+	return l->len > len && !memcmp(l->s, word, len) && q_space(l->s[len]);
+}
+
+/* A line's kind, by its first word. */
+static void q_kind(struct q_line *l)
+{
+	struct q_word w;
+
+	if (q_starts(l, "backend", 7))
+		l->kind = Q_BACKEND;
+	else if (q_starts(l, "endpoint", 8))
+		l->kind = Q_OTHER;
+	else if (!q_words(l, &w, 1))
+		l->kind = Q_NONE;
+	else if (q_is(&w, "backend"))
+		l->kind = Q_BACKEND;
+	else if (q_is(&w, "endpoint"))
+		l->kind = Q_OTHER;
+	else
+		l->kind = Q_FRAME;
+}
+
+/* Whether the line deletes: del as its second or third word. */
+static int q_deletes(const struct q_line *l)
+{
+	struct q_word w[3];
+	size_t n = q_words(l, w, 3), i;
+
+	for (i = 1; i < n; i++)
+		if (q_is(&w[i], "del"))
+			return 1;
+	return 0;
+}
+
+/* A backend line's key, if it is written plain (svc_len stays 0 if not). */
+static void q_parse(struct q_line *l)
 {
 	struct q_word w[4];
-	size_t n = q_words(l->s, l->s + l->len, w, 4), i;
 
-	l->kind = Q_FRAME;
-	if (!n) {
-		l->kind = Q_NONE;
+	if (l->parsed)
 		return;
-	}
-	for (i = 1; i < n && i < 3; i++)
-		f->del |= q_is(&w[i], "del");
-	if (q_is(&w[0], "endpoint")) {
-		l->kind = Q_OTHER;
-	} else if (q_is(&w[0], "backend")) {
-		l->kind = Q_BACKEND;
-		/* Plain words only: quoting would hide the key. */
-		if (n == 4 && !memchr(l->s, '\'', l->len) &&
-		    !memchr(l->s, '"', l->len) &&
-		    !memchr(l->s, '\\', l->len) &&
-		    w[3].s + w[3].len - l->s <= UINT16_MAX) {
-			l->svc = w[2].s - l->s;
-			l->svc_len = w[2].len;
-			l->addr = w[3].s - l->s;
-			l->addr_len = w[3].len;
-		}
+	l->parsed = 1;
+	/* Plain words only: quoting would hide the key. */
+	if (q_words(l, w, 4) == 4 && !memchr(l->s, '\'', l->len) &&
+	    !memchr(l->s, '"', l->len) && !memchr(l->s, '\\', l->len) &&
+	    w[3].s + w[3].len - l->s <= UINT16_MAX) {
+		l->svc = w[2].s - l->s;
+		l->svc_len = w[2].len;
+		l->addr = w[3].s - l->s;
+		l->addr_len = w[3].len;
 	}
 }
 
 #define Q_SEED	0x706c2d63746c0002ULL
+#define Q_CHUNK	4096
 
-static void q_split(struct q_file *f, const char *buf, size_t size)
+/*
+ * What two files share at their ends: lines that end before head, and
+ * lines that start at or after tail in each, are the same lines in both,
+ * in the same order. An apply that changes a few lines leaves most of the
+ * file there, and those lines need no hash and no match.
+ */
+struct q_trim {
+	size_t head;
+	size_t tail;		/* this file's */
+};
+
+static void q_trim(const struct q_file *a, struct q_trim *ta,
+		   const struct q_file *b, struct q_trim *tb)
 {
-	const char *s = buf, *end = buf + size, *e;
-	size_t cap = 1;
+	size_t na = a->size, nb = b->size, n = na < nb ? na : nb, i = 0, j = 0;
+	const char *x = a->buf, *y = b->buf, *nl;
 
-	/* Counted first: one allocation, none of it copied. */
-	for (e = buf; (e = memchr(e, '\n', end - e)); e++)
-		cap++;
+	while (n - i >= Q_CHUNK && !memcmp(x + i, y + i, Q_CHUNK))
+		i += Q_CHUNK;
+	while (i < n && x[i] == y[i])
+		i++;
+	while (n - i - j >= Q_CHUNK &&
+	       !memcmp(x + na - j - Q_CHUNK, y + nb - j - Q_CHUNK, Q_CHUNK))
+		j += Q_CHUNK;
+	while (j < n - i && x[na - j - 1] == y[nb - j - 1])
+		j++;
+	ta->head = i;
+	tb->head = i;
+	/* The first line that starts in the common end, after its newline */
+	nl = memchr(x + na - j, '\n', j);
+	ta->tail = nl ? (size_t)(nl - x) + 1 : na;
+	tb->tail = ta->tail - na + nb;
+}
+
+/*
+ * f's lines: their kinds, and the hashes of those the other file may not
+ * share. With mine set (the new file), whether those delete, in f->del.
+ */
+static void q_split(struct q_file *f, const struct q_trim *t, int mine)
+{
+	const char *s = f->buf, *end = f->buf + f->size, *e;
+	size_t cap = f->size / 32 + 16;
+
 	f->v = pl_realloc(NULL, cap * sizeof(*f->v));
 	while (s < end) {
 		struct q_line *l;
@@ -196,12 +305,23 @@ static void q_split(struct q_file *f, const char *buf, size_t size)
 		e = memchr(s, '\n', end - s);
 		if (!e)
 			e = end;
+		if (f->n == cap) {
+			cap *= 2;
+			f->v = pl_realloc(f->v, cap * sizeof(*f->v));
+		}
 		l = &f->v[f->n++];
 		memset(l, 0, sizeof(*l));
 		l->s = s;
 		l->len = e - s;
-		l->hash = apply_hash(s, l->len, Q_SEED);
-		q_classify(f, l);
+		q_kind(l);
+		if ((size_t)(e - f->buf) < t->head ||
+		    (size_t)(s - f->buf) >= t->tail) {
+			l->matched = 1;
+		} else if (l->kind != Q_NONE) {
+			l->hash = apply_hash(s, l->len, Q_SEED);
+			if (mine)
+				f->del |= q_deletes(l);
+		}
 		s = e + 1;
 	}
 }
@@ -216,25 +336,35 @@ static size_t q_slots(size_t n)
 	return size;
 }
 
+/* How many of f's lines the other file does not have. */
+static size_t q_unmatched(const struct q_file *f)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->n; i++)
+		n += f->v[i].kind != Q_NONE && !f->v[i].matched;
+	return n;
+}
+
 /* Pair each line of b with an equal line of a, where there is one. */
 static void q_match(struct q_file *a, struct q_file *b)
 {
-	size_t size = q_slots(a->n), mask = size - 1, i, j;
+	size_t n = q_unmatched(a), size = q_slots(n), mask = size - 1, i, j;
 	struct q_line **slot = calloc(size, sizeof(*slot));
 
 	if (!slot)
 		pl_realloc(NULL, (size_t)-1);
-	for (i = 0; i < a->n; i++) {
-		if (a->v[i].kind == Q_NONE)
+	for (i = 0; n && i < a->n; i++) {
+		if (a->v[i].kind == Q_NONE || a->v[i].matched)
 			continue;
 		for (j = a->v[i].hash & mask; slot[j]; j = (j + 1) & mask)
 			;
 		slot[j] = &a->v[i];
 	}
-	for (i = 0; i < b->n; i++) {
+	for (i = 0; n && i < b->n; i++) {
 		struct q_line *l = &b->v[i], *o;
 
-		if (l->kind == Q_NONE)
+		if (l->kind == Q_NONE || l->matched)
 			continue;
 		for (j = l->hash & mask; (o = slot[j]); j = (j + 1) & mask) {
 			if (!o->matched && o->hash == l->hash &&
@@ -261,11 +391,14 @@ static int q_same_key(const struct q_line *a, const struct q_line *b)
 	       !memcmp(a->s + a->addr, b->s + b->addr, a->addr_len);
 }
 
+#define Q_FEW	16	/* keys compared in place (q_fast_key()) */
+
 /* The backends that changed, by their unmatched lines. */
 struct q_keys {
 	const struct q_line **slot;
 	size_t mask;
 	size_t n;
+	const struct q_line *few[Q_FEW];	/* the first Q_FEW */
 };
 
 static void q_key_add(struct q_keys *k, const struct q_line *l)
@@ -276,6 +409,8 @@ static void q_key_add(struct q_keys *k, const struct q_line *l)
 		if (q_same_key(k->slot[j], l))
 			return;
 	k->slot[j] = l;
+	if (k->n < Q_FEW)
+		k->few[k->n] = l;
 	k->n++;
 }
 
@@ -289,30 +424,21 @@ static int q_key_has(const struct q_keys *k, const struct q_line *l)
 	return 0;
 }
 
-/* How many of f's lines the other file does not have. */
-static size_t q_unmatched(const struct q_file *f)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < f->n; i++)
-		n += f->v[i].kind != Q_NONE && !f->v[i].matched;
-	return n;
-}
-
 /*
  * Add f's unmatched lines to k: 0, or 1 when one is not a backend line
  * with a plain key. *changed counts them.
  */
-static int q_changed(const struct q_file *f, struct q_keys *k,
-		     size_t *changed)
+static int q_changed(struct q_file *f, struct q_keys *k, size_t *changed)
 {
 	size_t i;
 
 	for (i = 0; i < f->n; i++) {
-		const struct q_line *l = &f->v[i];
+		struct q_line *l = &f->v[i];
 
 		if (l->kind == Q_NONE || l->matched)
 			continue;
+		if (l->kind == Q_BACKEND)
+			q_parse(l);
 		if (l->kind != Q_BACKEND || !l->svc_len)
 			return 1;
 		q_key_add(k, l);
@@ -321,12 +447,83 @@ static int q_changed(const struct q_file *f, struct q_keys *k,
 	return 0;
 }
 
+/* Mark l if it is a backend line of a key in k: 0, or 1 if it hides its key. */
+static int q_pick(struct q_line *l, const struct q_keys *k)
+{
+	if (l->kind != Q_BACKEND)
+		return 0;
+	q_parse(l);
+	if (!l->svc_len)
+		return 1;
+	l->pick = q_key_has(k, l);
+	return 0;
+}
+
 /*
- * Model f's frame and its lines of the backends in k, in the file's
+ * Whether backend line l is of one of the few keys, read in place when it
+ * is written "backend VERB SERVICE ADDRESS ..." with single spaces, as
+ * save writes it: -1 when it is not, and must be read word by word. Only
+ * for a file without quoting, which could spell a key otherwise.
+ */
+static int q_fast_key(const struct q_line *l, const struct q_keys *k)
+{
+	const char *w = l->s + 12, *end = l->s + l->len, *a;
+	size_t i;
+
+	if (l->len < 14 || l->s[7] != ' ' || l->s[11] != ' ' ||
+	    q_space(l->s[8]) || q_space(*w))
+		return -1;
+	for (i = 0; i < k->n; i++) {
+		const struct q_line *key = k->few[i];
+
+		a = w + key->svc_len + 1;
+		if (a + key->addr_len > end ||
+		    memcmp(w, key->s + key->svc, key->svc_len) ||
+		    !q_space(a[-1]))
+			continue;
+		if (q_space(*a))
+			return -1;
+		if (!memcmp(a, key->s + key->addr, key->addr_len) &&
+		    (a + key->addr_len == end || q_space(a[key->addr_len])))
+			return 1;
+	}
+	return 0;
+}
+
+static int q_quoted(const struct q_file *f)
+{
+	return memchr(f->buf, '\'', f->size) || memchr(f->buf, '"', f->size) ||
+	       memchr(f->buf, '\\', f->size);
+}
+
+/*
+ * Mark f's backend lines of the keys in k: 0, or 1 when one of them is
+ * not written plain.
+ */
+static int q_picks(struct q_file *f, const struct q_keys *k)
+{
+	int fast = k->n <= Q_FEW && !q_quoted(f), r;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		struct q_line *l = &f->v[i];
+
+		if (l->kind != Q_BACKEND)
+			continue;
+		r = fast ? q_fast_key(l, k) : -1;
+		if (r >= 0)
+			l->pick = r;
+		else if (q_pick(l, k))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Model f's frame and its lines of the backends picked, in the file's
  * order: 0, or PL_EFAIL when a line is refused (said when report).
  */
-static int q_model(struct pl_model *m, struct q_file *f,
-		   const struct q_keys *k, int report)
+static int q_model(struct pl_model *m, struct q_file *f, int report)
 {
 	size_t i, cap = 0;
 	char *line = NULL;
@@ -336,8 +533,7 @@ static int q_model(struct pl_model *m, struct q_file *f,
 	for (i = 0; !err && i < f->n; i++) {
 		struct q_line *l = &f->v[i];
 
-		if (l->kind != Q_FRAME &&
-		    (l->kind != Q_BACKEND || !q_key_has(k, l)))
+		if (l->kind != Q_FRAME && !l->pick)
 			continue;
 		if (l->len + 2 > cap) {
 			cap = 2 * (l->len + 2);
@@ -362,8 +558,8 @@ static int q_model(struct pl_model *m, struct q_file *f,
 }
 
 /*
- * The ops for the backends that changed between two files: 0, 1 (not so
- * simple), or an error in the new file, reported.
+ * The ops for the backends that changed between two files: 0, QUICK_WHOLE
+ * (not so simple), or an error in the new file, reported.
  */
 static int q_diff(struct q_file *old, struct q_file *new,
 		  struct pl_ops *ops)
@@ -374,13 +570,17 @@ static int q_diff(struct q_file *old, struct q_file *new,
 	int err;
 
 	if (old->del || new->del)
-		return 1;
+		return QUICK_WHOLE;
 	q_match(old, new);
 	k.mask = q_slots(q_unmatched(old) + q_unmatched(new)) - 1;
 	k.slot = calloc(k.mask + 1, sizeof(*k.slot));
 	if (!k.slot)
 		pl_realloc(NULL, (size_t)-1);
-	err = q_changed(old, &k, &changed) ?: q_changed(new, &k, &changed);
+	if (q_changed(old, &k, &changed) || q_changed(new, &k, &changed) ||
+	    q_picks(old, &k) || q_picks(new, &k))
+		err = QUICK_WHOLE;
+	else
+		err = 0;
 	if (!err && out_details())
 		fprintf(stderr, "pl-ctl: %s: %zu lines of %zu backends differ from %s\n",
 			new->name, changed, k.n, "the file last applied");
@@ -391,9 +591,9 @@ static int q_diff(struct q_file *old, struct q_file *new,
 	 * would refuse first: the others are the last file's, which passed.
 	 */
 	if (!err)
-		err = q_model(&mn, new, &k, 1);
-	if (!err && q_model(&mo, old, &k, 0))
-		err = 1;
+		err = q_model(&mn, new, 1);
+	if (!err && q_model(&mo, old, 0))
+		err = QUICK_WHOLE;
 	if (!err)
 		err = diff_models(&mo, &mn, new->name, ops);
 	model_free(&mo);
@@ -402,28 +602,41 @@ static int q_diff(struct q_file *old, struct q_file *new,
 	return err;
 }
 
+int quick_diff_from(const char *buf, size_t size, int del,
+		    const struct apply_src *src, struct pl_ops *ops)
+{
+	struct q_file old = { .name = "<last applied>", .buf = buf,
+			      .size = size, .del = del };
+	struct q_file new = { .name = src->name, .buf = src->buf,
+			      .size = src->size };
+	struct q_trim to, tn;
+	int err;
+
+	q_trim(&old, &to, &new, &tn);
+	q_split(&old, &to, 0);
+	q_split(&new, &tn, 1);
+	err = q_diff(&old, &new, ops);
+	free(old.v);
+	free(new.v);
+	return err;
+}
+
 int quick_diff(const struct apply_src *src, __u64 kernel_fp,
 	       struct pl_ops *ops)
 {
-	struct q_file old = { .name = "<last applied>" };
-	struct q_file new = { .name = src->name };
+	const char *lines;
+	int err = QUICK_WHOLE, del;
 	size_t size = 0;
 	char *buf;
-	int err;
 
-	buf = quick_load(kernel_fp, &size);
-	err = 1;
+	buf = quick_load(kernel_fp, &size, &lines, &del);
 	if (buf) {
-		q_split(&old, buf, size);
-		q_split(&new, src->buf, src->size);
-		err = q_diff(&old, &new, ops);
+		err = quick_diff_from(lines, size - (lines - buf), del, src,
+				      ops);
+		munmap(buf, size);
 	}
-	if (err == 1 && out_details())
+	if (err == QUICK_WHOLE && out_details())
 		fprintf(stderr, "pl-ctl: %s: diffing the whole configuration\n",
 			src->name);
-	free(old.v);
-	free(new.v);
-	if (buf)
-		munmap(buf, size);
 	return err;
 }
