@@ -218,15 +218,29 @@ static void argv_push(struct pl_argv *out, char *arg)
 	out->argv[out->argc] = NULL;
 }
 
+/* Characters that stand for themselves: not blank, quote, backslash or NUL. */
+static int is_plain(char c)
+{
+	switch (c) {
+	case '\0': case ' ': case '\t': case '\r': case '\n': case '\v':
+	case '\f': case '\'': case '"': case '\\':
+		return 0;
+	}
+	return 1;
+}
+
 /*
  * One argument starting at *rp, unquoted in place; *rp moves past it.
  * Returns an error message, or NULL.
  */
 static const char *split_one(char **rp)
 {
-	char *r = *rp, *w = *rp, quote = 0;
+	char *r = *rp, *w, quote = 0;
 
-	for (; *r && (quote || !is_space(*r)); r++) {
+	/* Most arguments are plain all through: nothing to move. */
+	while (is_plain(*r))
+		r++;
+	for (w = r; *r && (quote || !is_space(*r)); r++) {
 		if (quote == '\'' && *r == quote) {
 			quote = 0;
 		} else if (quote == '\'') {
