@@ -498,9 +498,10 @@ test_quick()
 	check_match "the weight is 4 again" "weight 4" \
 		"$(r_ctl backend show svc "${TOPO_ADDR[b1b]}")"
 
-	# A copy that is not the file the kernel's fingerprint is of.
+	# A copy that is not the file the kernel's fingerprint is of: a
+	# line put in by hand after its first line (its own).
 	for copy in /run/pl/applied/net-*; do
-		echo "backend set svc ${TOPO_ADDR[b1a]} weight 7" >>"$copy"
+		sed -i "2i backend set svc ${TOPO_ADDR[b1a]} weight 7" "$copy"
 	done
 	out=$(apply_d "$D/base.conf")
 	check_match "a copy that is not the kernel's: the whole path" \

@@ -299,6 +299,7 @@ static int apply_quick(const struct apply_src *src, int *done)
 {
 	struct pl_ops ops = { NULL };
 	__u64 digest, fingerprint;
+	size_t same = 0;
 	__u32 gen;
 	int err;
 
@@ -306,12 +307,12 @@ static int apply_quick(const struct apply_src *src, int *done)
 	*done = !err && fingerprint == src->fingerprint;
 	if (err || *done)
 		return err;
-	err = quick_diff(src, fingerprint, &ops);
+	err = quick_diff(src, fingerprint, &ops, &same);
 	if (!err) {
 		err = txn_send(&ops, src->name, 0, gen, src->fingerprint, 0);
 		*done = !err;
 		if (!err)
-			quick_keep(src);
+			quick_keep_from(src, same);
 		if (err == PL_TXN_AGAIN)
 			err = 0;
 	} else if (err == QUICK_WHOLE) {

@@ -17,15 +17,19 @@
  *
  * Under emulation every pass over 3 MB shows, so the quick path makes as
  * few as it can. The copy starts with a comment line that holds its
- * fingerprint and whether a line of it deletes, so that its lines need
- * not be read for del. The lines the two files share at their start and their end are
- * matched by comparing the files' bytes: only the lines in between are
- * hashed and matched one by one. A line's kind is read from its first
- * word; the words of a backend line only when it may be one that
- * changed.
+ * fingerprint, whether a line of it deletes (so that its lines need not
+ * be read for del) and its length. The lines the two files share at their
+ * start and their end are matched by comparing the files' bytes; the new
+ * file's shared lines are the old file's, moved, and only the lines in
+ * between are split, hashed and matched one by one. A line's kind is read
+ * from its first word; the words of a backend line only where it may be
+ * one that changed, and those of a service line to model only the
+ * services the changed backends are of. After the commit, the copy is
+ * written over in place from the first byte that differs.
  */
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,12 +79,18 @@ struct q_file {
 	size_t size;
 	struct q_line *v;
 	size_t n;
+	/* v[from, to): the lines between what the files share at their ends */
+	size_t from, to;
 	int del;		/* a line deletes something */
 };
 
-/* The copy's first line: its fingerprint, and 1 if a line deletes. */
+/*
+ * The copy's first line: its fingerprint, 1 if a line deletes, and how
+ * long the file after it is (what follows is left over).
+ */
 #define Q_HEAD		"# pl-ctl applied "
-#define Q_HEAD_LEN	(sizeof(Q_HEAD) - 1 + 16 + 1 + 1 + 1)
+#define Q_HEAD_FMT	Q_HEAD "%016llx %d %016llx\n"
+#define Q_HEAD_LEN	(sizeof(Q_HEAD) - 1 + 16 + 3 + 16 + 1)
 
 /* The copy of this namespace's file last applied: its path. */
 static int quick_path(char *buf, size_t size)
@@ -92,6 +102,13 @@ static int quick_path(char *buf, size_t size)
 	snprintf(buf, size, QUICK_DIR "/net-%llu-%llu",
 		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 	return 0;
+}
+
+static void q_head_fmt(char *head, const struct apply_src *src)
+{
+	snprintf(head, Q_HEAD_LEN + 1, Q_HEAD_FMT,
+		 (unsigned long long)src->fingerprint, !!src->deletes,
+		 (unsigned long long)src->size);
 }
 
 void quick_keep(const struct apply_src *src)
@@ -107,8 +124,7 @@ void quick_keep(const struct apply_src *src)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	snprintf(head, sizeof(head), Q_HEAD "%016llx %d\n",
-		 (unsigned long long)src->fingerprint, !!src->deletes);
+	q_head_fmt(head, src);
 	ok = write(fd, head, Q_HEAD_LEN) == Q_HEAD_LEN &&
 	     write(fd, src->buf, src->size) == (ssize_t)src->size;
 	ok = !close(fd) && ok;
@@ -116,8 +132,44 @@ void quick_keep(const struct apply_src *src)
 		unlink(tmp);
 }
 
-/* The copy's first line: 0, with its fingerprint and del flag, or -1. */
-static int q_head(const char *buf, size_t size, __u64 *fp, int *del)
+/*
+ * Keep src as the copy, in place of the copy quick_diff() read, whose
+ * first same bytes it shares: only the rest is written, into pages the
+ * copy has (a 3 MB file written anew costs more under emulation than the
+ * diff). The first line is spoilt first and written last, so that the
+ * copy is never trusted half-written; one that goes wrong is removed. A
+ * copy that another apply replaced meanwhile is written over, and fails
+ * its fingerprint.
+ */
+void quick_keep_from(const struct apply_src *src, size_t same)
+{
+	char path[128], head[Q_HEAD_LEN + 1];
+	size_t rest = src->size - same;
+	int fd, ok;
+
+	if (quick_path(path, sizeof(path)))
+		return;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		quick_keep(src);
+		return;
+	}
+	q_head_fmt(head, src);
+	ok = pwrite(fd, "!", 1, 0) == 1 &&
+	     pwrite(fd, src->buf + same, rest, Q_HEAD_LEN + same) ==
+	     (ssize_t)rest &&
+	     pwrite(fd, head, Q_HEAD_LEN, 0) == Q_HEAD_LEN;
+	ok = !close(fd) && ok;
+	if (!ok)
+		unlink(path);
+}
+
+/*
+ * The copy's first line: 0, with its fingerprint, del flag and the length
+ * of the file after it, or -1.
+ */
+static int q_head(const char *buf, size_t size, __u64 *fp, int *del,
+		  size_t *len)
 {
 	char head[Q_HEAD_LEN + 1], *e;
 
@@ -128,20 +180,25 @@ static int q_head(const char *buf, size_t size, __u64 *fp, int *del)
 	if (strncmp(head, Q_HEAD, sizeof(Q_HEAD) - 1))
 		return -1;
 	*fp = strtoull(head + sizeof(Q_HEAD) - 1, &e, 16);
-	if (e != head + Q_HEAD_LEN - 3 || e[0] != ' ' ||
-	    (e[1] != '0' && e[1] != '1') || e[2] != '\n')
+	if (e != head + sizeof(Q_HEAD) - 1 + 16 || e[0] != ' ' ||
+	    (e[1] != '0' && e[1] != '1') || e[2] != ' ')
 		return -1;
 	*del = e[1] == '1';
+	*len = strtoull(e + 3, &e, 16);
+	if (e != head + Q_HEAD_LEN - 1 || *e != '\n' ||
+	    *len > size - Q_HEAD_LEN)
+		return -1;
 	return 0;
 }
 
 /*
- * The copy, mapped, if its fingerprint is the kernel's: its lines at
- * *lines, *del set if one deletes. Only ever replaced whole (quick_keep()
- * renames a new one over it), it cannot shrink under the mapping.
+ * The copy, mapped (*size bytes), if its fingerprint is the kernel's: its
+ * lines at *lines, *len bytes of them, *del set if one deletes. Replaced
+ * whole (quick_keep() renames a new one over it) or written over in
+ * place, never truncated, it cannot shrink under the mapping.
  */
 static char *quick_load(__u64 kernel_fp, size_t *size, const char **lines,
-			int *del)
+			size_t *len, int *del)
 {
 	char path[128], *buf;
 	__u64 fp;
@@ -158,8 +215,8 @@ static char *quick_load(__u64 kernel_fp, size_t *size, const char **lines,
 		return NULL;
 	*lines = buf + Q_HEAD_LEN;
 	/* Whatever its first line says, a copy changed since is not used. */
-	if (q_head(buf, *size, &fp, del) || fp != kernel_fp ||
-	    apply_fingerprint(*lines, *size - Q_HEAD_LEN) != fp) {
+	if (q_head(buf, *size, &fp, del, len) || fp != kernel_fp ||
+	    apply_fingerprint(*lines, *len) != fp) {
 		munmap(buf, *size);
 		return NULL;
 	}
@@ -289,27 +346,32 @@ static void q_trim(const struct q_file *a, struct q_trim *ta,
 	tb->tail = ta->tail - na + nb;
 }
 
-/*
- * f's lines: their kinds, and the hashes of those the other file may not
- * share. With mine set (the new file), whether those delete, in f->del.
- */
-static void q_split(struct q_file *f, const struct q_trim *t, int mine)
+/* Room for one more line in f, which has *cap. */
+static struct q_line *q_push(struct q_file *f, size_t *cap)
 {
-	const char *s = f->buf, *end = f->buf + f->size, *e;
-	size_t cap = f->size / 32 + 16;
+	if (f->n == *cap) {
+		*cap *= 2;
+		f->v = pl_realloc(f->v, *cap * sizeof(*f->v));
+	}
+	return &f->v[f->n++];
+}
 
-	f->v = pl_realloc(NULL, cap * sizeof(*f->v));
-	while (s < end) {
-		struct q_line *l;
+/*
+ * f's lines from s to stop (or its end): their kinds, and the hashes of
+ * those that the other file may not share. With mine set (the new file),
+ * whether those delete, in f->del.
+ */
+static void q_lines(struct q_file *f, size_t *cap, const char *s,
+		    const char *stop, const struct q_trim *t, int mine)
+{
+	const char *end = f->buf + f->size, *e;
+
+	while (s < stop) {
+		struct q_line *l = q_push(f, cap);
 
 		e = memchr(s, '\n', end - s);
 		if (!e)
 			e = end;
-		if (f->n == cap) {
-			cap *= 2;
-			f->v = pl_realloc(f->v, cap * sizeof(*f->v));
-		}
-		l = &f->v[f->n++];
 		memset(l, 0, sizeof(*l));
 		l->s = s;
 		l->len = e - s;
@@ -324,6 +386,58 @@ static void q_split(struct q_file *f, const struct q_trim *t, int mine)
 		}
 		s = e + 1;
 	}
+}
+
+/* The old file's lines, all read, and where the shared ones end and start. */
+static void q_split_old(struct q_file *f, const struct q_trim *t)
+{
+	size_t cap = f->size / 32 + 16;
+
+	f->v = pl_realloc(NULL, cap * sizeof(*f->v));
+	q_lines(f, &cap, f->buf, f->buf + f->size, t, 0);
+	while (f->from < f->n &&
+	       (size_t)(f->v[f->from].s + f->v[f->from].len - f->buf) <
+	       t->head)
+		f->from++;
+	f->to = f->n;
+	while (f->to > f->from &&
+	       (size_t)(f->v[f->to - 1].s - f->buf) >= t->tail)
+		f->to--;
+}
+
+/* One of the old file's lines, as the new one has it (moved by shift). */
+static void q_copy(struct q_file *f, size_t *cap, const struct q_line *o,
+		   const char *obuf, ptrdiff_t shift)
+{
+	struct q_line *l = q_push(f, cap);
+
+	*l = *o;
+	l->s = f->buf + (o->s - obuf) + shift;
+}
+
+/*
+ * The new file's lines. Those it shares with the old one at its start and
+ * its end are the old file's lines, moved: only the lines between them
+ * are looked for, hashed and read for del.
+ */
+static void q_split_new(struct q_file *f, const struct q_file *old,
+			const struct q_trim *t)
+{
+	ptrdiff_t shift = (ptrdiff_t)f->size - (ptrdiff_t)old->size;
+	size_t cap = old->n + 16, i;
+	const char *s = f->buf;
+
+	f->v = pl_realloc(NULL, cap * sizeof(*f->v));
+	for (i = 0; i < old->from; i++)
+		q_copy(f, &cap, &old->v[i], old->buf, 0);
+	if (old->from)
+		s += old->v[old->from - 1].s + old->v[old->from - 1].len + 1 -
+		     old->buf;
+	f->from = f->n;
+	q_lines(f, &cap, s, f->buf + t->tail, t, 1);
+	f->to = f->n;
+	for (i = old->to; i < old->n; i++)
+		q_copy(f, &cap, &old->v[i], old->buf, shift);
 }
 
 /* Slots for n entries, a power of two at least twice n. */
@@ -341,7 +455,7 @@ static size_t q_unmatched(const struct q_file *f)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < f->n; i++)
+	for (i = f->from; i < f->to; i++)
 		n += f->v[i].kind != Q_NONE && !f->v[i].matched;
 	return n;
 }
@@ -354,14 +468,14 @@ static void q_match(struct q_file *a, struct q_file *b)
 
 	if (!slot)
 		pl_realloc(NULL, (size_t)-1);
-	for (i = 0; n && i < a->n; i++) {
+	for (i = a->from; n && i < a->to; i++) {
 		if (a->v[i].kind == Q_NONE || a->v[i].matched)
 			continue;
 		for (j = a->v[i].hash & mask; slot[j]; j = (j + 1) & mask)
 			;
 		slot[j] = &a->v[i];
 	}
-	for (i = 0; n && i < b->n; i++) {
+	for (i = b->from; n && i < b->to; i++) {
 		struct q_line *l = &b->v[i], *o;
 
 		if (l->kind == Q_NONE || l->matched)
@@ -432,7 +546,7 @@ static int q_changed(struct q_file *f, struct q_keys *k, size_t *changed)
 {
 	size_t i;
 
-	for (i = 0; i < f->n; i++) {
+	for (i = f->from; i < f->to; i++) {
 		struct q_line *l = &f->v[i];
 
 		if (l->kind == Q_NONE || l->matched)
@@ -490,22 +604,30 @@ static int q_fast_key(const struct q_line *l, const struct q_keys *k)
 	return 0;
 }
 
-static int q_quoted(const struct q_file *f)
+/* Whether the lines v[from, to) of f quote or escape anything. */
+static int q_quoted(const struct q_file *f, size_t from, size_t to)
 {
-	return memchr(f->buf, '\'', f->size) || memchr(f->buf, '"', f->size) ||
-	       memchr(f->buf, '\\', f->size);
+	const char *s, *end;
+
+	if (from == to)
+		return 0;
+	s = f->v[from].s;
+	end = f->v[to - 1].s + f->v[to - 1].len;
+	return memchr(s, '\'', end - s) || memchr(s, '"', end - s) ||
+	       memchr(s, '\\', end - s);
 }
 
 /*
- * Mark f's backend lines of the keys in k: 0, or 1 when one of them is
- * not written plain.
+ * Mark f's backend lines v[from, to) of the keys in k: 0, or 1 when one
+ * of them is not written plain.
  */
-static int q_picks(struct q_file *f, const struct q_keys *k)
+static int q_picks(struct q_file *f, const struct q_keys *k, size_t from,
+		   size_t to)
 {
-	int fast = k->n <= Q_FEW && !q_quoted(f), r;
+	int fast = k->n <= Q_FEW && !q_quoted(f, from, to), r;
 	size_t i;
 
-	for (i = 0; i < f->n; i++) {
+	for (i = from; i < to; i++) {
 		struct q_line *l = &f->v[i];
 
 		if (l->kind != Q_BACKEND)
@@ -519,11 +641,51 @@ static int q_picks(struct q_file *f, const struct q_keys *k)
 	return 0;
 }
 
+/* The lines the new file shares with the old one: the same picks. */
+static void q_picks_shared(struct q_file *new, const struct q_file *old)
+{
+	size_t i, tail = old->n - old->to;
+
+	for (i = 0; i < new->from; i++)
+		new->v[i].pick = old->v[i].pick;
+	for (i = 0; i < tail; i++)
+		new->v[new->to + i].pick = old->v[old->to + i].pick;
+}
+
 /*
- * Model f's frame and its lines of the backends picked, in the file's
- * order: 0, or PL_EFAIL when a line is refused (said when report).
+ * Whether a service line is one the changed backends need: it names one
+ * of their services, or it cannot be told (quoting, many keys).
  */
-static int q_model(struct pl_model *m, struct q_file *f, int report)
+static int q_service_needed(const struct q_line *l, const struct q_keys *k)
+{
+	const struct q_word *name;
+	struct q_word w[4];
+	size_t n, i;
+
+	if (k->n > Q_FEW || memchr(l->s, '\'', l->len) ||
+	    memchr(l->s, '"', l->len) || memchr(l->s, '\\', l->len))
+		return 1;
+	n = q_words(l, w, 4);
+	if (n < 3 || (q_is(&w[1], "source") && n < 4))
+		return 1;
+	name = q_is(&w[1], "source") ? &w[3] : &w[2];
+	for (i = 0; i < k->n; i++) {
+		const struct q_line *key = k->few[i];
+
+		if (key->svc_len == name->len &&
+		    !memcmp(key->s + key->svc, name->s, name->len))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Model f's frame (but for services no picked backend is of) and its
+ * lines of the backends picked, in the file's order: 0, or PL_EFAIL when
+ * a line is refused (said when report).
+ */
+static int q_model(struct pl_model *m, struct q_file *f,
+		   const struct q_keys *k, int report)
 {
 	size_t i, cap = 0;
 	char *line = NULL;
@@ -534,6 +696,10 @@ static int q_model(struct pl_model *m, struct q_file *f, int report)
 		struct q_line *l = &f->v[i];
 
 		if (l->kind != Q_FRAME && !l->pick)
+			continue;
+		/* Other services' lines are the same in both files. */
+		if (l->kind == Q_FRAME && q_starts(l, "service", 7) &&
+		    !q_service_needed(l, k))
 			continue;
 		if (l->len + 2 > cap) {
 			cap = 2 * (l->len + 2);
@@ -577,10 +743,12 @@ static int q_diff(struct q_file *old, struct q_file *new,
 	if (!k.slot)
 		pl_realloc(NULL, (size_t)-1);
 	if (q_changed(old, &k, &changed) || q_changed(new, &k, &changed) ||
-	    q_picks(old, &k) || q_picks(new, &k))
+	    q_picks(old, &k, 0, old->n) || q_picks(new, &k, new->from, new->to))
 		err = QUICK_WHOLE;
 	else
 		err = 0;
+	if (!err)
+		q_picks_shared(new, old);
 	if (!err && out_details())
 		fprintf(stderr, "pl-ctl: %s: %zu lines of %zu backends differ from %s\n",
 			new->name, changed, k.n, "the file last applied");
@@ -591,8 +759,8 @@ static int q_diff(struct q_file *old, struct q_file *new,
 	 * would refuse first: the others are the last file's, which passed.
 	 */
 	if (!err)
-		err = q_model(&mn, new, 1);
-	if (!err && q_model(&mo, old, 0))
+		err = q_model(&mn, new, &k, 1);
+	if (!err && q_model(&mo, old, &k, 0))
 		err = QUICK_WHOLE;
 	if (!err)
 		err = diff_models(&mo, &mn, new->name, ops);
@@ -603,7 +771,8 @@ static int q_diff(struct q_file *old, struct q_file *new,
 }
 
 int quick_diff_from(const char *buf, size_t size, int del,
-		    const struct apply_src *src, struct pl_ops *ops)
+		    const struct apply_src *src, struct pl_ops *ops,
+		    size_t *same)
 {
 	struct q_file old = { .name = "<last applied>", .buf = buf,
 			      .size = size, .del = del };
@@ -613,8 +782,9 @@ int quick_diff_from(const char *buf, size_t size, int del,
 	int err;
 
 	q_trim(&old, &to, &new, &tn);
-	q_split(&old, &to, 0);
-	q_split(&new, &tn, 1);
+	*same = to.head;
+	q_split_old(&old, &to);
+	q_split_new(&new, &old, &tn);
 	err = q_diff(&old, &new, ops);
 	free(old.v);
 	free(new.v);
@@ -622,17 +792,16 @@ int quick_diff_from(const char *buf, size_t size, int del,
 }
 
 int quick_diff(const struct apply_src *src, __u64 kernel_fp,
-	       struct pl_ops *ops)
+	       struct pl_ops *ops, size_t *same)
 {
-	const char *lines;
 	int err = QUICK_WHOLE, del;
-	size_t size = 0;
+	size_t size = 0, len;
+	const char *lines;
 	char *buf;
 
-	buf = quick_load(kernel_fp, &size, &lines, &del);
+	buf = quick_load(kernel_fp, &size, &lines, &len, &del);
 	if (buf) {
-		err = quick_diff_from(lines, size - (lines - buf), del, src,
-				      ops);
+		err = quick_diff_from(lines, len, del, src, ops, same);
 		munmap(buf, size);
 	}
 	if (err == QUICK_WHOLE && out_details())

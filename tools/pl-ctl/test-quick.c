@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 	struct apply_src old = { NULL }, new = { NULL };
 	struct pl_ops ops = { NULL };
 	int del = argc > 1 && !strcmp(argv[1], "-d");
-	size_t i;
+	size_t i, same;
 	int err;
 
 	if (argc != 3 + del || map(argv[1 + del], &old) ||
@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: test-quick [-d] OLD NEW (non-empty files)\n");
 		return 2;
 	}
-	err = quick_diff_from(old.buf, old.size, del, &new, &ops);
+	err = quick_diff_from(old.buf, old.size, del, &new, &ops, &same);
 	if (err == QUICK_WHOLE)
 		printf("whole\n");
 	else if (!err)

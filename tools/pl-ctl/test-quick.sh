@@ -113,6 +113,8 @@ def base():
            "subnet add sn-a prefix 10.0.1.0/24 az az-a"]
     for s in range(8):
         out.append(f"service add svc-{s} port 443")
+        if r.random() < 0.5:
+            out.append(f"service source add svc-{s} 192.0.2.{s + 1} az az-a")
         for k in range(r.randint(1, 12)):
             out.append(f"backend add svc-{s} 172.16.0.{k + 1} az az-{'ab'[k % 2]}")
         if r.random() < 0.5:
