@@ -460,11 +460,19 @@ static size_t q_unmatched(const struct q_file *f)
 	return n;
 }
 
-/* Pair each line of b with an equal line of a, where there is one. */
-static void q_match(struct q_file *a, struct q_file *b)
+/*
+ * Pair each line of b with an equal line of a, where there is one: 0, or
+ * 1 when the pairs are not in the same order in both files. A line that
+ * moved may have moved before what it needs (a backend set before its
+ * add, a backend before its zone), which only a model of the whole file
+ * can tell.
+ */
+static int q_match(struct q_file *a, struct q_file *b)
 {
 	size_t n = q_unmatched(a), size = q_slots(n), mask = size - 1, i, j;
 	struct q_line **slot = calloc(size, sizeof(*slot));
+	const struct q_line *last = NULL;
+	int moved = 0;
 
 	if (!slot)
 		pl_realloc(NULL, (size_t)-1);
@@ -485,11 +493,14 @@ static void q_match(struct q_file *a, struct q_file *b)
 			    o->len == l->len && !memcmp(o->s, l->s, l->len)) {
 				o->matched = 1;
 				l->matched = 1;
+				moved |= last && o < last;
+				last = o;
 				break;
 			}
 		}
 	}
 	free(slot);
+	return moved;
 }
 
 static __u64 q_key_hash(const struct q_line *l)
@@ -735,9 +746,8 @@ static int q_diff(struct q_file *old, struct q_file *new,
 	size_t changed = 0;
 	int err;
 
-	if (old->del || new->del)
+	if (old->del || new->del || q_match(old, new))
 		return QUICK_WHOLE;
-	q_match(old, new);
 	k.mask = q_slots(q_unmatched(old) + q_unmatched(new)) - 1;
 	k.slot = calloc(k.mask + 1, sizeof(*k.slot));
 	if (!k.slot)

@@ -78,6 +78,11 @@ case_is "a quoted changed line: whole" "$base" "$base
 backend add web '10.9.1.13' az az-a" whole
 case_is "an endpoint line: whole" "$base" "$base
 endpoint add e service web" whole
+case_is "lines moved (a set before its add): whole" "$base
+backend set web 10.9.1.11 weight 2" "${base/backend add web 10.9.1.11 az az-b/backend set web 10.9.1.11 weight 2}
+backend add web 10.9.1.11 az az-b" whole
+case_is "a line moved to the end: whole" "$base" "$(sed 1d <<<"$base")
+az add az-a" whole
 case_is "a prefix of another address changed: quick" "$base" \
 	"${base/10.9.1.10 az az-a/10.9.1.10 az az-a weight 2}" quick
 case_is "odd spacing on the changed backend's other line: quick" \
@@ -124,7 +129,7 @@ def base():
 def mutate(lines):
     lines = list(lines)
     kind = r.choice(["weight", "drop", "add", "spaces", "tabs", "frame",
-                     "set", "quote", "dup", "none"])
+                     "set", "quote", "dup", "move", "none"])
     be = [i for i, x in enumerate(lines) if x.startswith("backend")]
     i = r.choice(be)
     if kind == "weight":
@@ -149,6 +154,8 @@ def mutate(lines):
         lines[i] = " ".join(w)
     elif kind == "dup":
         lines.insert(i, lines[i])
+    elif kind == "move":
+        lines.insert(r.randint(0, len(lines)), lines.pop(i))
     return lines, kind
 
 def run(*args):
