@@ -277,13 +277,18 @@ int health_equal(const struct pl_health *a, const struct pl_health *b)
 	       str_eq(a->path, b->path) && str_eq(a->matcher, b->matcher);
 }
 
-/* A word as the batch grammar reads it back: quotes and backslashes escaped. */
+/*
+ * A word as the batch grammar reads it back: quotes, backslashes, blanks
+ * and a leading '#' escaped.
+ */
 static void health_word(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"' || *s == '\'')
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (strchr("\\\"' \t\v\f\r", *p) || (p == s && *p == '#'))
 			fputc('\\', f);
-		fputc(*s, f);
+		fputc(*p, f);
 	}
 }
 
@@ -301,7 +306,8 @@ void health_write(FILE *f, const struct pl_health *h)
 	if (health_http(h)) {
 		fputs(" path ", f);
 		health_word(f, h->path);
-		fprintf(f, " matcher %s", h->matcher);
+		fputs(" matcher ", f);
+		health_word(f, h->matcher);
 	}
 	fprintf(f, " interval %u timeout %u healthy-threshold %u unhealthy-threshold %u",
 		h->interval, h->timeout, h->healthy, h->unhealthy);

@@ -11,6 +11,7 @@
  */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +245,42 @@ static struct m_endpoint *endpoint_get(struct pl_model *m, const char *id)
 	return (struct m_endpoint *)n;
 }
 
+/*
+ * A name as the kernel takes it: letters, digits, '.', '_' and '-'. The
+ * diff writes names back as plain words, so one with a blank or a quote
+ * would be read back as something else: refuse it here, in the kernel's
+ * words, at the line that has it.
+ */
+static int check_name(const char *what, const char *s)
+{
+	const char *p;
+
+	if (!*s)
+		return m_fail("%s is empty", what);
+	for (p = s; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' &&
+		    *p != '-')
+			return m_fail("%s \"%s\" holds '%c': use letters, digits, '.', '_' and '-'",
+				      what, s, isprint((unsigned char)*p) ? *p : '?');
+	}
+	return 0;
+}
+
+/* A DNS name's characters, as the kernel checks them (it checks the rest). */
+static int check_dns(const char *what, const char *s, int star)
+{
+	const char *p = s;
+
+	while (isalnum((unsigned char)*p) || *p == '-' || *p == '.' ||
+	       (star && p == s && *p == '*'))
+		p++;
+	if (!*p)
+		return 0;
+	return m_fail("%s \"%s\" holds '%c': a DNS name holds letters, digits, '-' and dots%s",
+		      what, s, isprint((unsigned char)*p) ? *p : '?',
+		      star ? ", and may start with \"*.\"" : "");
+}
+
 static int check_new(const struct m_table *t, const char *what, const char *key)
 {
 	if (m_find(t, key))
@@ -256,7 +293,9 @@ static int az_add(struct pl_model *m, struct m_req *r)
 	const char *name = r_name(r, PL_A_AZ_NAME);
 	struct m_az *az;
 
-	if (check_new(&m->azs, "AZ", name))
+	if (check_name("AZ name", name) || check_new(&m->azs, "AZ", name) ||
+	    (r_str(r, PL_A_AZ_ZONE_ID) &&
+	     check_name("zone id", r_str(r, PL_A_AZ_ZONE_ID))))
 		return -1;
 	az = t_new(&m->azs, sizeof(*az), name);
 	if (r_str(r, PL_A_AZ_ZONE_ID))
@@ -308,7 +347,8 @@ static int subnet_add(struct pl_model *m, struct m_req *r)
 	const char *az = r_name(r, PL_A_SUBNET_AZ);
 	struct m_subnet *s;
 
-	if (check_new(&m->subnets, "subnet", id) || !az_get(m, az))
+	if (check_name("subnet id", id) ||
+	    check_new(&m->subnets, "subnet", id) || !az_get(m, az))
 		return -1;
 	s = t_new(&m->subnets, sizeof(*s), id);
 	s->prefix = r_u32(r, PL_A_SUBNET_PREFIX, 0);
@@ -372,6 +412,13 @@ static void service_listeners(struct m_service *svc, struct m_req *r)
 	}
 }
 
+static int check_private_dns(struct m_req *r)
+{
+	const char *s = r_str(r, PL_A_SERVICE_PRIVATE_DNS);
+
+	return s ? check_dns("private DNS name", s, 1) : 0;
+}
+
 /*
  * acceptance, cross-zone, idle-timeout, health and unhealthy-termination,
  * those given; then lines.
@@ -416,7 +463,9 @@ static int service_add(struct pl_model *m, struct m_req *r)
 	const char *name = r_name(r, PL_A_SERVICE_NAME);
 	struct m_service *svc;
 
-	if (check_new(&m->services, "service", name))
+	if (check_name("service name", name) ||
+	    check_new(&m->services, "service", name) ||
+	    check_private_dns(r))
 		return -1;
 	svc = t_new(&m->services, sizeof(*svc), name);
 	service_listeners(svc, r);
@@ -438,7 +487,7 @@ static int service_set(struct pl_model *m, struct m_req *r)
 {
 	struct m_service *svc = service_get(m, r_name(r, PL_A_SERVICE_NAME));
 
-	if (!svc)
+	if (!svc || check_private_dns(r))
 		return -1;
 	service_settings(svc, r);
 	return 0;
@@ -746,7 +795,8 @@ static int endpoint_add(struct pl_model *m, struct m_req *r)
 	struct m_service *svc;
 
 	svc = service_get(m, r_name(r, PL_A_ENDPOINT_SERVICE));
-	if (!svc || check_new(&m->endpoints, "endpoint", id))
+	if (!svc || check_name("endpoint id", id) ||
+	    check_new(&m->endpoints, "endpoint", id))
 		return -1;
 	ep = t_new(&m->endpoints, sizeof(*ep), id);
 	ep->svc = m_strdup(svc->node.key);
@@ -853,6 +903,8 @@ static int limits_set(struct pl_model *m, struct m_req *r)
 
 static int dns_set(struct pl_model *m, struct m_req *r)
 {
+	if (check_dns("DNS suffix", r_str(r, PL_A_DNS_SUFFIX), 0))
+		return -1;
 	free(m->dns.suffix);
 	m->dns.suffix = NULL;
 	if (strcmp(r_str(r, PL_A_DNS_SUFFIX), PL_DNS_SUFFIX))

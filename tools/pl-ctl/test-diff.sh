@@ -296,6 +296,30 @@ check_err "sync is per router, no configuration: status 2" 2 \
 	"$(printf 'az add a\nsync set node 1 local 10.9.0.1\n')"
 check_err "unterminated quote: status 2" 2 'bad:1: unterminated quote' \
 	"az add 'a"
+# Names that the kernel refuses are refused at their line, in its words,
+# rather than misread once the diff writes them back as plain words.
+check_err "a name with a blank: status 1, the kernel's rule" 1 \
+	"bad:1: AZ name \"a b\" holds ' ': use letters, digits, '.', '_' and '-'" \
+	"az add 'a b'"
+check_err "a name with a quote" 1 \
+	"bad:2: service name \"v\"w\" holds '\"'" \
+	"$(printf 'az add a\nservice add "v\\"w" port 80\n')"
+check_err "a zone id with a blank" 1 "bad:1: zone id \"x y\" holds ' '" \
+	"az add a id 'x y'"
+check_err "a subnet id with a semicolon" 1 "bad:2: subnet id \"s;t\" holds ';'" \
+	"$(printf 'az add a\nsubnet add "s;t" prefix 10.0.0.0/24 az a\n')"
+check_err "an endpoint id with a blank" 1 "bad:2: endpoint id \"e 1\" holds ' '" \
+	"$(printf 'service add v port 80\nendpoint add "e 1" service v subnet s\n')"
+check_err "a private DNS name with a blank" 1 \
+	"bad:1: private DNS name \"a b.example\" holds ' ': a DNS name" \
+	"service add v port 80 private-dns 'a b.example'"
+check_err "a DNS suffix with a quote" 1 "bad:1: DNS suffix \"a'b\" holds" \
+	"dns set suffix \"a'b\""
+# A path and a matcher are written back escaped, so that the kernel sees
+# them as they were (and says what is wrong with them).
+check "health path and matcher with blanks and quotes: escaped" "$B" \
+	"$(base; echo "service set web health protocol http path '/a b\"c' matcher '#2 0'")" \
+	"service set web health protocol http port traffic-port path /a\\ b\\\"c matcher \\#2\\ 0 interval 30 timeout 6 healthy-threshold 5 unhealthy-threshold 2"
 
 # 60,000 backends: modelled and diffed in a few seconds.
 {
