@@ -193,6 +193,7 @@ static bool pl_acd_move(struct pl_net *pn, struct pl_addr *a)
 		return false;
 	pl_acd_log(a, "is in use: moving on to the next free address", NULL);
 	pl_addr_remove(&pn->addrs, a);
+	eni->ep->digest = 0;
 	WRITE_ONCE(a->addr, ip);
 	if (!pl_addr_insert(&pn->addrs, a))
 		return true;

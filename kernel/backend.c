@@ -109,8 +109,10 @@ static bool pl_backend_settings(struct pl_req *req, struct pl_backend *b,
 		changed |= b->state != v;
 		WRITE_ONCE(b->state, v);
 	}
-	if (changed)
+	if (changed) {
 		b->digest = 0;
+		b->svc->backends_digest = 0;
+	}
 	return changed;
 }
 
@@ -176,6 +178,7 @@ static void pl_backend_free(struct pl_net *pn, struct pl_backend *b)
 		pl_flows_kill_if(pn, pl_flow_of_backend, b, true);
 	pl_table_remove(&pn->backends, &b->obj);
 	list_move_tail(&b->list, &svc->dead_backends);
+	svc->backends_digest = 0;
 	svc->n_backends--;
 	b->az->n_backends--;
 	pl_lb_changed(pn, svc);
@@ -202,6 +205,7 @@ static void pl_backend_unmake(struct pl_net *pn, void *obj)
 
 	pl_table_remove(&pn->backends, &b->obj);
 	list_del(&b->list);
+	b->svc->backends_digest = 0;
 	pl_backend_count(pn, b, -1);
 	pl_traffic_free(b->stats);
 	kfree_rcu(b, rcu);
@@ -239,6 +243,7 @@ static int pl_backend_add(struct pl_req *req)
 		return err;
 	}
 	list_add_tail(&b->list, &svc->backends);
+	svc->backends_digest = 0;
 	svc->n_backends++;
 	b->az->n_backends++;
 	pl_txn_added(req->pn, &pl_backend_kind, b);

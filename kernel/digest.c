@@ -132,7 +132,7 @@ static void pl_digest_health(struct pl_item *it,
 	pl_item_long_str(it, cfg->matcher);
 }
 
-static u64 pl_digest_service(const struct pl_service *svc)
+static u64 pl_digest_service_items(const struct pl_service *svc)
 {
 	const struct pl_source *src;
 	struct pl_item it;
@@ -170,6 +170,20 @@ static u64 pl_digest_service(const struct pl_service *svc)
 	return sum;
 }
 
+/*
+ * Services' and endpoints' items, kept as backends' are: a one-change
+ * apply would otherwise hash every one of them again. Whatever changes
+ * one of their items clears it (svc->digest, ep->digest).
+ */
+static u64 pl_digest_service(struct pl_service *svc, bool fresh)
+{
+	if (fresh)
+		return pl_digest_service_items(svc);
+	if (!svc->digest)
+		svc->digest = pl_digest_service_items(svc);
+	return svc->digest;
+}
+
 /* The DNS settings, when they are not the defaults. */
 static u64 pl_digest_dns(const struct pl_dns *dns)
 {
@@ -196,11 +210,11 @@ static u64 pl_digest_dns(const struct pl_dns *dns)
  * anything else, and only their weight and state change (backend-set
  * clears it then).
  */
-static u64 pl_digest_backend(struct pl_backend *b)
+static u64 pl_digest_backend(struct pl_backend *b, bool fresh)
 {
 	struct pl_item it;
 
-	if (b->digest)
+	if (b->digest && !fresh)
 		return b->digest;
 	pl_item_start(&it, 'B');
 	pl_item_str(&it, b->svc->obj.key.name);
@@ -209,11 +223,14 @@ static u64 pl_digest_backend(struct pl_backend *b)
 	pl_item_u32(&it, b->port);
 	pl_item_u32(&it, b->weight);
 	pl_item_u32(&it, b->state);
+	if (fresh)
+		return pl_item_hash(&it);
 	b->digest = pl_item_hash(&it);
 	return b->digest;
 }
 
-static u64 pl_digest_endpoint(struct pl_net *pn, const struct pl_endpoint *ep)
+static u64 pl_digest_endpoint_items(struct pl_net *pn,
+				    const struct pl_endpoint *ep)
 {
 	const char *id = ep->obj.key.name;
 	const struct pl_allow *allow;
@@ -250,8 +267,40 @@ static u64 pl_digest_endpoint(struct pl_net *pn, const struct pl_endpoint *ep)
 	return sum;
 }
 
-/* Called under the configuration lock. */
-static u64 pl_digest(struct pl_net *pn)
+/*
+ * The sum of a service's backends' items, kept too, so that a digest
+ * after a one-backend change walks the services, not every backend.
+ * Adding, changing or deleting a backend clears it (backend.c).
+ */
+static u64 pl_digest_backends(struct pl_service *svc)
+{
+	struct pl_backend *b;
+	u64 sum = 0;
+
+	if (svc->backends_digest)
+		return svc->backends_digest;
+	list_for_each_entry(b, &svc->backends, list)
+		sum += pl_digest_backend(b, false);
+	svc->backends_digest = sum;
+	return sum;
+}
+
+static u64 pl_digest_endpoint(struct pl_net *pn, struct pl_endpoint *ep,
+			      bool fresh)
+{
+	if (fresh)
+		return pl_digest_endpoint_items(pn, ep);
+	if (!ep->digest)
+		ep->digest = pl_digest_endpoint_items(pn, ep);
+	return ep->digest;
+}
+
+/*
+ * Called under the configuration lock. fresh: hash every item again,
+ * rather than take the kept ones, and find the backends in their table
+ * rather than in their services' lists.
+ */
+static u64 pl_digest(struct pl_net *pn, bool fresh)
 {
 	unsigned long index;
 	struct pl_obj *obj;
@@ -264,18 +313,28 @@ static u64 pl_digest(struct pl_net *pn)
 	xa_for_each(&pn->subnets.xa, index, obj)
 		sum += pl_digest_subnet(pn, container_of(obj, struct pl_subnet,
 							 obj));
-	xa_for_each(&pn->services.xa, index, obj)
-		sum += pl_digest_service(container_of(obj, struct pl_service,
-						      obj));
-	xa_for_each(&pn->backends.xa, index, obj) {
-		sum += pl_digest_backend(container_of(obj, struct pl_backend,
-						      obj));
+	xa_for_each(&pn->services.xa, index, obj) {
+		struct pl_service *svc = container_of(obj, struct pl_service,
+						      obj);
+
+		sum += pl_digest_service(svc, fresh);
+		if (!fresh)
+			sum += pl_digest_backends(svc);
 		cond_resched();
+	}
+	/* Kept sums are by service; the check finds each in the table. */
+	if (fresh) {
+		xa_for_each(&pn->backends.xa, index, obj) {
+			sum += pl_digest_backend(container_of(obj,
+							      struct pl_backend,
+							      obj), true);
+			cond_resched();
+		}
 	}
 	xa_for_each(&pn->endpoints.xa, index, obj) {
 		sum += pl_digest_endpoint(pn, container_of(obj,
 							   struct pl_endpoint,
-							   obj));
+							   obj), fresh);
 		cond_resched();
 	}
 	return sum;
@@ -292,8 +351,12 @@ u64 pl_config_digest(struct pl_net *pn)
 {
 	lockdep_assert_held(&pn->lock);
 	if (pn->digest_gen != pn->gen) {
-		pn->digest = pl_digest(pn);
+		pn->digest = pl_digest(pn, false);
 		pn->digest_gen = pn->gen;
+		/* A debug build checks that no kept item is stale. */
+		WARN_ONCE(IS_ENABLED(CONFIG_PL_SELFTEST) &&
+			  pn->digest != pl_digest(pn, true),
+			  "pl: a kept digest item is stale\n");
 	}
 	return pn->digest;
 }

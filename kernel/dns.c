@@ -200,6 +200,7 @@ bool pl_dns_commit_service(struct pl_net *pn, struct pl_service *svc)
 	if (old == svc->dns_next)
 		return false;
 	svc->private_dns = svc->dns_next;
+	svc->digest = 0;
 	/* In a transaction, its records free what it replaced. */
 	if (!pn->txn)
 		kfree(old);
@@ -213,6 +214,7 @@ void pl_dns_free_service(struct pl_service *svc)
 	kfree(svc->private_dns);
 	svc->private_dns = NULL;
 	svc->dns_next = NULL;
+	svc->digest = 0;
 }
 
 /* The same for an endpoint's private-dns switch. */
@@ -243,6 +245,8 @@ bool pl_dns_commit_endpoint(struct pl_endpoint *ep)
 	bool changed = ep->private_dns != ep->dns_next;
 
 	ep->private_dns = ep->dns_next;
+	if (changed)
+		ep->digest = 0;
 	return changed;
 }
 

@@ -335,6 +335,7 @@ static void pl_endpoint_link(struct pl_endpoint *ep)
 		ep->enis[i].subnet->n_enis++;
 	if (svc->acceptance == PL_ACCEPTANCE_AUTO)
 		WRITE_ONCE(ep->state, PL_ENDPOINT_STATE_AVAILABLE);
+	ep->digest = 0;
 }
 
 /* Everything but the table entry and the addresses is checked first. */
@@ -402,6 +403,7 @@ static void pl_endpoint_stop(struct pl_net *pn, struct pl_endpoint *ep,
 	u8 i;
 
 	WRITE_ONCE(ep->state, state);
+	ep->digest = 0;
 	smp_mb();	/* pairs with pl_flow_orphan(): mark, then look */
 	for (i = 0; i < ep->n_enis; i++) {
 		if (atomic_read(&ep->enis[i].nflows)) {
@@ -563,6 +565,7 @@ void pl_endpoint_notify(struct pl_net *pn, const struct pl_endpoint *ep)
 
 static void pl_endpoint_changed(struct pl_req *req, struct pl_endpoint *ep)
 {
+	ep->digest = 0;
 	pl_net_changed(req->pn);
 	pl_nl_notify(req, PL_CMD_ENDPOINT_CHANGE_NTF, pl_endpoint_fill,
 		     &ep->obj);

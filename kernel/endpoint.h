@@ -46,6 +46,7 @@ struct pl_endpoint {
 	struct pl_allow __rcu *allow;	/* NULL: every source */
 	u8 private_dns;			/* its service's private name is its */
 	u8 dns_next;			/* ... staged (dns.h) */
+	u64 digest;			/* pl_config_digest()'s items, or 0 */
 	struct rcu_head rcu;
 	u8 n_enis;
 	struct pl_eni enis[] __counted_by(n_enis);

@@ -234,6 +234,7 @@ static bool pl_service_settings(struct pl_req *req, struct pl_service *svc,
 	bool changed = false;
 	u32 v;
 
+	svc->digest = 0;
 	if (attrs[PL_A_SERVICE_ACCEPTANCE]) {
 		v = nla_get_u8(attrs[PL_A_SERVICE_ACCEPTANCE]);
 		changed |= svc->acceptance != v;
@@ -266,6 +267,7 @@ static void pl_source_free(struct pl_net *pn, struct pl_source *src)
 	pl_acd_forget(pn, &src->addr);
 	pl_addr_remove(&pn->addrs, &src->addr);
 	list_del_rcu(&src->list);
+	src->svc->digest = 0;
 	src->az->n_sources--;
 	kfree_rcu(src, rcu);
 }
@@ -607,6 +609,7 @@ static int pl_source_add(struct pl_req *req)
 		return err;
 	}
 	list_add_tail_rcu(&src->list, &svc->sources);
+	svc->digest = 0;
 	az->n_sources++;
 	if (!pl_txn_added(req->pn, &pl_source_kind, src))
 		pl_acd_start(req->pn, &src->addr, true, false);

@@ -42,6 +42,8 @@ struct pl_service {
 	struct pl_health_cfg health;
 	char *private_dns;		/* its private DNS name, or NULL */
 	char *dns_next;			/* ... staged (dns.h) */
+	u64 digest;			/* pl_config_digest()'s items, or 0 */
+	u64 backends_digest;		/* ... its backends' sum, or 0 */
 	u32 n_endpoints;
 	u32 n_backends;
 	struct list_head sources;	/* RCU */

@@ -26,6 +26,9 @@
 #   - -b --atomic: all the lines or none;
 #   - the same configuration built in two orders in two namespaces has
 #     the same digest; another has another;
+#   - after each kind of change (endpoint state, allow list, private-dns,
+#     service settings, sources, private name, weight, and several in one
+#     apply), the digest is the one a namespace built afresh computes;
 #   - a file whose changes are all backend lines is diffed against the
 #     copy of the file last applied (apply -d says so), and ends as the
 #     whole diff would; an endpoint line, a change by hand or a copy the
@@ -38,7 +41,7 @@ source "$(dirname "$(readlink -f "$0")")/topo.sh"
 ktap_print_header
 pl_require_root
 pl_require_pl_ctl
-ktap_set_plan 12
+ktap_set_plan 13
 
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
 pl_defer pl_unload
@@ -398,6 +401,63 @@ test_digest()
 		"$(pl_ctl -n "$n2" diff "$D/small.conf")"
 }
 
+# The kernel keeps each service's and endpoint's digest items between
+# changes. After each kind of change, the digest must be the one that a
+# namespace built afresh from the same saved configuration computes.
+test_digest_kept()
+{
+	local n1 n2 c i
+	local -a changes=(
+		"endpoint accept e1"
+		"endpoint reject e2"
+		"endpoint allow add e1 10.0.0.0/8"
+		"endpoint set e1 private-dns off"
+		"service set web acceptance auto idle-timeout 100 health protocol tcp"
+		"service source add web 192.0.2.2 az b"
+		"service source del web 192.0.2.1"
+		"service set web private-dns other.example.com"
+		"backend set web 10.9.1.10 weight 5"
+		"endpoint allow del e1 10.0.0.0/8"
+		"APPLY"
+	)
+	pl_ns n1 n2 || return 1
+	cat >"$D/kept.conf" <<-'CONF'
+	az add a id use1-az1
+	az add b id use1-az2
+	subnet add sa prefix 10.77.1.0/24 az a dev lo
+	subnet add sb prefix 10.77.2.0/24 az b dev lo
+	service add web port 80 acceptance manual private-dns web.example.com
+	service source add web 192.0.2.1 az a
+	backend add web 10.9.1.10 az a
+	endpoint add e1 service web subnet sa ip 10.77.1.5 subnet sb ip 10.77.2.5
+	endpoint add e2 service web subnet sa ip 10.77.1.6 private-dns off
+	CONF
+	check_ok "apply in $n1" -- pl_ctl -n "$n1" apply "$D/kept.conf" ||
+		return 1
+	i=0
+	for c in "${changes[@]}"; do
+		i=$((i + 1))
+		pl_ctl -n "$n1" config digest >/dev/null	# keep the items
+		if [ "$c" = APPLY ]; then
+			# Several of them in one transaction.
+			pl_ctl -n "$n1" save | sed -e 's/^\(endpoint add e1 .*\)/\1 allow 10.1.0.0\/16/' \
+				-e 's/^\(service add web .*\)idle-timeout 100/\1idle-timeout 200/' \
+				-e '/^service source add web 192.0.2.2 /d' >"$D/kept-$i.conf"
+			c="apply of several changes"
+			check_ok "$c" -- pl_ctl -n "$n1" apply "$D/kept-$i.conf" || return 1
+		else
+			# shellcheck disable=SC2086
+			check_ok "$c" -- pl_ctl -n "$n1" $c || return 1
+		fi
+		pl_ctl -n "$n1" save >"$D/kept-$i.saved"
+		pl_ctl -n "$n2" apply /dev/null &&
+			pl_ctl -n "$n2" apply "$D/kept-$i.saved" || return 1
+		check_eq "after $c: the digest of the same configuration built afresh" \
+			"$(pl_ctl -n "$n2" config digest)" "$(pl_ctl -n "$n1" config digest)" ||
+			pl_indent <"$D/kept-$i.saved"
+	done
+}
+
 # Into a namespace without objects, apply sends the file's own lines (no
 # diff); the state is the one a diff from elsewhere reaches, and a line
 # the kernel refuses still changes nothing and is named.
@@ -534,6 +594,7 @@ pl_subtest "a swap of backend sets is never seen half-done" test_swap
 pl_subtest "two applies at once, a killed apply: one whole state" test_concurrent
 pl_subtest "-b --atomic: all the lines or none" test_atomic_batch
 pl_subtest "one configuration, two orders, one digest" test_digest
+pl_subtest "the digest follows every change" test_digest_kept
 pl_subtest "apply diffs a file of changed backends against the last" test_quick
 pl_subtest "into an empty namespace, apply sends the file's lines" test_empty
 pl_subtest "a 60,000-line apply" test_60k
