@@ -33,6 +33,9 @@
 #     copy of the file last applied (apply -d says so), and ends as the
 #     whole diff would; an endpoint line, a change by hand or a copy the
 #     kernel's fingerprint disowns takes the whole path;
+#   - into a namespace without objects, apply sends the file's lines, and
+#     a line the kernel refuses (an address of the router, an unknown
+#     service) is named; DNS settings alone are diffed, and reset;
 #   - a 60,000-line apply, then back to the small file.
 
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -489,6 +492,20 @@ test_empty()
 	check_fail_with "^pl-ctl: ${f//./\\.}:$(($(wc -l <"$f") - 1)): .*10\.77\.0\.10 is an address of this router" \
 		-- pl_ctl -n "$n3" apply "$f"
 	check_eq "a refused line left it empty" "$out" "$(pl_ctl -n "$n3" save)"
+	# Not modelled first: the kernel finds the unknown service, and the
+	# line is named all the same.
+	printf 'az add a\nbackend add nope 10.0.0.1 az a\n' >"$D/empty-ref.conf"
+	check_fail_with "^pl-ctl: ${D//./\\.}/empty-ref\\.conf:2: .*nope" \
+		-- pl_ctl -n "$n3" apply "$D/empty-ref.conf"
+	check_eq "and left it empty" "$out" "$(pl_ctl -n "$n3" save)"
+	# No object, but a DNS suffix and a consumer prefix that the file does
+	# not have: a diff, which resets them, rather than the file's lines.
+	pl_ctl -n "$n3" dns set suffix corp.example &&
+		pl_ctl -n "$n3" dns consumer add 10.0.0.0/8 || return 1
+	out=$(pl_ctl -n "$n3" -d apply "$D/small.conf" 2>&1)
+	check_nomatch "DNS settings alone: diffed" 'configuration is empty' "$out"
+	check_eq "they are reset, as in any other namespace" \
+		"$(pl_ctl -n "$n1" save)" "$(pl_ctl -n "$n3" save)"
 }
 
 # apply_d FILE: apply -d's output (stderr too), then its exit status.

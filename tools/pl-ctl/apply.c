@@ -52,22 +52,28 @@ static int op_deletes(const struct pl_op *op)
 	return 0;
 }
 
-/* conf_read()'s callback: the op into the model (and kept, if asked). */
+static int apply_model_err(const char *name, const struct pl_op *op)
+{
+	fflush(stdout);
+	fprintf(stderr, "pl-ctl: %s:%u: %s\n", name, op->line, model_error());
+	return PL_EFAIL;
+}
+
+/*
+ * conf_read()'s callback: the op into the model, if there is one, and
+ * kept, if asked.
+ */
 static int apply_model_op(struct pl_op *op, void *arg)
 {
 	struct apply_feed *f = arg;
 
-	if (!model_apply(f->m, op)) {
-		if (f->keep) {
-			f->keep->deletes |= op_deletes(op);
-			ops_add(&f->keep->ops, op);
-		}
-		return 0;
+	if (f->m && model_apply(f->m, op))
+		return apply_model_err(f->name, op);
+	if (f->keep) {
+		f->keep->deletes |= op_deletes(op);
+		ops_add(&f->keep->ops, op);
 	}
-	fflush(stdout);
-	fprintf(stderr, "pl-ctl: %s:%u: %s\n", f->name, op->line,
-		model_error());
-	return PL_EFAIL;
+	return 0;
 }
 
 /* Model the file (file "-": standard input); *name names it. */
@@ -185,10 +191,10 @@ static int apply_slurp(const char *file, struct apply_src *src)
 	return err;
 }
 
-/* Model what src holds, and keep its ops there. */
-static int apply_load_src(struct pl_model *m, struct apply_src *src)
+/* Parse what src holds into its ops. */
+static int apply_load_src(struct apply_src *src)
 {
-	struct apply_feed f = { .m = m, .name = src->name, .keep = src };
+	struct apply_feed f = { .name = src->name, .keep = src };
 	FILE *in;
 	int err;
 
@@ -202,10 +208,36 @@ static int apply_load_src(struct pl_model *m, struct apply_src *src)
 	return err;
 }
 
+/*
+ * Model what src's ops make, once: only needed for a diff, since into an
+ * empty configuration the lines go as they are, and the kernel checks
+ * them (modelling 60,000 lines is about half of parsing them).
+ */
+static int apply_want(struct pl_model *want, int *modelled,
+		      const struct apply_src *src)
+{
+	size_t i;
+
+	if (*modelled)
+		return 0;
+	*modelled = 1;
+	for (i = 0; i < src->ops.n; i++) {
+		if (model_apply(want, &src->ops.v[i]))
+			return apply_model_err(src->name, &src->ops.v[i]);
+	}
+	return 0;
+}
+
+/*
+ * Nothing that a file's lines would have to delete or reset: no object, no
+ * DNS suffix or consumer prefix (limits a file leaves out stay as they
+ * are, in a diff too).
+ */
 static int model_empty(const struct pl_model *m)
 {
 	return !m->azs.n && !m->subnets.n && !m->services.n &&
-	       !m->backends.n && !m->endpoints.n;
+	       !m->backends.n && !m->endpoints.n && !m->dns.suffix &&
+	       !m->dns.n_consumers;
 }
 
 /* Model the kernel's configuration, as save prints it. */
@@ -261,8 +293,8 @@ static int apply_diff_kernel(struct pl_model *want, const char *name,
  * boot), a file that deletes nothing is its own diff: its lines, in
  * order, make what the model of it holds.
  */
-static int apply_once(struct pl_model *want, const struct apply_src *src,
-		      int check)
+static int apply_once(struct pl_model *want, int *modelled,
+		      const struct apply_src *src, int check)
 {
 	struct pl_ops ops = { NULL };
 	const struct pl_ops *send = &ops;
@@ -280,7 +312,8 @@ static int apply_once(struct pl_model *want, const struct apply_src *src,
 			fprintf(stderr, "pl-ctl: %s: %s\n", src->name,
 				"the configuration is empty: sending the file's lines");
 	} else if (!err) {
-		err = diff_models(&cur, want, src->name, &ops);
+		err = apply_want(want, modelled, src) ?:
+		      diff_models(&cur, want, src->name, &ops);
 	}
 	model_free(&cur);
 	if (!err && (send->n || check || fingerprint != src->fingerprint))
@@ -325,7 +358,7 @@ static int apply_quick(const struct apply_src *src, int *done)
 static int apply_run(struct pl_args *a)
 {
 	struct apply_src src = { NULL };
-	int check = 0, done = 0, err, tries = 0;
+	int check = 0, done = 0, modelled = 0, err, tries = 0;
 	struct pl_model want;
 	const char *file;
 
@@ -341,9 +374,9 @@ static int apply_run(struct pl_args *a)
 	if (!err && !check)
 		err = apply_quick(&src, &done);
 	if (!err && !done)
-		err = apply_load_src(&want, &src);
+		err = apply_load_src(&src);
 	while (!err && !done) {
-		err = apply_once(&want, &src, check);
+		err = apply_once(&want, &modelled, &src, check);
 		if (!err && !check)
 			quick_keep(&src);
 		if (err != PL_TXN_AGAIN)
