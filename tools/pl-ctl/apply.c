@@ -289,9 +289,10 @@ static int apply_diff_kernel(struct pl_model *want, const char *name,
 /*
  * The whole of apply, once: read, diff, send. With nothing to change, an
  * empty transaction still leaves the file's fingerprint with the kernel.
- * Into a configuration without objects (a namespace's first apply, as at
- * boot), a file that deletes nothing is its own diff: its lines, in
- * order, make what the model of it holds.
+ * Into an empty configuration (model_empty(); a namespace's first apply,
+ * as at boot), a file that deletes nothing is its own diff: its lines go
+ * as they are, unmodelled, and the kernel checks them. Otherwise want is
+ * modelled from them, once (apply_want()), and diffed.
  */
 static int apply_once(struct pl_model *want, int *modelled,
 		      const struct apply_src *src, int check)
