@@ -74,6 +74,9 @@ static u64 pl_digest_limits(struct pl_net *pn)
 	pl_item_u32(&it, pn->endpoints.max);
 	pl_item_u32(&it, READ_ONCE(pn->flows.max));
 	pl_item_u32(&it, READ_ONCE(pn->flows.rejects.max));
+	/* Only when off: the digests of earlier versions' configurations. */
+	if (!READ_ONCE(pn->fast_path))
+		pl_item_u32(&it, 0);
 	return pl_item_hash(&it);
 }
 

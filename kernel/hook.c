@@ -11,8 +11,9 @@
  * It routes the packet to its new destination itself (with the original
  * source, so that reverse-path filtering sees the real sender), answers
  * TTL and MTU problems to the real sender, then rewrites the packet and
- * lets the stack forward it. Anything else sent to those addresses is
- * dropped and counted. Runs under RCU, in softirq.
+ * lets the stack forward it, or, once the flow is established, sends it
+ * to the next hop itself (fastpath.c). Anything else sent to those
+ * addresses is dropped and counted. Runs under RCU, in softirq.
  */
 
 #include <linux/icmp.h>
@@ -28,6 +29,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "endpoint.h"
+#include "fastpath.h"
 #include "flow.h"
 #include "hook.h"
 #include "lb.h"
@@ -38,8 +40,6 @@
 #include "subnet.h"
 #include "sync.h"
 #include "xlate.h"
-
-#define PL_PASS (-1)		/* no drop reason: go on */
 
 static unsigned int pl_drop(struct pl_net *pn, struct pl_eni *eni, int why)
 {
@@ -132,9 +132,10 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 		.sport = o->dport, .dport = o->sport,
 	};
 	struct pl_eni *eni = dir == PL_DIR_ORIG ? f->eni : NULL;
+	u8 state = READ_ONCE(f->state);
 	unsigned int hdrs;
 	struct tcphdr *th;
-	bool changed;
+	bool changed, fast;
 	int why;
 
 	why = pl_route(skb, to.daddr);
@@ -151,9 +152,13 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 	 */
 	pl_sync_flow(pn, f, changed || created || th->syn);
 	pl_count_flow(pn, f, dir, th, skb->len);
+	fast = pl_fast_ok(pn, state, skb, th);
 	pl_xlate_tcp(skb, &to);
 	pl_untrack(skb);
-	return NF_ACCEPT;
+	if (!fast)
+		return NF_ACCEPT;
+	why = pl_fast_xmit(pn, skb);
+	return why == PL_PASS ? NF_STOLEN : pl_drop(pn, eni, why);
 }
 
 /* The flow a lookup found, unless it is gone or should be replaced. */

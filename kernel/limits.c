@@ -26,7 +26,8 @@ static int pl_limits_fill(struct sk_buff *skb, struct pl_net *pn,
 	    nla_put_u32(skb, PL_A_LIMITS_ENDPOINTS, pn->endpoints.count) ||
 	    nla_put_u32(skb, PL_A_LIMITS_FLOWS, atomic_read(&pn->flows.count)) ||
 	    nla_put_u32(skb, PL_A_LIMITS_MAX_REJECT_LOGS,
-			READ_ONCE(pn->flows.rejects.max)))
+			READ_ONCE(pn->flows.rejects.max)) ||
+	    nla_put_u8(skb, PL_A_LIMITS_FAST_PATH, READ_ONCE(pn->fast_path)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -63,6 +64,7 @@ struct pl_limits_saved {
 	u32 max[PL_A_LIMITS_MAX + 1];
 	u32 flows;
 	u32 reject_logs;
+	u8 fast_path;
 };
 
 static void pl_limits_restore(struct pl_net *pn, void *obj)
@@ -78,6 +80,7 @@ static void pl_limits_restore(struct pl_net *pn, void *obj)
 	}
 	WRITE_ONCE(pn->flows.max, saved->flows);
 	WRITE_ONCE(pn->flows.rejects.max, saved->reject_logs);
+	WRITE_ONCE(pn->fast_path, saved->fast_path);
 	kfree(saved);
 }
 
@@ -109,6 +112,7 @@ static int pl_limits_save(struct pl_net *pn)
 	}
 	saved->flows = pn->flows.max;
 	saved->reject_logs = pn->flows.rejects.max;
+	saved->fast_path = pn->fast_path;
 	pl_txn_added(pn, &pl_limits_kind, saved);
 	return 0;
 }
@@ -154,6 +158,12 @@ static int pl_limits_set(struct pl_req *req)
 	changed |= pl_limit_set(&fl->max, attrs[PL_A_LIMITS_MAX_FLOWS]);
 	changed |= pl_limit_set(&fl->rejects.max,
 				attrs[PL_A_LIMITS_MAX_REJECT_LOGS]);
+	if (attrs[PL_A_LIMITS_FAST_PATH] &&
+	    nla_get_u8(attrs[PL_A_LIMITS_FAST_PATH]) != req->pn->fast_path) {
+		WRITE_ONCE(req->pn->fast_path,
+			   nla_get_u8(attrs[PL_A_LIMITS_FAST_PATH]));
+		changed = true;
+	}
 	if (changed) {
 		pl_net_changed(req->pn);
 		pl_nl_notify(req, PL_CMD_LIMITS_CHANGE_NTF, pl_limits_fill,

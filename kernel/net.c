@@ -46,6 +46,7 @@ static int __net_init pl_net_init_net(struct net *net)
 		goto err_endpoints;
 	pl_acd_init(pn);
 	pl_flows_init(pn);
+	pn->fast_path = 1;
 	pl_dns_init(pn);
 	pn->stats = pl_counters_alloc(1);
 	if (!pn->stats) {

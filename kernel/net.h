@@ -58,6 +58,7 @@ struct pl_net {
 	unsigned long lb_deadline;	/* rebuild by then, changes or not */
 	unsigned long lb_last;		/* jiffies of the latest change */
 	bool hooks;			/* the packet hooks are in */
+	u8 fast_path;			/* limits' fast-path; READ_ONCE() */
 	struct pl_sync __rcu *sync;	/* the fleet this router is in */
 	struct {
 		atomic64_t sent, received, rejected, lost, held, released;

@@ -239,7 +239,7 @@ static const struct nla_policy pl_endpoint_get_dump_nl_policy[PL_A_ENDPOINT_SERV
 };
 
 /* PL_CMD_LIMITS_SET - do */
-static const struct nla_policy pl_limits_set_nl_policy[PL_A_LIMITS_MAX_REJECT_LOGS + 1] = {
+static const struct nla_policy pl_limits_set_nl_policy[PL_A_LIMITS_FAST_PATH + 1] = {
 	[PL_A_LIMITS_MAX_AZS] = NLA_POLICY_RANGE(NLA_U32, 1, PL_MAX_AZS),
 	[PL_A_LIMITS_MAX_SUBNETS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PL_A_LIMITS_MAX_SERVICES] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -247,6 +247,7 @@ static const struct nla_policy pl_limits_set_nl_policy[PL_A_LIMITS_MAX_REJECT_LO
 	[PL_A_LIMITS_MAX_ENDPOINTS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PL_A_LIMITS_MAX_FLOWS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PL_A_LIMITS_MAX_REJECT_LOGS] = { .type = NLA_U32, },
+	[PL_A_LIMITS_FAST_PATH] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* PL_CMD_FLOW_GET - dump */
@@ -525,7 +526,7 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.cmd		= PL_CMD_LIMITS_SET,
 		.doit		= pl_nl_limits_set_doit,
 		.policy		= pl_limits_set_nl_policy,
-		.maxattr	= PL_A_LIMITS_MAX_REJECT_LOGS,
+		.maxattr	= PL_A_LIMITS_FAST_PATH,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

@@ -62,7 +62,11 @@ static int pl_sum_put(struct sk_buff *skb, const struct pl_sum *sum)
 	     nla_put_u64_64bit(skb, PL_A_COUNTERS_SYNC_HELD, sum->sync_held,
 			       PL_A_COUNTERS_PAD) ||
 	     nla_put_u64_64bit(skb, PL_A_COUNTERS_SYNC_RELEASED,
-			       sum->sync_released, PL_A_COUNTERS_PAD)))
+			       sum->sync_released, PL_A_COUNTERS_PAD) ||
+	     nla_put_u64_64bit(skb, PL_A_COUNTERS_FAST_PATH_PACKETS,
+			       sum->c.fast_path, PL_A_COUNTERS_PAD) ||
+	     nla_put_u64_64bit(skb, PL_A_COUNTERS_FULL_PATH_PACKETS,
+			       pl_sum_full_path(sum), PL_A_COUNTERS_PAD)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -69,6 +69,7 @@ void pl_sum_add(struct pl_sum *sum, struct pl_counters __percpu *c)
 		const struct pl_counters *p = per_cpu_ptr(c, cpu);
 
 		sum->c.address_conflicts += p->address_conflicts;
+		sum->c.fast_path += p->fast_path;
 		for (i = 0; i < PL_DROP_MAX; i++)
 			sum->c.drops[i] += p->drops[i];
 	}

@@ -33,6 +33,8 @@ enum pl_drop {
 	PL_DROP_MAX
 };
 
+#define PL_PASS (-1)		/* no drop reason: go on */
+
 /* The netlink attribute of each reason: its index plus one, past pad. */
 static inline int pl_drop_attr(int why)
 {
@@ -61,6 +63,7 @@ struct pl_traffic {
 struct pl_counters {
 	struct pl_traffic t;
 	u64 address_conflicts;
+	u64 fast_path;		/* packets of t.packets: namespace only */
 	u64 drops[PL_DROP_MAX];
 };
 
@@ -83,7 +86,7 @@ void pl_traffic_free(struct pl_traffic __percpu *t);
 /* Counters summed over CPUs and objects. */
 struct pl_sum {
 	struct pl_counters c;
-	bool sync;		/* the namespace's sync counters follow */
+	bool sync;		/* the namespace's sync and path counters follow */
 	u64 sync_sent, sync_received, sync_rejected, sync_lost;
 	u64 sync_held, sync_released;
 };
@@ -100,6 +103,16 @@ void pl_sum_eni(struct pl_sum *sum, struct pl_eni *eni, bool traffic);
 static inline u64 pl_sum_active(const struct pl_sum *sum)
 {
 	return (s64)sum->c.t.open < 0 ? 0 : sum->c.t.open;
+}
+
+/*
+ * The packets of flows the stack forwarded: all less the fast path's,
+ * which a read racing with a packet can see ahead of all.
+ */
+static inline u64 pl_sum_full_path(const struct pl_sum *sum)
+{
+	return sum->c.t.packets > sum->c.fast_path ?
+	       sum->c.t.packets - sum->c.fast_path : 0;
 }
 
 #endif /* _PL_STATS_H */

@@ -8,7 +8,9 @@
 # packets (source address to backend), untracked, and none sees a packet
 # to an ENI; input and NAT see nothing of pl's; output sees pl's RSTs; an
 # ARP chain before pl's ARP hook sees the requests for the ENI, one after
-# it sees none. Then the ruleset of Documentation/pl.rst ("Firewall
+# it sees none (with the fast path off: with it on, the hooks after pl's
+# see a flow's handshake and FIN, and the fast path counts the rest).
+# Then the ruleset of Documentation/pl.rst ("Firewall
 # interaction"), extracted from it so that the two cannot drift, protects
 # the router and the ENIs: clients still reach the service (the backends
 # see the source address), a pl listener the ruleset leaves closed and a
@@ -23,7 +25,7 @@ ktap_print_header
 pl_require_root
 pl_require_pl_ctl
 pl_require_cmd nft socat
-ktap_set_plan 2
+ktap_set_plan 3
 
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
 pl_defer pl_unload
@@ -153,6 +155,9 @@ test_hooks()
 {
 	local c n s pre fwd
 
+	# Every packet of a flow crosses the stack's hooks: no fast path.
+	check_ok "limits set fast-path off" -- \
+		r_ctl limits set fast-path off || return 1
 	check_ok "observing chains at every hook" -- \
 		ip netns exec "$R" nft -f - < <(fw_observe) || return 1
 	check_eq "3 connections through ENI A; the backends see the source address" \
@@ -197,6 +202,33 @@ test_hooks()
 	echo "# arp input: before pl $n requests for the ENIs, after $c" >&2
 	check_match "arp input before pl's hook: the requests" '^[1-9]' "$n"
 	check_eq "arp input after pl's hook: none" 0 "$c"
+	check_ok "observing chains removed" -- \
+		ip netns exec "$R" nft delete table inet observe
+}
+
+# The fast path sends a flow's established packets from pl's hook: the
+# hooks after it see the rest (handshake, FIN), the ones before it all.
+test_fast_hooks()
+{
+	local s0 s1 pre fwd post fast
+
+	check_ok "limits set fast-path on" -- \
+		r_ctl limits set fast-path on || return 1
+	check_ok "observing chains at every hook" -- \
+		ip netns exec "$R" nft -f - < <(fw_observe) || return 1
+	s0=$(topo_stats)
+	topo_session fast c1a "$ENI_A:80" --timeout 10 echo echo echo echo close
+	topo_session_ok fast
+	s1=$(topo_stats)
+	read -r pre fwd post <<<"$(fw_counters inet observe pre_raw_eni fwd_xl post_xl)"
+	fast=$(( $(topo_stat "$s1" namespace - fast-path-packets) -
+		 $(topo_stat "$s0" namespace - fast-path-packets) ))
+	echo "# to the ENI: before pl $pre, forward $fwd, postrouting $post; fast path (both ways) $fast" >&2
+	check_match "forward: the handshake and FIN, fewer than before pl" '^1$' \
+		"$(( fwd >= 2 && fwd < pre ))"
+	check_eq "postrouting sees what forward saw" "$fwd" "$post"
+	check_match "the fast path sent the others, and replies" '^1$' \
+		"$(( fast >= pre - fwd ))"
 	check_ok "observing chains removed" -- \
 		ip netns exec "$R" nft delete table inet observe
 }
@@ -257,5 +289,6 @@ test_ruleset()
 }
 
 pl_subtest "firewall: hooks before pl see the original packet, after it the translated one" test_hooks
+pl_subtest "firewall: with the fast path, hooks after pl see a flow's full-path packets" test_fast_hooks
 pl_subtest "firewall: the ruleset of pl.rst protects the router and the ENIs" test_ruleset
 ktap_finished

@@ -408,8 +408,8 @@ static void set_limits(struct d_ctx *c)
 			bprintf(&b, "%s set", "limits");
 			line = w->line[i];
 		}
-		bprintf(&b, " %s %u", pl_attr_name(set, m_limit_attr(i)),
-			w->val[i]);
+		bprintf(&b, " %s %s", pl_attr_name(set, m_limit_attr(i)),
+			m_limit_str(i, w->val[i]));
 	}
 	if (b.len)
 		emit_text(c, line, b.s);

@@ -9,8 +9,9 @@
  *   endpoints 1 max 100000
  *   flows 12 max 262144
  *   reject-logs max 100 per second
+ *   fast-path on
  *   {"metainfo":{...},"limits":{"max-azs":32,...,"azs":2,...,"flows":12,
- *    "max-reject-logs":100}}
+ *    "max-reject-logs":100,"fast-path":true}}
  */
 
 #include <linux/pl.h>
@@ -31,6 +32,7 @@ static struct nla_policy limits_policy[PL_A_LIMITS_MAX + 1] = {
 	[PL_A_LIMITS_MAX_AZS ... PL_A_LIMITS_MAX_REJECT_LOGS] = {
 		.type = NLA_U32
 	},
+	[PL_A_LIMITS_FAST_PATH] = { .type = NLA_U8 },
 };
 
 int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb)
@@ -39,7 +41,7 @@ int limits_parse(struct nlmsghdr *nlh, struct nlattr **tb)
 
 	if (nl_parse(nlh, tb, PL_A_LIMITS_MAX, limits_policy))
 		return -1;
-	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_MAX_REJECT_LOGS; i++) {
+	for (i = PL_A_LIMITS_MAX_AZS; i <= PL_A_LIMITS_FAST_PATH; i++) {
 		if (!tb[i])
 			return -1;
 	}
@@ -75,7 +77,10 @@ void limits_print(struct nlmsghdr *nlh, const char *key)
 		out_newline();
 		out_u32(NULL, "reject-logs max", nla_get_u32(tb[i]));
 		out_str(NULL, "per second", NULL);
+		out_newline();
 	}
+	out_bool(pl_attr_name(set, PL_A_LIMITS_FAST_PATH), "fast-path",
+		 nla_get_u8(tb[PL_A_LIMITS_FAST_PATH]));
 	out_obj_end();
 }
 
@@ -114,6 +119,7 @@ static const struct pl_kw limits_set_kws[] = {
 	{ "max-flows", kw_u32, PL_A_LIMITS_MAX_FLOWS,
 	  &pl_limit_range, 0 },
 	{ "max-reject-logs", kw_u32, PL_A_LIMITS_MAX_REJECT_LOGS, NULL, 0 },
+	{ "fast-path", kw_enum, PL_A_LIMITS_FAST_PATH, &pl_on_off, 0 },
 	{ }
 };
 
@@ -129,7 +135,7 @@ static int limits_set(struct pl_args *a)
 static const struct pl_cmd limits_cmds[] = {
 	{ "show", limits_show, "limits show" },
 	{ "set", limits_set,
-	  "limits set [max-azs N] [max-subnets N] [max-services N] [max-backends N] [max-endpoints N] [max-flows N] [max-reject-logs N]",
+	  "limits set [max-azs N] [max-subnets N] [max-services N] [max-backends N] [max-endpoints N] [max-flows N] [max-reject-logs N] [fast-path {on|off}]",
 	},
 	{ }
 };

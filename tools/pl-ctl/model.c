@@ -886,6 +886,24 @@ static int endpoint_del(struct pl_model *m, struct m_req *r)
 	return 0;
 }
 
+/* A limit's value (fast-path: 0 or 1). */
+__u32 m_limit_get(const struct nlattr *a, int i)
+{
+	return m_limit_attr(i) == PL_A_LIMITS_FAST_PATH ? nla_get_u8(a) :
+							  nla_get_u32(a);
+}
+
+/* A limit's value as save writes it; static storage. */
+const char *m_limit_str(int i, __u32 val)
+{
+	static char s[16];
+
+	if (m_limit_attr(i) == PL_A_LIMITS_FAST_PATH)
+		return val ? "on" : "off";
+	snprintf(s, sizeof(s), "%u", val);
+	return s;
+}
+
 static int limits_set(struct pl_model *m, struct m_req *r)
 {
 	struct m_limits *l = &m->limits;
@@ -894,7 +912,7 @@ static int limits_set(struct pl_model *m, struct m_req *r)
 	for (i = 0; i < M_LIMITS; i++) {
 		if (!r->tb[m_limit_attr(i)])
 			continue;
-		l->val[i] = nla_get_u32(r->tb[m_limit_attr(i)]);
+		l->val[i] = m_limit_get(r->tb[m_limit_attr(i)], i);
 		l->line[i] = r->op->line;
 		l->have |= 1U << i;
 	}

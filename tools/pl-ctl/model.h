@@ -143,13 +143,20 @@ struct m_dns {
 };
 
 /* The limits limits-set takes, in the order save writes them. */
-#define M_LIMITS	(PL_A_LIMITS_MAX_FLOWS - PL_A_LIMITS_MAX_AZS + 2)
+#define M_LIMITS	(PL_A_LIMITS_MAX_FLOWS - PL_A_LIMITS_MAX_AZS + 3)
 
 static inline int m_limit_attr(int i)
 {
-	return i < M_LIMITS - 1 ? PL_A_LIMITS_MAX_AZS + i :
-				  PL_A_LIMITS_MAX_REJECT_LOGS;
+	if (i < M_LIMITS - 2)
+		return PL_A_LIMITS_MAX_AZS + i;
+	return i == M_LIMITS - 2 ? PL_A_LIMITS_MAX_REJECT_LOGS :
+				   PL_A_LIMITS_FAST_PATH;
 }
+
+struct nlattr;
+
+__u32 m_limit_get(const struct nlattr *a, int i);
+const char *m_limit_str(int i, __u32 val);
 
 /* The limits a file sets: those it does not set are left as they are. */
 struct m_limits {

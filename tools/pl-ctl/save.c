@@ -66,8 +66,8 @@ static void save_limits(FILE *f, struct pl_objs *o)
 		return;
 	fputs("limits set", f);
 	for (i = 0; i < M_LIMITS; i++)
-		fprintf(f, " %s %u", pl_attr_name(set, m_limit_attr(i)),
-			nla_get_u32(tb[m_limit_attr(i)]));
+		fprintf(f, " %s %s", pl_attr_name(set, m_limit_attr(i)),
+			m_limit_str(i, m_limit_get(tb[m_limit_attr(i)], i)));
 	fputc('\n', f);
 }
 

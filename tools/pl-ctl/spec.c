@@ -325,6 +325,7 @@ static const struct pl_attr limits_attrs[] = {
 	[PL_A_LIMITS_ENDPOINTS] = { "endpoints", NULL },
 	[PL_A_LIMITS_FLOWS] = { "flows", NULL },
 	[PL_A_LIMITS_MAX_REJECT_LOGS] = { "max-reject-logs", NULL },
+	[PL_A_LIMITS_FAST_PATH] = { "fast-path", NULL },
 };
 
 static const struct pl_set limits_set = { PL_A_LIMITS_MAX, limits_attrs };
@@ -370,6 +371,8 @@ static const struct pl_attr counters_attrs[] = {
 	[PL_A_COUNTERS_SYNC_LOST] = { "sync-lost", NULL },
 	[PL_A_COUNTERS_SYNC_HELD] = { "sync-held", NULL },
 	[PL_A_COUNTERS_SYNC_RELEASED] = { "sync-released", NULL },
+	[PL_A_COUNTERS_FAST_PATH_PACKETS] = { "fast-path-packets", NULL },
+	[PL_A_COUNTERS_FULL_PATH_PACKETS] = { "full-path-packets", NULL },
 };
 
 static const struct pl_set counters_set = {

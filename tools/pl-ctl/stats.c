@@ -8,7 +8,8 @@
  *       packets 64 dropped 7 rst-received 1 zone-fallbacks 0
  *       address-conflicts 0 sync-sent 20 sync-received 19
  *       sync-rejected 0 sync-lost 0 sync-held 3
- *       sync-released 3                                        (one line)
+ *       sync-released 3 fast-path-packets 50
+ *       full-path-packets 14                                   (one line)
  *       drops: not-tcp 3 not-listener 2 no-flow 2
  *   endpoint vpce-1 service svc active-connections 1 ...
  *       drops: not-tcp 3 not-listener 2
@@ -57,7 +58,7 @@ static struct nla_policy counters_policy[PL_A_COUNTERS_MAX + 1] = {
 		.type = NLA_U64
 	},
 	[PL_A_COUNTERS_DROPS] = { .type = NLA_NESTED },
-	[PL_A_COUNTERS_ADDRESS_CONFLICTS ... PL_A_COUNTERS_SYNC_RELEASED] = {
+	[PL_A_COUNTERS_ADDRESS_CONFLICTS ... PL_A_COUNTERS_FULL_PATH_PACKETS] = {
 		.type = NLA_U64
 	},
 };
@@ -157,9 +158,9 @@ static void stats_print_counters(const struct stats_msg *s,
 		name = pl_attr_name(set, i);
 		out_u64(name, name, nla_get_u64(s->ctr[i]));
 	}
-	/* Those of some scopes only (the sync ones: the namespace's). */
-	for (i = PL_A_COUNTERS_ADDRESS_CONFLICTS; i <= PL_A_COUNTERS_SYNC_RELEASED;
-	     i++) {
+	/* Those of some scopes only (sync and paths: the namespace's). */
+	for (i = PL_A_COUNTERS_ADDRESS_CONFLICTS;
+	     i <= PL_A_COUNTERS_FULL_PATH_PACKETS; i++) {
 		if (!s->ctr[i])
 			continue;
 		name = pl_attr_name(set, i);

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The fast path of established flows: see fastpath.c. */
+
+#ifndef _PL_FASTPATH_H
+#define _PL_FASTPATH_H
+
+#include <linux/types.h>
+
+struct pl_net;
+struct sk_buff;
+struct tcphdr;
+
+bool pl_fast_ok(const struct pl_net *pn, u8 state, const struct sk_buff *skb,
+		const struct tcphdr *th);
+int pl_fast_xmit(struct pl_net *pn, struct sk_buff *skb);
+
+#endif /* _PL_FASTPATH_H */
