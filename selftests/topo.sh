@@ -42,7 +42,10 @@
 # route), subnet-b (dev br-b); service svc, listener 80:8080, acceptance
 # auto, sources 192.168.1.100 (a) and 192.168.2.100 (b), backends b1a b2a
 # (a) and b1b b2b (b) of weight 1; endpoint vpce-1, ENIs 10.0.1.50
-# (subnet-a) and 10.0.2.50 (subnet-b).
+# (subnet-a) and 10.0.2.50 (subnet-b). With PL_FAST_PATH=off in the
+# environment, it ends with "limits set fast-path off", so that the data-path
+# tests run with every packet on the stack's full path (a test that depends
+# on the fast path sets it itself).
 #
 # Functions:
 #   topo_setup                     namespaces, links, servers; cleanup at exit
@@ -317,6 +320,9 @@ backend add svc ${TOPO_ADDR[b1b]} az b
 backend add svc ${TOPO_ADDR[b2b]} az b
 endpoint add vpce-1 service svc subnet subnet-a ip $ENI_A subnet subnet-b ip $ENI_B
 EOF
+	if [ "${PL_FAST_PATH:-}" = off ]; then
+		echo "limits set fast-path off"
+	fi
 }
 
 # topo_ctl_batch LINE...: pl-ctl batch lines in r, in one run; when they
