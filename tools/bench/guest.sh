@@ -1,24 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The benchmark, inside the VM (see tools/bench/run). Five copies of one
+# The benchmark, inside the VM (see tools/bench/run). Seven copies of one
 # topology, one per configuration of the router r, live side by side so
 # that every measurement can be interleaved across them:
 #
 #   c-CFG                       r-CFG                        b-CFG
 #   10.0.1.10 eth0 ---- eth-c 10.0.1.1   eth-b 192.168.1.1 ---- eth0 192.168.1.2
-#   (plgen's clients:           (CFG: plain, pl, plsync,       192.168.2.1-64 on lo
-#    10.1.0.0/16, owned          ipvs, nft)                    (the backends),
+#   (plgen's clients:           (CFG: plain, pl, plslow,       192.168.2.1-64 on lo
+#    10.1.0.0/16, owned          plsync, ipvs, nft, nftft)     (the backends),
 #    by nobody)                 sync-p 10.9.0.1 (plsync only)  listener on :80, iperf3
 #                                  |  (the sync link)
 #                               sync-r 10.9.0.2 in p-plsync, the peer router
 #
 # plain   r routes; the clients send to the backends themselves
 # pl      an endpoint (ENI 10.0.1.5:80) in front of the 64 backends
+# plslow  pl with its fast path off (pl-ctl limits set fast-path off); left
+#         out, with a "skipped" note, where pl or pl-ctl has no such limit
 # plsync  pl with sync on: r sends its flows to a peer router p (pl with
 #         the same configuration and key), which learns them
 # ipvs    virtual service 10.0.1.5:80, NAT (masquerade), mh scheduler
 # nft     DNAT 10.0.1.5:80 by jhash to the 64 backends, SNAT to r, conntrack
+# nftft   nft, and a software flowtable on eth-c and eth-b that established
+#         TCP flows are added to: their packets skip the forward path
 #
 # Results go to stdout as "BENCH key json" lines; the host turns them
 # into tables and charts.
@@ -28,7 +32,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 PATH=$top/tools/pl-ctl:$PATH
 plgen=$top/build/bench/plgen
 quick=${QUICK:-0}
-CFGS=${BENCH_CFGS:-"plain pl plsync ipvs nft"}
+CFGS=${BENCH_CFGS:-"plain pl plslow plsync ipvs nft nftft"}
 NBACK=64
 # With sync on, the router of node N gives flows only the source ports
 # whose remainder by 8 is N - 1: 8,064 per backend from the one source
@@ -56,7 +60,7 @@ die() { log "error: $*"; exit 1; }
 
 ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
 
-# --- the five topologies ------------------------------------------------------
+# --- the seven topologies -----------------------------------------------------
 
 backends_nft_map() {
 	local k sep=""
@@ -141,9 +145,11 @@ EOF
 	case $cfg in
 	plain) ;;
 	pl) setup_pl $r ;;
+	plslow) setup_pl $r && setup_slow $cfg ;;
 	plsync) setup_pl $r && setup_sync $cfg ;;
 	ipvs) setup_ipvs $r ;;
 	nft) setup_nft $r ;;
+	nftft) setup_nft $r && setup_flowtable $r ;;
 	esac
 }
 
@@ -312,6 +318,56 @@ table ip nat {
 	}
 }
 EOF
+}
+
+# plslow: pl as set up by setup_pl, with its fast path off. A pl.ko or
+# pl-ctl without that limit refuses it: then $work/skip-CFG says why, and
+# setup_all leaves the configuration out rather than end the run.
+setup_slow() {	# CFG
+	local r=r-$1 err
+	if ! err=$(ns $r pl-ctl limits set fast-path off 2>&1); then
+		echo "pl-ctl limits set fast-path off failed: ${err:-no message}" |
+			tr '\n' ' ' | sed 's/ *$//' >$work/skip-$1
+		return 0
+	fi
+	ns $r pl-ctl limits show | sed "s/^/BENCHTXT setup-$1-limits /"
+	ns $r pl-ctl limits show | grep -q 'fast-path' ||
+		log "warning: $r: fast-path set off, but limits show does not list it"
+}
+
+# nftft: nft's DNAT and SNAT, and a software flowtable on both of r's
+# links. The forward chain adds a TCP flow to it once conntrack holds the
+# flow established (at the handshake's last ACK); from then on the
+# flow's packets are forwarded from the ingress hook, past conntrack, NAT
+# chains and routing. The counter "slow" counts the TCP packets that took
+# the forward path all the same. A flowtable entry idle for
+# nf_flowtable_tcp_timeout (default 30 s) goes back to conntrack: 6000 s,
+# as the idle timeout of the others, so that flows opened minutes before
+# they are measured (a million under TCG) are still in it.
+setup_flowtable() {	# NS
+	local r=$1
+	ns $r nft -f - <<EOF || die "cannot add the flowtable in $r"
+table ip filter {
+	counter slow { }
+	flowtable ft {
+		hook ingress priority 0;
+		devices = { eth-c, eth-b };
+	}
+	chain forward {
+		type filter hook forward priority 0;
+		ip protocol tcp counter name slow flow add @ft
+	}
+}
+EOF
+	ns $r sysctl -qw net.netfilter.nf_flowtable_tcp_timeout=6000 ||
+		log "warning: $r: cannot set nf_flowtable_tcp_timeout"
+}
+
+# The TCP packets that took r-nftft's forward path rather than its
+# flowtable, so far.
+nftft_slow() {
+	ns r-nftft nft list counter ip filter slow 2>/dev/null |
+		awk '/packets/ { print $2 }'
 }
 
 teardown_topo() {
@@ -530,6 +586,12 @@ verify() {	# N
 	plest=$(ns r-pl pl-ctl flow show 2>/dev/null | head -n 200 | grep -c '^tcp established')
 	emit "verify.$n.pl" "{\"flows\": ${v:-0}, \"established_in_first_200\": $plest}"
 	ns r-pl pl-ctl flow show 2>/dev/null | head -n 2 | sed "s/^/BENCHTXT verify-$n-pl /"
+	if has_cfg plslow; then
+		v=$(ns r-plslow pl-ctl limits show | awk '$1 == "flows" { print $2 }')
+		plest=$(ns r-plslow pl-ctl flow show 2>/dev/null | head -n 200 | grep -c '^tcp established')
+		emit "verify.$n.plslow" "{\"flows\": ${v:-0}, \"established_in_first_200\": $plest}"
+		ns r-plslow pl-ctl flow show 2>/dev/null | head -n 2 | sed "s/^/BENCHTXT verify-$n-plslow /"
+	fi
 	if has_cfg plsync && [ "$n" -le $SYNC_MAX_FLOWS ]; then
 		# r-plsync's flows, and the peer's copies of them.
 		local snap pest
@@ -549,11 +611,96 @@ verify() {	# N
 	fi
 	emit "verify.$n.nft" "{\"flows\": $v, \"established\": $ctest}"
 	ns r-nft head -n 2 /proc/net/nf_conntrack 2>/dev/null | sed "s/^/BENCHTXT verify-$n-nft /"
+	if has_cfg nftft; then
+		# Offloaded flows: conntrack marks them [OFFLOAD], without
+		# their TCP state; only established flows are offloaded.
+		local ctoff=null
+		ctest=null
+		v=$(ns r-nftft cat /proc/sys/net/netfilter/nf_conntrack_count)
+		if [ "$n" -le 100000 ] && [ -r /proc/net/nf_conntrack ]; then
+			ctest=$(ns r-nftft grep -c -e ESTABLISHED -e '\[OFFLOAD\]' /proc/net/nf_conntrack)
+			ctoff=$(ns r-nftft grep -c '\[OFFLOAD\]' /proc/net/nf_conntrack)
+		fi
+		emit "verify.$n.nftft" "{\"flows\": $v, \"established\": $ctest, \"offloaded\": $ctoff, \"slow_path_packets\": $(nftft_slow)}"
+		if [ "$ctoff" = null ]; then
+			log "  nftft: $v conntrack entries (too many to read which are offloaded)"
+		else
+			log "  nftft: $v conntrack entries, $ctoff of them offloaded to the flowtable"
+		fi
+		ns r-nftft head -n 2 /proc/net/nf_conntrack 2>/dev/null | sed "s/^/BENCHTXT verify-$n-nftft /"
+		ns r-nftft nft list flowtable ip filter ft 2>&1 | sed "s/^/BENCHTXT verify-$n-nftft-flowtable /"
+	fi
 	v=$(ns r-ipvs ipvsadm -Ln | awk '$1 == "->" && $2 ~ /:80$/ { a += $5; i += $6 } END { print a + 0, i + 0 }')
 	emit "verify.$n.ipvs" "{\"active\": ${v% *}, \"inactive\": ${v#* }}"
 	# Two lines, then stop: /proc/net/ip_vs_conn starts each read over
 	# from the first connection, so reading it whole takes hours at 1M.
 	ns r-ipvs ipvsadm -Lnc 2>/dev/null | sed -n '3,4p;4q' | sed "s/^/BENCHTXT verify-$n-ipvs /"
+}
+
+# pl's packet paths in NS so far: "FAST FULL", its namespace counters
+# fast-path-packets and full-path-packets; "null null" where pl (or
+# pl-ctl) has no such counters.
+pl_paths() {	# NS
+	local v
+	v=$(ns $1 pl-ctl -j stats show 2>/dev/null | jq -r '[.stats[] |
+		select(.scope == "namespace")][0].counters |
+		"\(."fast-path-packets") \(."full-path-packets")"' 2>/dev/null)
+	echo "${v:-null null}"
+}
+
+# Which path each configuration's packets took so far, where it says:
+# "CFG A B" lines, pl's fast and full path packets, the packets that
+# missed nftft's flowtable.
+paths_snap() {
+	local cfg
+	for cfg in $GEN_CFGS; do
+		case $cfg in
+		pl|plslow|plsync) echo "$cfg $(pl_paths r-$cfg)" ;;
+		nftft) echo "$cfg $(nftft_slow) -" ;;
+		esac
+	done
+}
+
+# The paths taken by the packets of the run that printed OUT, from
+# paths_snap before and after it, as paths.N.CFG.
+emit_paths() {	# N BEFORE AFTER OUT
+	local n=$1 cfg a b d json
+	for cfg in $GEN_CFGS; do
+		a=$(echo "$2" | awk -v c=$cfg '$1 == c { print $2, $3 }')
+		b=$(echo "$3" | awk -v c=$cfg '$1 == c { print $2, $3 }')
+		[ -n "$a" ] && [ -n "$b" ] || continue
+		d=$(kv delivered "$(echo "$4" | grep "^target=$cfg ")")
+		case $cfg in
+		nftft)
+			json=$(jq -cn --argjson a "${a%% *}" --argjson b "${b%% *}" \
+				--argjson d "${d:-null}" \
+				'{slow_path_packets: ($b - $a), slow_path_after: $b,
+				  delivered: $d}')
+			log "  nftft: $(echo "$json" | jq -r '"\(.slow_path_packets) packets took the forward path (\(.delivered) delivered): the rest, the flowtable"')"
+			;;
+		*)
+			json=$(jq -cn --arg a "$a" --arg b "$b" --argjson d "${d:-null}" '
+				($a | split(" ") | map(fromjson)) as $x |
+				($b | split(" ") | map(fromjson)) as $y |
+				if $y[0] == null then
+					{counters: null, delivered: $d,
+					 note: "pl has no fast-path-packets and full-path-packets counters"}
+				else
+					{fast_path_packets: ($y[0] - ($x[0] // 0)),
+					 full_path_packets: ($y[1] - ($x[1] // 0)),
+					 fast_path_after: $y[0], full_path_after: $y[1],
+					 delivered: $d}
+				end')
+			log "  $cfg: $(echo "$json" | jq -r 'if .note then .note else "\(.fast_path_packets) packets on the fast path, \(.full_path_packets) on the full path (\(.delivered) delivered)" end')"
+			if [ $cfg = plslow ] &&
+				[ "$(echo "$json" | jq '.fast_path_packets // 0')" != 0 ]; then
+				log "warning: plslow: packets on the fast path, which is off"
+			fi
+			;;
+		esac
+		[ -n "$json" ] || { log "warning: no path counters of $cfg"; continue; }
+		emit "paths.$n.$cfg" "$json"
+	done
 }
 
 # Open the flows [PREV, N) of each configuration given, at the same time.
@@ -582,42 +729,56 @@ handshake_group() {	# N PREV CFG...
 }
 
 run_established() {
-	local prev=0 n cfg out line first=${SIZES%% *} last=${SIZES##* }
+	local prev=0 n cfg out line p0 p1 first=${SIZES%% *} last=${SIZES##* }
 	for n in $SIZES; do
 		log "established flows: opening $((n - prev)) more, to $n"
 		for cfg in $CFGS; do backend_mode $cfg handshake; done
 		# Two at a time, one per vCPU: a stateless plain next to pl,
-		# IPVS next to nftables; each keeps its flows in its own cache.
-		# plsync alone: its peer learns on the other vCPU.
+		# IPVS next to nftables, pl without its fast path next to
+		# nftables with its flowtable; each of a pair keeps its flows
+		# in a cache of its own. plsync alone: its peer learns on the
+		# other vCPU.
 		handshake_group $n $prev plain pl
 		handshake_group $n $prev ipvs nft
+		handshake_group $n $prev plslow nftft
 		GEN_CFGS=$CFGS
 		if has_cfg plsync; then
 			if [ $n -le $SYNC_MAX_FLOWS ]; then
 				handshake_group $n $prev plsync
 			else
-				GEN_CFGS=$(echo " $CFGS " | sed 's/ plsync / /; s/^ //; s/ $//')
+				GEN_CFGS=$(without plsync "$CFGS")
 				log "  plsync left out: at most $SYNC_MAX_FLOWS flows (a sync node's share of the source ports)"
 			fi
 		fi
 		verify $n
 		for cfg in $CFGS; do backend_mode $cfg syn; done
 		log "  packets per second over $n flows: $ROUNDS rounds of $SLICE ms per configuration"
+		p0=$(paths_snap)
 		out=$(gen_all ack --count $n)
+		p1=$(paths_snap)
 		for cfg in $GEN_CFGS; do
 			line=$(echo "$out" | grep "^target=$cfg ")
 			log "  $line"
 			emit "pps.$n.$cfg" "$(line_json "$line")"
 		done
+		emit_paths $n "$p0" "$p1" "$out"
 		if [ "$PROFILE" = 1 ] && { [ $n = $first ] || [ $n = $last ]; }; then
-			log "profiling $n established flows: pl, then plain"
+			log "profiling $n established flows: pl, plain, plslow, nftft"
 			profile pps-$n-pl pl ack --count $n
 			profile pps-$n-plain plain ack --count $n
+			has_cfg plslow && profile pps-$n-plslow plslow ack --count $n
+			has_cfg nftft && profile pps-$n-nftft nftft ack --count $n
 		fi
 		prev=$n
 	done
 	GEN_CFGS=""
 	ns r-pl pl-ctl stats show | grep -v '^    backend' | sed 's/^/BENCHTXT established-pl-stats /'
+	if has_cfg plslow; then
+		ns r-plslow pl-ctl stats show | grep -v '^    backend' | sed 's/^/BENCHTXT established-plslow-stats /'
+	fi
+	if has_cfg nftft; then
+		ns r-nftft nft list table ip filter | sed 's/^/BENCHTXT established-nftft-table /'
+	fi
 	if has_cfg plsync; then
 		{ ns r-plsync pl-ctl sync show; ns p-plsync pl-ctl sync show; } 2>&1 |
 			sed 's/^/BENCHTXT established-sync-show /'
@@ -841,10 +1002,24 @@ EOF
 # BENCH_PHASES (default: all of them) picks what to run, for profiling.
 want() { case " ${BENCH_PHASES:-established newflows iperf control health} " in *" $1 "*) return 0 ;; esac; return 1; }
 
+# CFGS without CFG.
+without() {	# CFG CFGS
+	echo " $2 " | sed "s/ $1 / /; s/^ *//; s/ *\$//"
+}
+
 setup_all() {
 	local cfg
 	for cfg in $CFGS; do setup_topo $cfg & done
 	wait
+	# A configuration this pl cannot be (setup_slow) is left out.
+	for cfg in $CFGS; do
+		[ -e $work/skip-$cfg ] || continue
+		log "$cfg left out: $(cat $work/skip-$cfg)"
+		emit "skipped.$cfg" "$(jq -cn --arg why "$(cat $work/skip-$cfg)" '{reason: $why}')"
+		teardown_topo $cfg
+		rm -f $work/skip-$cfg
+		CFGS=$(without $cfg "$CFGS")
+	done
 }
 
 # Wait until the namespaces deleted have freed their flows.

@@ -16,15 +16,33 @@ import subprocess
 import sys
 import tempfile
 
-CFGS = ["plain", "pl", "plsync", "ipvs", "nft"]
+CFGS = ["plain", "pl", "plslow", "plsync", "ipvs", "nft", "nftft"]
 LABEL = {
     "plain": "plain forwarding",
     "pl": "pl",
+    "plslow": "pl, fast path off",
     "plsync": "pl + sync",
     "ipvs": "IPVS NAT (mh)",
     "nft": "nftables DNAT+SNAT",
+    "nftft": "nftables DNAT+SNAT + flowtable",
 }
-CACHE = {"pl": "pl_flow", "nft": "nf_conntrack", "ipvs": "ip_vs_conn"}
+# The flow cache of each configuration whose memory per flow is reported.
+# Two of a handshake group never share a cache (guest.sh: plain with pl,
+# IPVS with nft, plslow with nftft).
+CACHE = {"pl": "pl_flow", "nft": "nf_conntrack", "nftft": "nf_conntrack",
+         "ipvs": "ip_vs_conn"}
+# Those whose memory is not reported (their flows are pl's), but whose
+# flow objects are taken out of their group's growth all the same.
+CACHE_ONLY = {"plslow": "pl_flow", "plsync": "pl_flow"}
+# Bar colours in the chart: pl's shades of blue, nftables' of green.
+COLOR = {"plain": "#888888", "pl": "#1f77b4", "plslow": "#9467bd",
+         "plsync": "#7fb8e0", "ipvs": "#ff7f0e", "nft": "#2ca02c",
+         "nftft": "#98df8a"}
+# Ratios shown beside the rates: (numerator, denominator, heading).
+RATIOS = [("pl", "plain", "pl / plain"), ("pl", "ipvs", "pl / IPVS"),
+          ("pl", "nft", "pl / nftables"), ("pl", "nftft", "pl / flowtable"),
+          ("plslow", "pl", "fast path off / on"),
+          ("plsync", "pl", "pl + sync / pl")]
 
 
 def parse(raw):
@@ -62,7 +80,9 @@ def memory(res, tables):
     Configurations open their flows two at a time (a group); each flow
     object is counted in its own cache, and what else the group added
     (other slab, vmalloc, all memory) is shared among the group's stateful
-    configurations by their flows (plain forwarding keeps none).
+    configurations by their flows (plain forwarding keeps none). The flow
+    objects of a configuration not reported (CACHE_ONLY) are taken out of
+    what the group added; the rest of its growth goes to the others.
     """
     acc = {c: {"flows": 0, "obj": 0, "objsize": 0, "other": 0.0, "vm": 0.0,
                "used": 0.0} for c in CFGS}
@@ -78,7 +98,7 @@ def memory(res, tables):
             a, b = memsnap(h0["mem_before"]), memsnap(h0["mem_after"])
             dobj = {}
             for c, h in members:
-                cache = CACHE.get(c)
+                cache = CACHE.get(c) or CACHE_ONLY.get(c)
                 dobj[c] = 0
                 if cache and cache in a:
                     acc[c]["objsize"] = b[cache]["objsize"]
@@ -90,11 +110,13 @@ def memory(res, tables):
             if not nflows:
                 continue
             other = b["slab"] - a["slab"] - sum(dobj.values())
+            used = b["used"] - a["used"] - sum(
+                dobj[c] for c, h in members if c not in CACHE)
             for c, h in stateful:
                 share = h["established"] / nflows
                 acc[c]["other"] += other * share
                 acc[c]["vm"] += (b["vmalloc"] - a["vmalloc"]) * share
-                acc[c]["used"] += (b["used"] - a["used"]) * share
+                acc[c]["used"] += used * share
     out = {}
     for cfg in CFGS:
         x = acc[cfg]
@@ -118,6 +140,15 @@ def memory(res, tables):
         elif cfg == "nft":
             m["bucket_bytes_per_flow"] = tables["nf_conntrack_buckets"] * 8 / flows
             m["buckets_note"] = "%d buckets of 8 bytes, allocated up front" % tables["nf_conntrack_buckets"]
+        elif cfg == "nftft":
+            # conntrack's table, and the flowtable's hash table, which
+            # grows with its flows (vmalloc, once large); its entries are
+            # in other slab.
+            m["bucket_bytes_per_flow"] = (tables["nf_conntrack_buckets"] * 8 / flows +
+                                          max(m["vmalloc_bytes_per_flow"], 0))
+            m["buckets_note"] = ("conntrack's %d buckets of 8 bytes, allocated up "
+                                 "front, and the flowtable's hash table as it grew "
+                                 "(vmalloc)" % tables["nf_conntrack_buckets"])
         else:
             nb = 1 << tables["ip_vs_conn_tab_bits"]
             m["bucket_bytes_per_flow"] = nb * 8 / flows
@@ -182,6 +213,55 @@ def median(d, c):
     return d[c]["median"] if c in d else None
 
 
+def ran(r):
+    """The configurations that ran, and the ratios between them to show."""
+    tables = [r["newflows"], r["iperf"]] + list(r["pps"].values())
+    cfgs = [c for c in CFGS if any(c in d for d in tables)]
+    ratios = [x for x in RATIOS if x[0] in cfgs and x[1] in cfgs]
+    return cfgs, ratios
+
+
+def ratio_cell(d, a, b):
+    if a not in d or b not in d:
+        return "-"
+    return "%.2f" % ratio(d[a]["median"], d[b]["median"])
+
+
+def paths_markdown(r):
+    """Which path packets took while the established flows were measured."""
+    paths = r.get("paths")
+    if not paths:
+        return []
+    L = ["## Which path the packets took", ""]
+    L.append("While packets went over the established flows: pl's namespace "
+             "counters fast-path-packets and full-path-packets (`pl-ctl -j "
+             "stats show`), and for nftables + flowtable the packets its "
+             "forward chain saw (the rule that adds flows to the flowtable "
+             "counts them): the others were forwarded by the flowtable. "
+             "Delivered: the packets that reached the backend.")
+    L.append("")
+    L.append("| flows | configuration | fast path (pl) | full path (pl) | "
+             "forward path (flowtable peer) | delivered |")
+    L.append("|---|---|---|---|---|---|")
+    for n in sorted(paths, key=int):
+        for c in CFGS:
+            p = paths[n].get(c)
+            if p is None:
+                continue
+            if c == "nftft":
+                cells = ("", "", fmt(p["slow_path_packets"]))
+            elif p.get("fast_path_packets") is None:
+                cells = ("no counter", "no counter", "")
+            else:
+                cells = (fmt(p["fast_path_packets"]),
+                         fmt(p["full_path_packets"]), "")
+            L.append("| %s | %s | %s | %s | %s | %s |" % (
+                fmt(int(n)), LABEL[c], cells[0], cells[1], cells[2],
+                "-" if p.get("delivered") is None else fmt(p["delivered"])))
+    L.append("")
+    return L
+
+
 def sync_rate(res):
     """What r-plsync sent its peer during the new-flows run, with rates."""
     s = res.get("sync.newflows")
@@ -244,6 +324,39 @@ def targets(r):
         "%.0f vs %.0f packets/s" % (pps[big]["pl"]["median"],
                                     pps[small]["pl"]["median"]),
         "pps %s/%s" % (big, small))
+    # Issue 20, "An honest benchmark": pl against the fastest peers.
+    paths = r.get("paths", {}).get(small, {})
+
+    def fast(c):
+        p = paths.get(c)
+        if not p or p.get("fast_path_packets") is None:
+            return ""
+        return "; %s: %s packets on the fast path, %s on the full path" % (
+            LABEL[c], fmt(p["fast_path_packets"]), fmt(p["full_path_packets"]))
+
+    if "pl" in pps[small] and "plain" in pps[small]:
+        v = ratio(pps[small]["pl"]["median"], pps[small]["plain"]["median"])
+        add("packets/s at %s flows vs plain forwarding (issue 20)" % small, v,
+            ">= 1.3", v >= 1.3, "%.0f vs %.0f packets/s%s" % (
+                pps[small]["pl"]["median"], pps[small]["plain"]["median"],
+                fast("pl")),
+            "i20 pps %s/plain" % small)
+    if "pl" in pps[small] and "nftft" in pps[small]:
+        v = ratio(pps[small]["pl"]["median"], pps[small]["nftft"]["median"])
+        ft = paths.get("nftft")
+        add("packets/s at %s flows vs nftables + flowtable (issue 20)" % small,
+            v, ">= 1.0", v >= 1.0, "%.0f vs %.0f packets/s%s" % (
+                pps[small]["pl"]["median"], pps[small]["nftft"]["median"],
+                "; %s of the flowtable peer's %s packets took the forward path"
+                % (fmt(ft["slow_path_packets"]), fmt(ft["delivered"] or 0))
+                if ft else ""),
+            "i20 pps %s/flowtable" % small)
+    if nf and "pl" in nf and "nft" in nf:
+        v = ratio(nf["pl"]["median"], nf["nft"]["median"])
+        add("new flows/s vs nftables DNAT+SNAT (issue 20)", v, ">= 1.5",
+            v >= 1.5, "%.0f vs %.0f SYN/s" % (nf["pl"]["median"],
+                                              nf["nft"]["median"]),
+            "i20 new flows/nft")
     m = r["memory"].get("pl")
     if m:
         v = m["table_bytes_per_flow"]
@@ -325,19 +438,17 @@ def markdown(r, txt):
     L.append("")
     L.append("## Data path")
     L.append("")
-    hdr = ("| workload | " + " | ".join(LABEL[c] for c in CFGS) +
-           " | pl / plain | pl / IPVS | pl + sync / pl |")
+    cfgs, ratios = ran(r)
+    hdr = ("| workload | " + " | ".join(LABEL[c] for c in cfgs) + " | " +
+           " | ".join(x[2] for x in ratios) + " |")
     L.append(hdr)
-    L.append("|---" * (len(CFGS) + 4) + "|")
+    L.append("|---" * (len(cfgs) + len(ratios) + 1) + "|")
 
     def row(name, d, unit=""):
-        vals = [median(d, c) for c in CFGS]
-        L.append("| %s | %s | %.2f | %.2f | %s |" % (
+        vals = [median(d, c) for c in cfgs]
+        L.append("| %s | %s | %s |" % (
             name, " | ".join("-" if v is None else fmt(v) + unit for v in vals),
-            ratio(d["pl"]["median"], d["plain"]["median"]),
-            ratio(d["pl"]["median"], d["ipvs"]["median"]),
-            "-" if "plsync" not in d else
-            "%.2f" % ratio(d["plsync"]["median"], d["pl"]["median"])))
+            " | ".join(ratio_cell(d, a, b) for a, b, _ in ratios)))
 
     if r["newflows"]:
         row("new flows/s (SYNs at the backend)", r["newflows"])
@@ -346,6 +457,10 @@ def markdown(r, txt):
     if r["iperf"]:
         row("iperf3, 4 streams (Mbit/s)", r["iperf"])
     L.append("")
+    for c, why in sorted(r.get("skipped", {}).items()):
+        L.append("%s (`%s`) was left out of this run: %s." % (LABEL.get(c, c), c, why))
+        L.append("")
+    L.extend(paths_markdown(r))
     L.append("## Memory per flow")
     L.append("")
     L.append("Kernel memory added while each configuration's flows were opened "
@@ -366,9 +481,16 @@ def markdown(r, txt):
             m["all_kernel_bytes_per_flow"]))
     L.append("")
     L.append("Configurations open their flows two at a time (plain with pl, "
-             "IPVS with nftables): each flow object is counted in its own cache; "
+             "IPVS with nftables, pl with its fast path off with nftables + "
+             "flowtable): each flow object is counted in its own cache; "
              "other slab and vmalloc growth is shared among the stateful members "
              "of a pair by their flows. Tables allocated up front count whole. "
+             "pl with its fast path off is not counted (its flows are pl's): "
+             "its flow objects are taken out of its pair's growth, and the "
+             "rest of what it adds (a few bytes a flow) goes to nftables + "
+             "flowtable, whose entries (struct flow_offload, in a kmalloc "
+             "cache) are in its other slab and whose flowtable hash table, "
+             "grown with its flows, is counted with its hash buckets. "
              "pl + sync opens its flows alone and is not counted: its peer's "
              "copies are pl_flow objects too.")
     L.append("")
@@ -438,7 +560,9 @@ def markdown(r, txt):
         parts = ["%s %s" % (k.split(".")[-1], json.dumps(r["raw"][k])) for k in sorted(v)]
         L.append("- %s flows: %s" % (fmt(int(n)), "; ".join(parts)))
     L.append("")
-    L.append("Samples (first lines of `pl-ctl flow show`, /proc/net/nf_conntrack, `ipvsadm -Lnc`):")
+    L.append("Samples (first lines of `pl-ctl flow show`, /proc/net/nf_conntrack "
+             "(offloaded flows marked `[OFFLOAD]`), `ipvsadm -Lnc`; "
+             "`nft list flowtable` of nftables + flowtable):")
     L.append("")
     L.append("```")
     for name in sorted(txt):
@@ -573,16 +697,14 @@ def rst(r):
         meta["date"], meta["kernel"], meta["vcpus"], meta["host_cpu"],
         meta["commit"], " (QUICK run)" if meta["quick"] else ""))
     L.append("")
-    rows = [("workload",) + tuple(LABEL[c] for c in CFGS) +
-            ("pl / plain", "pl / IPVS", "pl + sync / pl")]
+    cfgs, ratios = ran(r)
+    rows = [("workload",) + tuple(LABEL[c] for c in cfgs) +
+            tuple(x[2] for x in ratios)]
 
     def add(name, d):
         rows.append((name,) + tuple("-" if c not in d else fmt(d[c]["median"])
-                                    for c in CFGS) + (
-            "%.2f" % ratio(d["pl"]["median"], d["plain"]["median"]),
-            "%.2f" % ratio(d["pl"]["median"], d["ipvs"]["median"]),
-            "-" if "plsync" not in d else
-            "%.2f" % ratio(d["plsync"]["median"], d["pl"]["median"])))
+                                    for c in cfgs) +
+                    tuple(ratio_cell(d, a, b) for a, b, _ in ratios))
 
     if r["newflows"]:
         add("new flows/s", r["newflows"])
@@ -592,8 +714,32 @@ def rst(r):
         add("iperf3 Mbit/s", r["iperf"])
     L.extend(rst_table(rows))
     L.append("")
+    paths = r.get("paths", {})
+    if paths:
+        n = min(paths, key=int)
+        said = []
+        for c in CFGS:
+            p = paths[n].get(c)
+            if not p:
+                continue
+            if c == "nftft":
+                said.append("%s: %s of %s delivered packets through the "
+                            "forward path, the rest through the flowtable" % (
+                                LABEL[c], fmt(p["slow_path_packets"]),
+                                fmt(p["delivered"] or 0)))
+            elif p.get("fast_path_packets") is not None:
+                said.append("%s: %s packets on the fast path, %s on the full "
+                            "path" % (LABEL[c], fmt(p["fast_path_packets"]),
+                                      fmt(p["full_path_packets"])))
+        if said:
+            L.append("Paths taken at %s established flows: %s." % (
+                fmt(int(n)), "; ".join(said)))
+            L.append("")
+    for c, why in sorted(r.get("skipped", {}).items()):
+        L.append("%s (``%s``) was left out of this run: %s." % (LABEL.get(c, c), c, why))
+        L.append("")
     rows = [("bytes per flow", "flows", "flow object", "hash buckets", "other slab", "table total")]
-    for c in ["pl", "ipvs", "nft"]:
+    for c in ["pl", "ipvs", "nft", "nftft"]:
         m = r["memory"].get(c)
         if m:
             rows.append((LABEL[c], fmt(m["flows"]), "%.0f" % m["object_bytes_per_flow"],
@@ -630,6 +776,14 @@ def rst_table(rows):
     return out
 
 
+def score(t):
+    """How far a target is met: above 1, met, whichever way it points."""
+    want = float(t["want"].split()[-1].replace(",", ""))
+    if t["want"].startswith((">", "=")):
+        return t["value"] / want if want else 0
+    return want / t["value"] if t["value"] else 0
+
+
 def chart(r, outdir):
     tmp = tempfile.mkdtemp()
     meta = r["meta"]
@@ -647,13 +801,14 @@ def chart(r, outdir):
             return str(d[c]["median"])
         return "%.3f" % (d[c]["median"] / base)
 
+    cfgs, _ = ran(r)
     with open(os.path.join(tmp, "rates.dat"), "w") as f:
         if r["newflows"]:
             f.write('"new flows/s" ' + " ".join(
-                val(r["newflows"], c) for c in CFGS) + "\n")
+                val(r["newflows"], c) for c in cfgs) + "\n")
         for n in sizes:
             f.write('"pps, %s flows" ' % short(n) + " ".join(
-                val(r["pps"][n], c) for c in CFGS) + "\n")
+                val(r["pps"][n], c) for c in cfgs) + "\n")
     with open(os.path.join(tmp, "rel.dat"), "w") as f:
         rows = []
         if r["newflows"]:
@@ -662,24 +817,22 @@ def chart(r, outdir):
             rows.append(("pps, %s flows" % short(n), r["pps"][n]))
         if r["iperf"]:
             rows.append(("iperf3 (TCP)", r["iperf"]))
+        relmax = 1.3
         for name, d in rows:
             base = d["plain"]["median"] or 1
+            relmax = max([relmax] + [d[c]["median"] / base * 1.1
+                                     for c in cfgs if c in d])
             f.write('"%s" ' % name + " ".join(
-                val(d, c, base) for c in CFGS) + "\n")
+                val(d, c, base) for c in cfgs) + "\n")
     with open(os.path.join(tmp, "mem.dat"), "w") as f:
-        for c in ["pl", "ipvs", "nft"]:
+        for c in ["pl", "ipvs", "nft", "nftft"]:
             m = r["memory"].get(c)
             if m:
-                f.write('"%s (%s flows)" %.1f %.1f %.1f\n' % (
-                    {"pl": "pl", "ipvs": "IPVS", "nft": "nftables"}[c], short(m["flows"]), m["object_bytes_per_flow"], m["bucket_bytes_per_flow"],
+                f.write('"%s (%s)" %.1f %.1f %.1f\n' % (
+                    {"pl": "pl", "ipvs": "IPVS", "nft": "nftables",
+                     "nftft": "flowtable"}[c], short(m["flows"]), m["object_bytes_per_flow"], m["bucket_bytes_per_flow"],
                     max(m["other_slab_bytes_per_flow"], 0)))
-    scores = []
-    for t in r["targets"]:
-        want = float(t["want"].split()[-1].replace(",", ""))
-        if t["want"].startswith(">"):
-            scores.append(t["value"] / want)
-        else:
-            scores.append(want / t["value"] if t["value"] else 0)
+    scores = [score(t) for t in r["targets"]]
     ymax = max([1.3] + [x * 1.15 for x in scores])
     title = "pl benchmark%s: Linux %s, %s, QEMU TCG (2 vCPUs) on %s" % (
         " (QUICK)" if meta["quick"] else "", meta["kernel"], meta["date"][:10],
@@ -696,23 +849,17 @@ set boxwidth 0.9
 set key outside bottom center horizontal
 set grid ytics
 set xtics nomirror
-set linetype 1 lc rgb "#888888"
-set linetype 2 lc rgb "#1f77b4"
-set linetype 3 lc rgb "#7fb8e0"
-set linetype 4 lc rgb "#ff7f0e"
-set linetype 5 lc rgb "#2ca02c"
+{linetypes}
 set datafile missing "?"
 set title "Rate relative to plain forwarding (higher is better; 1 = plain)"
-set yrange [0:1.3]
+set yrange [0:{relmax}]
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "black"
-plot "{tmp}/rel.dat" using 2:xtic(1) title "{l0}", '' using 3 title "{l1}", \
-     '' using 4 title "{l2}", '' using 5 title "{l3}", '' using 6 title "{l4}"
+plot "{tmp}/rel.dat" {series}
 unset arrow 1
 set title "Absolute rates under TCG (packets or SYNs per second at the backend)"
 set yrange [0:*]
 set format y "%.0s%c"
-plot "{tmp}/rates.dat" using 2:xtic(1) title "{l0}", '' using 3 title "{l1}", \
-     '' using 4 title "{l2}", '' using 5 title "{l3}", '' using 6 title "{l4}"
+plot "{tmp}/rates.dat" {series}
 set format y "%g"
 set title "Kernel memory per flow, bytes (lower is better)"
 set style histogram rowstacked
@@ -735,17 +882,15 @@ plot "{tmp}/targets.dat" using 2:xtic(1) lc rgb "#1f77b4", \
      '' using 0:2:(sprintf("%.2f", $2)) with labels offset 0,0.7 notitle
 unset multiplot
 """.format(png=png, title=title.replace('"', "'"), tmp=tmp, ymax="%.2f" % ymax,
-           l0=LABEL[CFGS[0]], l1=LABEL[CFGS[1]], l2=LABEL[CFGS[2]],
-           l3=LABEL[CFGS[3]], l4=LABEL[CFGS[4]])
+           relmax="%.2f" % relmax,
+           linetypes="\n".join('set linetype %d lc rgb "%s"' % (i + 1, COLOR[c])
+                                for i, c in enumerate(cfgs)),
+           series=", ".join("%s title \"%s\"" % (
+               "using 2:xtic(1)" if i == 0 else "'' using %d" % (i + 2), LABEL[c])
+               for i, c in enumerate(cfgs)))
     with open(os.path.join(tmp, "targets.dat"), "w") as f:
         for t in r["targets"]:
-            want = float(t["want"].split()[-1].replace(",", ""))
-            # Scores above 1 meet the target, whichever way it points.
-            if t["want"].startswith(">"):
-                score = t["value"] / want
-            else:
-                score = want / t["value"] if t["value"] else 0
-            f.write('"%s" %.3f\n' % (t["short"], score))
+            f.write('"%s" %.3f\n' % (t["short"], score(t)))
     with open(os.path.join(tmp, "chart.gp"), "w") as f:
         f.write(gp)
     subprocess.run(["gnuplot", os.path.join(tmp, "chart.gp")], check=True)
@@ -775,6 +920,13 @@ def main():
         if k.startswith("pps."):
             _, n, c = k.split(".")
             r["pps"].setdefault(n, {})[c] = v
+    r["paths"] = {}
+    for k, v in res.items():
+        if k.startswith("paths."):
+            _, n, c = k.split(".")
+            r["paths"].setdefault(n, {})[c] = v
+    r["skipped"] = {k.split(".", 1)[1]: v["reason"] for k, v in res.items()
+                    if k.startswith("skipped.")}
     r["memory"] = memory(res, res["tables"])
     r["control_plane"] = res.get("control_plane")
     r["health"] = res.get("health")
