@@ -301,21 +301,28 @@ void pl_flow_kill(struct pl_net *pn, struct pl_flow *f)
 		pl_flow_remove(pn, f);
 }
 
-/* Kill the flow and tell both ends, with a RST each. */
+/*
+ * Kill the flow and tell both ends, with a RST each. Under RCU. Dead
+ * first, then the sequence numbers: a segment forwarded on another CPU
+ * meanwhile can still leave a RST behind the receiver's window, but the
+ * receiver's challenge ACK then finds no flow, and gets a RST of the
+ * right sequence in answer (pl_eni_answers()), where before the flow
+ * forwarded it and a receiving client waited on.
+ */
 void pl_flow_reset(struct pl_net *pn, struct pl_flow *f)
 {
 	const struct pl_flow_node *o = &f->nodes[PL_DIR_ORIG];
 	const struct pl_flow_node *r = &f->nodes[PL_DIR_REPLY];
 
-	if (READ_ONCE(f->state) != PL_FLOW_STATE_CLOSED) {
-		pl_rst_send(pn->net, o->tuple.daddr, o->tuple.saddr,
-			    o->tuple.dport, o->tuple.sport, r->seq, o->seq);
-		if (f->flags & PL_FLOW_SEQ_REPLY)
-			pl_rst_send(pn->net, r->tuple.daddr, r->tuple.saddr,
-				    r->tuple.dport, r->tuple.sport, o->seq,
-				    r->seq);
-	}
 	pl_flow_kill(pn, f);
+	if (READ_ONCE(f->state) == PL_FLOW_STATE_CLOSED)
+		return;
+	pl_rst_send(pn->net, o->tuple.daddr, o->tuple.saddr, o->tuple.dport,
+		    o->tuple.sport, READ_ONCE(r->seq), READ_ONCE(o->seq));
+	if (READ_ONCE(f->flags) & PL_FLOW_SEQ_REPLY)
+		pl_rst_send(pn->net, r->tuple.daddr, r->tuple.saddr,
+			    r->tuple.dport, r->tuple.sport, READ_ONCE(o->seq),
+			    READ_ONCE(r->seq));
 }
 
 /*
