@@ -12,6 +12,9 @@
 #   c1b <--segments, CHECKSUM_NONE--> r <--same--> b1b|b2b
 #       one segment per packet, checksums checked nowhere on the way in.
 #
+# Each shape crosses the path the namespace's fast-path limit picks (on by
+# default; off with PL_FAST_PATH=off, topo.sh), and the counters show it.
+#
 # Whatever pl leaves in a packet's checksum is checked where it lands: r's
 # veths complete checksums (and segment) in software on the way out, and
 # the hosts' veths do not vouch for what they receive, so that the
@@ -92,12 +95,13 @@ per_packet()
 # bytes each way.
 offload_case()
 {
-	local client=$1 eni=$2 backends=$3 large=$4 up down host e0 e1
+	local client=$1 eni=$2 backends=$3 large=$4 up down host e0 e1 s0 s1
 	local want='^(1[0-4][0-9][0-9]|1500|[0-9]{1,3})$'
 	[ "$large" = yes ] && want='^(150[1-9]|15[1-9][0-9]|1[6-9][0-9]{2}|[2-9][0-9]{3}|[0-9]{5,})$'
 
 	e0=$(csum_errors "$client")
 	for host in $backends; do e0+=" $(csum_errors "$host")"; done
+	s0=$(topo_stats)
 	transfer "up-$client" "$client" "$eni" sink || return 1
 	up=$FLOW
 	transfer "down-$client" "$client" "$eni" stream || return 1
@@ -112,7 +116,27 @@ offload_case()
 		return 1
 	e1=$(csum_errors "$client")
 	for host in $backends; do e1+=" $(csum_errors "$host")"; done
-	check_eq "no TCP checksum error at $client or $backends" "$e0" "$e1"
+	check_eq "no TCP checksum error at $client or $backends" "$e0" "$e1" &&
+	check_path "$s0" "$(topo_stats)"
+}
+
+# check_path STATS0 STATS1: the transfers took the path the limits say:
+# with the fast path, all but the handshakes and FINs; without it, none.
+check_path()
+{
+	local fast full on
+	fast=$(( $(topo_stat "$2" namespace - fast-path-packets) -
+		 $(topo_stat "$1" namespace - fast-path-packets) ))
+	full=$(( $(topo_stat "$2" namespace - full-path-packets) -
+		 $(topo_stat "$1" namespace - full-path-packets) ))
+	on=$(r_ctl -j limits show | pl_jq -r '.limits["fast-path"]')
+	ktap_print_msg "fast path $on: $fast packets on it, $full on the full path"
+	if [ "$on" = true ]; then
+		check_match "fast path: most packets on it ($fast; $full not)" '^1$' \
+			"$(( fast > full ))"
+	else
+		check_eq "fast path off: no packet on it" "0 $full" "$fast $full"
+	fi
 }
 
 # hosts HOST... -- FEATURES... -- R-FEATURES...: ethtool -K for each host's
