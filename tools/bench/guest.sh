@@ -617,9 +617,14 @@ verify() {	# N
 		local ctoff=null
 		ctest=null
 		v=$(ns r-nftft cat /proc/sys/net/netfilter/nf_conntrack_count)
-		if [ "$n" -le 100000 ] && [ -r /proc/net/nf_conntrack ]; then
-			ctest=$(ns r-nftft grep -c -e ESTABLISHED -e '\[OFFLOAD\]' /proc/net/nf_conntrack)
-			ctoff=$(ns r-nftft grep -c '\[OFFLOAD\]' /proc/net/nf_conntrack)
+		# One read, and only up to 10,000 flows: reading 100,000
+		# offloaded entries took over fifteen minutes under TCG. The
+		# counter "slow" shows the flowtable at every size.
+		if [ "$n" -le 10000 ] && [ -r /proc/net/nf_conntrack ]; then
+			read -r ctest ctoff < <(ns r-nftft awk '
+				/ESTABLISHED|\[OFFLOAD\]/ { e++ }
+				/\[OFFLOAD\]/ { o++ }
+				END { print e + 0, o + 0 }' /proc/net/nf_conntrack)
 		fi
 		emit "verify.$n.nftft" "{\"flows\": $v, \"established\": $ctest, \"offloaded\": $ctoff, \"slow_path_packets\": $(nftft_slow)}"
 		if [ "$ctoff" = null ]; then
