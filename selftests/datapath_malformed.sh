@@ -57,20 +57,7 @@ check_craft()
 	topo_nap 1
 	d1=$(drops)
 	check_eq "$desc: counted drops ($REASONS)" "$expected" \
-		"$(delta "$d0" "$d1")" || pl_indent <<<"$out"
-}
-
-# delta "A1 A2..." "B1 B2...": "B1-A1 B2-A2...".
-delta()
-{
-	local -a a b d=()
-	local i
-	read -ra a <<<"$1"
-	read -ra b <<<"$2"
-	for i in "${!a[@]}"; do
-		d+=($((b[i] - a[i])))
-	done
-	echo "${d[*]}"
+		"$(topo_delta "$d0" "$d1")" || pl_indent <<<"$out"
 }
 
 # From c1a to the ENI. malformed: truncated TCP, the two bad data offsets,

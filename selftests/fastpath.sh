@@ -91,19 +91,6 @@ settled()
 	counters "$@"
 }
 
-# delta "A1 A2..." "B1 B2...": "B1-A1 B2-A2...".
-delta()
-{
-	local -a a b d=()
-	local i
-	read -ra a <<<"$1"
-	read -ra b <<<"$2"
-	for i in "${!a[@]}"; do
-		d+=($((b[i] - a[i])))
-	done
-	echo "${d[*]}"
-}
-
 # check_fast DESC BEFORE AFTER MIN: between two counters snapshots, at
 # least MIN bytes were forwarded (a count of packets would depend on how
 # large the senders' GSO packets were), 90% or more of the packets on the
@@ -111,7 +98,7 @@ delta()
 check_fast()
 {
 	local p f full b
-	read -r p f full b _ <<<"$(delta "$2" "$3")"
+	read -r p f full b _ <<<"$(topo_delta "$2" "$3")"
 	ktap_print_msg "$1: $f of $p packets on the fast path, $full on the full path ($b bytes)"
 	check_eq "$1: $f of $p packets on the fast path ($full on the full path, $b bytes): $4 bytes or more, 90% or more of the packets" \
 		yes "$([ "$b" -ge "$4" ] && [ "$p" -gt 0 ] &&
@@ -123,7 +110,7 @@ check_fast()
 check_sum()
 {
 	local p f full
-	read -r p f full _ <<<"$(delta "$2" "$3")"
+	read -r p f full _ <<<"$(topo_delta "$2" "$3")"
 	check_eq "$1: fast-path-packets + full-path-packets = packets" \
 		"$p" "$((f + full))"
 }
@@ -229,11 +216,24 @@ r_link()
 	check_ok "ip link set $*" -- ip -n "$R" link set "$@"
 }
 
+# bulk NAME: BULK bytes each way from c1a through ENI A, SHA256 checked,
+# between two settled counter snapshots, S0 and S1.
+bulk()
+{
+	local ev
+	S0=$(settled)
+	topo_session "$1" c1a "$ENI_A:80" --timeout 60 "stream:$BULK" "sink:$BULK"
+	ev=$(topo_session_end "$1" 180)
+	check_match "$BULK bytes each way, SHA256 checked" '"ok": true' "$ev" ||
+		topo_session_log "$1"
+	S1=$(settled)
+}
+
 # --- 1. On, by default ------------------------------------------------------
 
 test_on()
 {
-	local s0 s1 ev full
+	local s0 s1 full
 
 	check_match "limits show, before any configuration: fast-path on" \
 		'^fast-path on$' "$DEFAULT_TEXT"
@@ -252,16 +252,12 @@ test_on()
 	check_eq "limits show -j: fast-path true" true \
 		"$(r_ctl -j limits show | pl_jq -r '.limits["fast-path"]')"
 
-	s0=$(settled)
-	topo_session on c1a "$ENI_A:80" --timeout 60 "stream:$BULK" "sink:$BULK"
-	ev=$(topo_session_end on 180)
-	check_match "$BULK bytes each way, SHA256 checked" '"ok": true' "$ev" ||
-		topo_session_log on
-	s1=$(settled)
+	bulk on
+	s0=$S0 s1=$S1
 	check_fast "the transfer" "$s0" "$s1" $((2 * BULK))
 	check_sum "the transfer" "$s0" "$s1"
 	# SYN, SYN-ACK and the two FINs at least; a few ACKs around them.
-	read -r _ _ full _ <<<"$(delta "$s0" "$s1")"
+	read -r _ _ full _ <<<"$(topo_delta "$s0" "$s1")"
 	check_eq "the full path took handshake and close only: $full packets (4 to 12)" \
 		yes "$([ "$full" -ge 4 ] && [ "$full" -le 12 ] && echo yes)"
 }
@@ -270,7 +266,7 @@ test_on()
 
 test_off()
 {
-	local s0 s1 ev p f full b out rc
+	local s0 s1 p f full b out rc
 
 	fast_path off
 	check_match "limits show: fast-path off" '^fast-path off$' \
@@ -278,13 +274,9 @@ test_off()
 	check_eq "limits show -j: fast-path false" false \
 		"$(r_ctl -j limits show | pl_jq -r '.limits["fast-path"]')"
 
-	s0=$(settled)
-	topo_session off c1a "$ENI_A:80" --timeout 60 "stream:$BULK" "sink:$BULK"
-	ev=$(topo_session_end off 180)
-	check_match "$BULK bytes each way, SHA256 checked" '"ok": true' "$ev" ||
-		topo_session_log off
-	s1=$(settled)
-	read -r p f full b _ <<<"$(delta "$s0" "$s1")"
+	bulk off
+	s0=$S0 s1=$S1
+	read -r p f full b _ <<<"$(topo_delta "$s0" "$s1")"
 	check_eq "fast-path-packets stayed flat" 0 "$f"
 	check_eq "every packet ($p, $b bytes) on the full path" yes \
 		"$([ "$b" -ge $((2 * BULK)) ] && [ "$full" = "$p" ] && echo yes)"
@@ -628,7 +620,7 @@ test_not_fast()
 	r_link br-p1 mtu 1500
 	check_eq "sent (exit status $rc)" 0 "$rc" || { pl_indent <<<"$out"; return 1; }
 	s1=$(settled drops.fragment drops.ip-options drops.ttl-exceeded drops.too-big)
-	read -r p f full _ rest <<<"$(delta "$s0" "$s1")"
+	read -r p f full _ rest <<<"$(topo_delta "$s0" "$s1")"
 	check_eq "packets, fast path, full path; drops fragment, ip-options, ttl-exceeded, too-big" \
 		"1 1 0 2 1 1 1" "$p $f $full $rest" || pl_indent <<<"$out"
 

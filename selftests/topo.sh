@@ -70,6 +70,7 @@
 #                                  commands in parallel, and their output
 #   topo_stats; topo_stat STATS SCOPE KEY COUNTER...
 #                                  stats show -j, and counters out of it
+#   topo_delta OLD NEW             the differences of two counter lists
 #   topo_flows [ARGS]              flow show -j
 #   topo_wait SECONDS CMD...       poll CMD every 0.1 s
 
@@ -553,6 +554,20 @@ topo_flows()
 topo_log()
 {
 	echo "$TOPO_DIR/$1.log"
+}
+
+# topo_delta "A1 A2..." "B1 B2...": "B1-A1 B2-A2...", of two snapshots
+# of counters (topo_stat's output, say).
+topo_delta()
+{
+	local -a a b d=()
+	local i
+	read -ra a <<<"$1"
+	read -ra b <<<"$2"
+	for i in "${!a[@]}"; do
+		d+=($((b[i] - a[i])))
+	done
+	echo "${d[*]}"
 }
 
 # topo_jq JSON FILTER: jq -r on a JSON text.
