@@ -42,21 +42,18 @@ static bool pl_fast_xfrm(const struct net *net, const struct sk_buff *skb)
 }
 
 /*
- * May the packet take the fast path? state: the flow's before this packet.
- * The hook has checked TTL, and the MTU of packets that may not be
- * fragmented.
+ * May the packet take the fast path? state: the flow's before this packet;
+ * mtu: the next hop's, as the hook found it when it checked TTL and the
+ * MTU of packets that may not be fragmented.
  */
 bool pl_fast_ok(const struct pl_net *pn, u8 state, const struct sk_buff *skb,
-		const struct tcphdr *th)
+		const struct tcphdr *th, unsigned int mtu)
 {
-	unsigned int mtu;
-
 	if (!READ_ONCE(pn->fast_path) || state != PL_FLOW_STATE_ESTABLISHED ||
 	    th->syn || th->fin || th->rst || skb->pkt_type != PACKET_HOST ||
 	    skb_rtable(skb)->rt_type != RTN_UNICAST ||
 	    pl_fast_xfrm(pn->net, skb))
 		return false;
-	mtu = ip_dst_mtu_maybe_forward(skb_dst(skb), true);
 	return skb->len <= mtu ||
 	       (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu));
 }

@@ -11,7 +11,7 @@ struct sk_buff;
 struct tcphdr;
 
 bool pl_fast_ok(const struct pl_net *pn, u8 state, const struct sk_buff *skb,
-		const struct tcphdr *th);
+		const struct tcphdr *th, unsigned int mtu);
 int pl_fast_xmit(struct pl_net *pn, struct sk_buff *skb);
 
 #endif /* _PL_FASTPATH_H */

@@ -77,14 +77,15 @@ static bool pl_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
 /*
  * Route the packet, still as the sender sent it, to its translated
  * destination. TTL and MTU errors go to the sender about its own packet,
- * which is what it can match to a socket.
+ * which is what it can match to a socket. *mtu: the next hop's, when
+ * forwarded (0 when delivered locally).
  */
-static int pl_route(struct sk_buff *skb, __be32 daddr)
+static int pl_route(struct sk_buff *skb, __be32 daddr, unsigned int *mtu)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct rtable *rt;
-	unsigned int mtu;
 
+	*mtu = 0;
 	skb_dst_drop(skb);
 	if (ip_route_input_noref(skb, daddr, iph->saddr, iph->tos, skb->dev))
 		return PL_DROP_NO_ROUTE;
@@ -97,9 +98,9 @@ static int pl_route(struct sk_buff *skb, __be32 daddr)
 		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
 		return PL_DROP_TTL_EXCEEDED;
 	}
-	mtu = ip_dst_mtu_maybe_forward(&rt->dst, true);
-	if (pl_exceeds_mtu(skb, mtu)) {
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	*mtu = ip_dst_mtu_maybe_forward(&rt->dst, true);
+	if (pl_exceeds_mtu(skb, *mtu)) {
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(*mtu));
 		return PL_DROP_TOO_BIG;
 	}
 	return PL_PASS;
@@ -133,12 +134,12 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 	};
 	struct pl_eni *eni = dir == PL_DIR_ORIG ? f->eni : NULL;
 	u8 state = READ_ONCE(f->state);
-	unsigned int hdrs;
+	unsigned int hdrs, mtu;
 	struct tcphdr *th;
 	bool changed, fast;
 	int why;
 
-	why = pl_route(skb, to.daddr);
+	why = pl_route(skb, to.daddr, &mtu);
 	if (why != PL_PASS)
 		return pl_drop(pn, eni, why);
 	if (skb_ensure_writable(skb, ip_hdrlen(skb) + sizeof(*th)))
@@ -152,7 +153,7 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 	 */
 	pl_sync_flow(pn, f, changed || created || th->syn);
 	pl_count_flow(pn, f, dir, th, skb->len);
-	fast = pl_fast_ok(pn, state, skb, th);
+	fast = pl_fast_ok(pn, state, skb, th, mtu);
 	pl_xlate_tcp(skb, &to);
 	pl_untrack(skb);
 	if (!fast)
@@ -347,6 +348,7 @@ static unsigned int pl_icmp_rcv(struct pl_net *pn, struct sk_buff *skb,
 	struct pl_flow *f;
 	struct icmphdr *icmph;
 	struct iphdr *in;
+	unsigned int mtu;
 	__be16 *ports;
 	int why;
 
@@ -370,7 +372,7 @@ static unsigned int pl_icmp_rcv(struct pl_net *pn, struct sk_buff *skb,
 	if (!f || found != dir || pl_flow_dead(f))
 		return pl_drop(pn, eni, PL_DROP_UNKNOWN_REPLY);
 	o = &f->nodes[!dir].tuple;
-	why = pl_route(skb, o->saddr);
+	why = pl_route(skb, o->saddr, &mtu);
 	if (why != PL_PASS)
 		return pl_drop(pn, eni, why);
 	if (pl_xlate_icmp(skb, o, o->daddr, o->saddr))
