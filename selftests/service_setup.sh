@@ -9,20 +9,28 @@
 # skips that while apt runs. DKMS's tree then gets the modules DKMS built
 # on the host from the same package (tools/deb-test: the compile is
 # checked there), and dkms install puts this kernel's in place, as the
-# postinst would have. Without the packages, leave a note for service.sh.
+# postinst would have. Its depmod, which reads every module over 9p under
+# TCG (two minutes), is left out: the index comes from depmod on the host
+# over the same tree (tools/deb-test). Without the packages, leave a note
+# for service.sh.
 
 v=$(cat VERSION)
 k=$(uname -r)
 tree=build/deb-test/dkms
-if [ -f "build/deb/pl-tools_${v}_amd64.deb" ] && [ -d "$tree/pl/$v/$k" ]; then
+if [ -f "build/deb/pl-tools_${v}_amd64.deb" ] && [ -d "$tree/pl/$v/$k" ] &&
+	[ -f "build/deb-test/depmod/$k/lib/modules/$k/modules.dep" ]; then
 	mkdir -p /etc/dkms /var/lib/dkms &&
 	touch /etc/dkms/no-autoinstall &&
+	# man-db's switch: no index of every manual page over 9p either.
+	rm -f /var/lib/man-db/auto-update &&
 	apt install -y "./build/deb/pl-dkms_${v}_all.deb" \
 		"./build/deb/pl-tools_${v}_amd64.deb" >/var/tmp/pl-setup.log 2>&1 &&
 	rm /etc/dkms/no-autoinstall &&
 	cp -a "$tree/pl" /var/lib/dkms/ &&
 	ln -sfn "/usr/src/pl-$v" "/var/lib/dkms/pl/$v/source" &&
-	dkms install -m pl -v "$v" -k "$k" >>/var/tmp/pl-setup.log 2>&1 &&
+	dkms install --no-depmod -m pl -v "$v" -k "$k" \
+		>>/var/tmp/pl-setup.log 2>&1 &&
+	cp "build/deb-test/depmod/$k/lib/modules/$k"/modules.* "/lib/modules/$k/" &&
 	cat >/etc/pl/pl.conf <<'CONF' &&
 az add a id use1-az1
 subnet add boot-a prefix 10.50.0.0/24 az a
