@@ -360,14 +360,16 @@ check_kmsg_clean()
 
 # pl_subtest NAME FUNC [ARGS]: run FUNC as one KTAP subtest. It fails when
 # FUNC returns non-zero or any check in it failed; it is skipped when FUNC
-# returns $KSFT_SKIP.
+# returns $KSFT_SKIP. It says how long FUNC took, as "# FUNC: N s".
 pl_subtest()
 {
-	local name=$1 rc
+	local name=$1 rc t0=$SECONDS
 	shift
 	PL_SUBTEST_FAILED=0
 	"$@"
 	rc=$?
+	# Where make check's time goes: every subtest says how long it took.
+	echo "# $1: $((SECONDS - t0)) s"
 	if [ $rc = "$KSFT_SKIP" ] && [ $PL_SUBTEST_FAILED = 0 ]; then
 		ktap_test_skip "$name"
 	elif [ $rc = 0 ] && [ $PL_SUBTEST_FAILED = 0 ]; then

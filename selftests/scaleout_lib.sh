@@ -107,13 +107,10 @@ announced_is()
 	[ "$(announced "$1")" = "$2" ]
 }
 
-# subtest NAME FUNC: pl_subtest, and how long it took; SUBTEST_DIAG, if
-# set, when it failed.
+# subtest NAME FUNC: pl_subtest; SUBTEST_DIAG, if set, when it failed.
 subtest()
 {
-	local t0=$SECONDS
 	pl_subtest "$1" "$2"
-	echo "# $2: $((SECONDS - t0)) s"
 	[ "$PL_SUBTEST_FAILED" = 0 ] || [ -z "${SUBTEST_DIAG:-}" ] || "$SUBTEST_DIAG"
 }
 
