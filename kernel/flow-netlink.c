@@ -21,8 +21,8 @@ static int pl_tuple_put(struct sk_buff *skb, int type,
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
 
-	if (!nest || nla_put_in_addr(skb, PL_A_TUPLE_SADDR, t->saddr) ||
-	    nla_put_in_addr(skb, PL_A_TUPLE_DADDR, t->daddr) ||
+	if (!nest || nla_put_in_addr(skb, PL_A_TUPLE_SADDR, t->saddr.ip) ||
+	    nla_put_in_addr(skb, PL_A_TUPLE_DADDR, t->daddr.ip) ||
 	    nla_put_u16(skb, PL_A_TUPLE_SPORT, ntohs(t->sport)) ||
 	    nla_put_u16(skb, PL_A_TUPLE_DPORT, ntohs(t->dport)))
 		return -EMSGSIZE;
@@ -38,12 +38,16 @@ static u64 pl_ms_since(u32 then)
 static int pl_flow_fill(struct sk_buff *skb, const struct pl_flow *f)
 {
 	const struct pl_endpoint *ep = f->eni->ep;
+	struct pl_tuple orig, reply;
+
+	pl_flow_tuple(f, PL_DIR_ORIG, &orig);
+	pl_flow_tuple(f, PL_DIR_REPLY, &reply);
 
 	if (nla_put_string(skb, PL_A_FLOW_ENDPOINT, ep->obj.key.name) ||
 	    nla_put_string(skb, PL_A_FLOW_SERVICE, ep->svc->obj.key.name) ||
 	    nla_put_in_addr(skb, PL_A_FLOW_BACKEND, f->backend->addr) ||
-	    pl_tuple_put(skb, PL_A_FLOW_ORIG, &f->nodes[PL_DIR_ORIG].tuple) ||
-	    pl_tuple_put(skb, PL_A_FLOW_REPLY, &f->nodes[PL_DIR_REPLY].tuple) ||
+	    pl_tuple_put(skb, PL_A_FLOW_ORIG, &orig) ||
+	    pl_tuple_put(skb, PL_A_FLOW_REPLY, &reply) ||
 	    nla_put_u8(skb, PL_A_FLOW_STATE, READ_ONCE(f->state)) ||
 	    nla_put_u64_64bit(skb, PL_A_FLOW_AGE, pl_ms_since(f->created),
 			      PL_A_FLOW_PAD) ||
@@ -112,7 +116,10 @@ static bool pl_reject_admit(struct pl_rejects *r)
 static int pl_reject_tuple(struct sk_buff *msg, const struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct pl_tuple t = { .saddr = iph->saddr, .daddr = iph->daddr };
+	struct pl_tuple t = {
+		.saddr.ip = iph->saddr, .daddr.ip = iph->daddr,
+		.family = AF_INET,
+	};
 	__be16 _ports[2];
 	const __be16 *ports;
 

@@ -37,7 +37,21 @@
 #define PL_BUCKETS_MIN	1024
 #define PL_BUCKETS_MAX	BIT(26)
 
-static struct kmem_cache *pl_flow_cache __read_mostly;
+/* A cache for each shape: no, one or two directions IPv6. */
+static struct kmem_cache *pl_flow_caches[3] __read_mostly;
+static const char *const pl_flow_cache_names[3] = {
+	"pl_flow", "pl_flow46", "pl_flow6",
+};
+
+static struct kmem_cache *pl_flow_cache(u8 ipv6)
+{
+	return pl_flow_caches[hweight8(ipv6)];
+}
+
+static void pl_flow_free(struct pl_flow *f)
+{
+	kmem_cache_free(pl_flow_cache(f->ipv6), f);
+}
 
 static unsigned int pl_flow_buckets __read_mostly = 65536;
 module_param_named(flow_buckets, pl_flow_buckets, uint, 0444);
@@ -166,16 +180,80 @@ static unsigned long *pl_buckets(const struct pl_flows *fl)
 	return smp_load_acquire(&fl->buckets);
 }
 
-static bool pl_tuple_eq(const struct pl_tuple *a, const struct pl_tuple *b)
+/*
+ * The words that hash a tuple: its addresses, then its ports. For IPv4,
+ * the bytes of the tuple before IPv6 came, so that routers of a fleet
+ * that run the two versions hash IPv4 flows alike.
+ */
+static unsigned int pl_tuple_key(const struct pl_tuple *t, u32 *key)
 {
-	return a->saddr == b->saddr && a->daddr == b->daddr &&
-	       a->sport == b->sport && a->dport == b->dport;
+	unsigned int w = pl_family_words(t->family);
+
+	memcpy(key, t->saddr.all, w * 4);
+	memcpy(key + w, t->daddr.all, w * 4);
+	key[2 * w] = t->ports;
+	return 2 * w + 1;
 }
+
+#define PL_TUPLE_KEY_MAX	9
 
 static u32 pl_bucket(const struct pl_flows *fl, const struct pl_tuple *t)
 {
-	BUILD_BUG_ON(sizeof(*t) != 3 * sizeof(u32));
-	return jhash2((const u32 *)t, 3, fl->rnd) & fl->mask;
+	u32 key[PL_TUPLE_KEY_MAX];
+
+	return jhash2(key, pl_tuple_key(t, key), fl->rnd) & fl->mask;
+}
+
+/* Is t the tuple of the direction that link is? */
+static bool pl_link_is(unsigned long link, const struct pl_tuple *t)
+{
+	const struct pl_flow_node *n = pl_link_node(link);
+	enum pl_dir dir = pl_link_dir(link);
+	const struct pl_flow *f;
+	const __be32 *a;
+
+	if (n->sport != t->sport || n->dport != t->dport)
+		return false;
+	f = pl_link_flow(link);
+	if (pl_flow_family(f, dir) != t->family)
+		return false;
+	a = pl_flow_addrs(f, dir);
+	if (t->family == AF_INET)
+		return a[0] == t->saddr.ip && a[1] == t->daddr.ip;
+	return !memcmp(a, &t->saddr.in6, 16) && !memcmp(a + 4, &t->daddr.in6, 16);
+}
+
+/*
+ * The tuple of one of the flow's directions, or, reversed, of the
+ * packets that answer it.
+ */
+static void pl_flow_tuple_get(const struct pl_flow *f, enum pl_dir dir,
+			      struct pl_tuple *t, bool reversed)
+{
+	const struct pl_flow_node *n = &f->nodes[dir];
+	const __be32 *a = pl_flow_addrs(f, dir);
+	unsigned int w;
+
+	memset(t, 0, sizeof(*t));
+	t->family = pl_flow_family(f, dir);
+	w = pl_family_words(t->family);
+	memcpy(reversed ? t->daddr.all : t->saddr.all, a, w * 4);
+	memcpy(reversed ? t->saddr.all : t->daddr.all, a + w, w * 4);
+	t->sport = reversed ? READ_ONCE(n->dport) : n->sport;
+	t->dport = reversed ? n->sport : READ_ONCE(n->dport);
+}
+
+void pl_flow_tuple(const struct pl_flow *f, enum pl_dir dir,
+		   struct pl_tuple *t)
+{
+	pl_flow_tuple_get(f, dir, t, false);
+}
+
+/* What a packet of the flow's direction dir becomes: the other reversed. */
+void pl_flow_xlate_to(const struct pl_flow *f, enum pl_dir dir,
+		      struct pl_tuple *to)
+{
+	pl_flow_tuple_get(f, !dir, to, true);
 }
 
 static spinlock_t *pl_bucket_lock(struct pl_flows *fl, u32 i)
@@ -183,12 +261,20 @@ static spinlock_t *pl_bucket_lock(struct pl_flows *fl, u32 i)
 	return &fl->locks[i % PL_FLOW_LOCKS];
 }
 
+/* The bucket of one of the flow's directions, and its tuple. */
+static u32 pl_node_bucket(const struct pl_flows *fl, const struct pl_flow *f,
+			  enum pl_dir dir, struct pl_tuple *t)
+{
+	pl_flow_tuple(f, dir, t);
+	return pl_bucket(fl, t);
+}
+
 /* The link from link on whose node has tuple t, or 0. */
 static unsigned long pl_chain_find(unsigned long link,
 				   const struct pl_tuple *t)
 {
 	for (; link; link = READ_ONCE(pl_link_node(link)->next))
-		if (pl_tuple_eq(&pl_link_node(link)->tuple, t))
+		if (pl_link_is(link, t))
 			return link;
 	return 0;
 }
@@ -218,12 +304,13 @@ static int pl_flow_link(struct pl_flows *fl, struct pl_flow *f,
 			enum pl_dir dir)
 {
 	struct pl_flow_node *n = &f->nodes[dir];
-	u32 i = pl_bucket(fl, &n->tuple);
+	struct pl_tuple t;
+	u32 i = pl_node_bucket(fl, f, dir, &t);
 	spinlock_t *lock = pl_bucket_lock(fl, i);
 
 	lockdep_assert_in_softirq();
 	spin_lock(lock);
-	if (pl_chain_find(fl->buckets[i], &n->tuple)) {
+	if (pl_chain_find(fl->buckets[i], &t)) {
 		spin_unlock(lock);
 		return -EEXIST;
 	}
@@ -240,7 +327,8 @@ static void pl_flow_unlink(struct pl_flows *fl, struct pl_flow *f,
 {
 	struct pl_flow_node *n = &f->nodes[dir];
 	unsigned long link = (unsigned long)n | dir;
-	u32 i = pl_bucket(fl, &n->tuple);
+	struct pl_tuple t;
+	u32 i = pl_node_bucket(fl, f, dir, &t);
 	spinlock_t *lock = pl_bucket_lock(fl, i);
 	unsigned long *prev = &fl->buckets[i];
 
@@ -263,7 +351,7 @@ static void pl_flows_reap(struct work_struct *work)
 		return;
 	synchronize_rcu();
 	llist_for_each_entry_safe(f, tmp, list, reap)
-		kmem_cache_free(pl_flow_cache, f);
+		pl_flow_free(f);
 }
 
 /* Free f once no reader can still hold it. Any context. */
@@ -313,16 +401,16 @@ void pl_flow_reset(struct pl_net *pn, struct pl_flow *f)
 {
 	const struct pl_flow_node *o = &f->nodes[PL_DIR_ORIG];
 	const struct pl_flow_node *r = &f->nodes[PL_DIR_REPLY];
+	struct pl_tuple ot, rt;
 
 	pl_flow_kill(pn, f);
 	if (READ_ONCE(f->state) == PL_FLOW_STATE_CLOSED)
 		return;
-	pl_rst_send(pn->net, o->tuple.daddr, o->tuple.saddr, o->tuple.dport,
-		    o->tuple.sport, READ_ONCE(r->seq), READ_ONCE(o->seq));
+	pl_flow_tuple(f, PL_DIR_ORIG, &ot);
+	pl_flow_tuple(f, PL_DIR_REPLY, &rt);
+	pl_rst_send(pn->net, &ot, READ_ONCE(r->seq), READ_ONCE(o->seq));
 	if (READ_ONCE(f->flags) & PL_FLOW_SEQ_REPLY)
-		pl_rst_send(pn->net, r->tuple.daddr, r->tuple.saddr,
-			    r->tuple.dport, r->tuple.sport, READ_ONCE(o->seq),
-			    READ_ONCE(r->seq));
+		pl_rst_send(pn->net, &rt, READ_ONCE(o->seq), READ_ONCE(r->seq));
 }
 
 /*
@@ -344,7 +432,8 @@ static int pl_flow_insert_reply(struct pl_net *pn, struct pl_flow *f,
 	}
 	port = hash % range;
 	for (i = 0; i < PL_PORT_TRIES; i++) {
-		n->tuple.dport = htons(PL_PORT_FIRST + port * stride + first);
+		WRITE_ONCE(n->dport,
+			   htons(PL_PORT_FIRST + port * stride + first));
 		if (!pl_flow_link(&pn->flows, f, PL_DIR_REPLY))
 			return 0;
 		if (++port == range)
@@ -353,16 +442,33 @@ static int pl_flow_insert_reply(struct pl_net *pn, struct pl_flow *f,
 	return -EADDRINUSE;
 }
 
+/* Copy one direction's addresses into the flow; what follows them. */
+static __be32 *pl_flow_put_addrs(__be32 *a, const struct pl_tuple *t)
+{
+	unsigned int w = pl_family_words(t->family);
+
+	memcpy(a, t->saddr.all, w * 4);
+	memcpy(a + w, t->daddr.all, w * 4);
+	return a + 2 * w;
+}
+
 static struct pl_flow *pl_flow_alloc(const struct pl_tuple *orig,
 				     struct pl_eni *eni, struct pl_backend *b,
 				     const struct pl_tuple *reply)
 {
-	struct pl_flow *f = kmem_cache_zalloc(pl_flow_cache, GFP_ATOMIC);
+	u8 ipv6 = (orig->family == AF_INET6 ? BIT(PL_DIR_ORIG) : 0) |
+		  (reply->family == AF_INET6 ? BIT(PL_DIR_REPLY) : 0);
+	struct pl_flow *f;
 
+	f = kmem_cache_zalloc(pl_flow_cache(ipv6), GFP_ATOMIC);
 	if (!f)
 		return NULL;
-	f->nodes[PL_DIR_ORIG].tuple = *orig;
-	f->nodes[PL_DIR_REPLY].tuple = *reply;
+	f->ipv6 = ipv6;
+	pl_flow_put_addrs(pl_flow_put_addrs(f->addrs, orig), reply);
+	f->nodes[PL_DIR_ORIG].sport = orig->sport;
+	f->nodes[PL_DIR_ORIG].dport = orig->dport;
+	f->nodes[PL_DIR_REPLY].sport = reply->sport;
+	f->nodes[PL_DIR_REPLY].dport = reply->dport;
 	f->eni = eni;
 	f->backend = b;
 	f->created = (u32)jiffies;
@@ -415,7 +521,7 @@ static int pl_flow_publish(struct pl_net *pn, struct pl_flow *f, u32 hash)
 	else
 		err = pl_flow_insert_reply(pn, f, hash, f->node);
 	if (err) {
-		kmem_cache_free(pl_flow_cache, f);
+		pl_flow_free(f);
 		return err;
 	}
 	err = pl_flow_link(&pn->flows, f, PL_DIR_ORIG);
@@ -474,7 +580,9 @@ static bool pl_flow_room(struct pl_net *pn)
 /* orig's hash with the namespace's seed: picks its backend and port. */
 u32 pl_flow_hash(const struct pl_net *pn, const struct pl_tuple *orig)
 {
-	return jhash(orig, sizeof(*orig), pn->flows.seed);
+	u32 key[PL_TUPLE_KEY_MAX];
+
+	return jhash(key, pl_tuple_key(orig, key) * 4, pn->flows.seed);
 }
 
 /*
@@ -584,7 +692,8 @@ int pl_flow_learn(struct pl_net *pn, const struct pl_flow_learn *l,
 	f = pl_flow_lookup(pn, &l->orig, &dir);
 	if (f && !pl_flow_dead(f)) {
 		if (dir == PL_DIR_ORIG &&
-		    pl_tuple_eq(&f->nodes[PL_DIR_REPLY].tuple, &l->reply)) {
+		    pl_link_is((unsigned long)&f->nodes[PL_DIR_REPLY] |
+			       PL_DIR_REPLY, &l->reply)) {
 			pl_flow_merge(pn, f, l);
 			return 0;
 		}
@@ -818,6 +927,9 @@ void pl_flows_exit(struct pl_net *pn)
 
 int pl_flow_cache_init(void)
 {
+	unsigned int i;
+	size_t size;
+
 	if (!is_power_of_2(pl_flow_buckets) ||
 	    pl_flow_buckets < PL_BUCKETS_MIN ||
 	    pl_flow_buckets > PL_BUCKETS_MAX) {
@@ -825,13 +937,27 @@ int pl_flow_cache_init(void)
 		       pl_flow_buckets, PL_BUCKETS_MIN, PL_BUCKETS_MAX);
 		return -EINVAL;
 	}
-	BUILD_BUG_ON(sizeof(struct pl_flow) > 112);
-	pl_flow_cache = kmem_cache_create("pl_flow", sizeof(struct pl_flow),
-					  0, 0, NULL);
-	return pl_flow_cache ? 0 : -ENOMEM;
+	/* An IPv4 flow takes 112 bytes, as it did before IPv6. */
+	BUILD_BUG_ON(sizeof(struct pl_flow) + 4 * sizeof(__be32) > 112);
+	for (i = 0; i < ARRAY_SIZE(pl_flow_caches); i++) {
+		/* Each IPv6 direction: three more words per address. */
+		size = sizeof(struct pl_flow) + (4 + 6 * i) * sizeof(__be32);
+		pl_flow_caches[i] = kmem_cache_create(pl_flow_cache_names[i],
+						      size, 0, 0, NULL);
+		if (!pl_flow_caches[i]) {
+			pl_flow_cache_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 void pl_flow_cache_exit(void)
 {
-	kmem_cache_destroy(pl_flow_cache);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pl_flow_caches); i++) {
+		kmem_cache_destroy(pl_flow_caches[i]);
+		pl_flow_caches[i] = NULL;
+	}
 }

@@ -13,7 +13,9 @@
 #ifndef _PL_FLOW_H
 #define _PL_FLOW_H
 
+#include <linux/in6.h>
 #include <linux/llist.h>
+#include <linux/socket.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/pl.h>
@@ -23,20 +25,39 @@ enum pl_dir {
 	PL_DIR_REPLY,
 };
 
+/* An address of either family, as nf_inet_addr. */
+union pl_inaddr {
+	__be32 ip;
+	struct in6_addr in6;
+	__be32 all[4];
+};
+
+/*
+ * One direction of a flow, as its packets carry it: what a lookup looks
+ * for. A flow stores its tuples in less room (struct pl_flow).
+ */
 struct pl_tuple {
-	__be32 saddr;
-	__be32 daddr;
-	__be16 sport;
-	__be16 dport;
+	union pl_inaddr saddr;
+	union pl_inaddr daddr;
+	union {
+		struct {
+			__be16 sport;
+			__be16 dport;
+		};
+		u32 ports;		/* both, as one word to hash */
+	};
+	u8 family;			/* AF_INET or AF_INET6 */
 };
 
 /*
  * A link in a bucket's chain: the address of the next direction's node,
- * with that direction in bit 0; 0 ends the chain.
+ * with that direction in bit 0; 0 ends the chain. The ports are here, the
+ * addresses at the end of the flow.
  */
 struct pl_flow_node {
 	unsigned long next;
-	struct pl_tuple tuple;
+	__be16 sport;
+	__be16 dport;
 	u32 seq;			/* next sequence number this way */
 };
 
@@ -54,9 +75,14 @@ enum pl_flow_life {
 #define PL_FLOW_SYNC_FLAGS	(PL_FLOW_FIN_ORIG | PL_FLOW_FIN_REPLY | \
 				 PL_FLOW_SEQ_REPLY)
 
-/* 112 bytes: its memory is most of what a flow costs. */
+/*
+ * A flow's memory is most of what it costs: 112 bytes when both
+ * directions are IPv4, 136 when one is IPv6, 160 when both are. The
+ * addresses come last, after the nodes their lookups read with them:
+ * each direction's source then destination, one word each for IPv4,
+ * four for IPv6, the original direction's first.
+ */
 struct pl_flow {
-	struct pl_flow_node nodes[2];	/* by enum pl_dir */
 	struct pl_eni *eni;
 	struct pl_backend *backend;
 	u64 bytes[2];
@@ -69,7 +95,10 @@ struct pl_flow {
 	u8 life;			/* enum pl_flow_life; xchg() */
 	u8 open;			/* in active-connections; xchg() */
 	u8 node;			/* the router that created it, or 0 */
+	u8 ipv6;			/* BIT(dir): that direction is IPv6 */
 	u16 synced;			/* seconds, when last sent to peers */
+	struct pl_flow_node nodes[2];	/* by enum pl_dir */
+	__be32 addrs[];
 };
 
 /* Where a walk over the table is: a bucket, and live flows seen in it. */
@@ -141,6 +170,31 @@ static inline struct pl_flow *pl_link_flow(unsigned long link)
 	return container_of(pl_link_node(link) - pl_link_dir(link),
 			    struct pl_flow, nodes[0]);
 }
+
+/* Words of an address of the family, in a flow's addrs[]. */
+static inline unsigned int pl_family_words(u8 family)
+{
+	return family == AF_INET6 ? 4 : 1;
+}
+
+static inline u8 pl_flow_family(const struct pl_flow *f, enum pl_dir dir)
+{
+	return f->ipv6 & BIT(dir) ? AF_INET6 : AF_INET;
+}
+
+/* The direction's source address, then its destination address. */
+static inline const __be32 *pl_flow_addrs(const struct pl_flow *f,
+					  enum pl_dir dir)
+{
+	if (dir == PL_DIR_ORIG)
+		return f->addrs;
+	return f->addrs + 2 * pl_family_words(pl_flow_family(f, PL_DIR_ORIG));
+}
+
+void pl_flow_tuple(const struct pl_flow *f, enum pl_dir dir,
+		   struct pl_tuple *t);
+void pl_flow_xlate_to(const struct pl_flow *f, enum pl_dir dir,
+		      struct pl_tuple *to);
 
 void pl_flows_init(struct pl_net *pn);
 int pl_flows_start(struct pl_net *pn);

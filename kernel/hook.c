@@ -127,19 +127,16 @@ static void pl_count_flow(struct pl_net *pn, struct pl_flow *f,
 static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 			       struct pl_flow *f, enum pl_dir dir, bool created)
 {
-	const struct pl_tuple *o = &f->nodes[!dir].tuple;
-	struct pl_tuple to = {
-		.saddr = o->daddr, .daddr = o->saddr,
-		.sport = o->dport, .dport = o->sport,
-	};
 	struct pl_eni *eni = dir == PL_DIR_ORIG ? f->eni : NULL;
 	u8 state = READ_ONCE(f->state);
 	unsigned int hdrs, mtu;
+	struct pl_tuple to;
 	struct tcphdr *th;
 	bool changed, fast;
 	int why;
 
-	why = pl_route(skb, to.daddr, &mtu);
+	pl_flow_xlate_to(f, dir, &to);
+	why = pl_route(skb, to.daddr.ip, &mtu);
 	if (why != PL_PASS)
 		return pl_drop(pn, eni, why);
 	if (skb_ensure_writable(skb, ip_hdrlen(skb) + sizeof(*th)))
@@ -217,11 +214,13 @@ static struct pl_flow *pl_eni_flow(struct pl_net *pn, struct pl_eni *eni,
 		*why = PL_DROP_NO_BACKEND;
 		return NULL;
 	}
-	reply.saddr = b->addr;
-	reply.daddr = pl_service_source(svc, az);
-	reply.sport = htons(b->port ?: l->target_port);
-	reply.dport = 0;
-	if (!reply.daddr) {
+	reply = (struct pl_tuple){
+		.saddr.ip = b->addr,
+		.daddr.ip = pl_service_source(svc, az),
+		.sport = htons(b->port ?: l->target_port),
+		.family = AF_INET,
+	};
+	if (!reply.daddr.ip) {
 		*why = PL_DROP_NO_SOURCE;
 		return NULL;
 	}
@@ -273,8 +272,8 @@ static unsigned int pl_eni_rcv(struct pl_net *pn, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = pl_tcp(skb);
 	struct pl_tuple t = {
-		.saddr = iph->saddr, .daddr = iph->daddr,
-		.sport = th->source, .dport = th->dest,
+		.saddr.ip = iph->saddr, .daddr.ip = iph->daddr,
+		.sport = th->source, .dport = th->dest, .family = AF_INET,
 	};
 	const struct pl_listener *l;
 	bool created = false;
@@ -312,8 +311,8 @@ static unsigned int pl_source_rcv(struct pl_net *pn, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = pl_tcp(skb);
 	struct pl_tuple t = {
-		.saddr = iph->saddr, .daddr = iph->daddr,
-		.sport = th->source, .dport = th->dest,
+		.saddr.ip = iph->saddr, .daddr.ip = iph->daddr,
+		.sport = th->source, .dport = th->dest, .family = AF_INET,
 	};
 	struct pl_flow *f;
 	enum pl_dir dir;
@@ -342,8 +341,7 @@ static unsigned int pl_icmp_rcv(struct pl_net *pn, struct sk_buff *skb,
 {
 	unsigned int off = ip_hdrlen(skb) + sizeof(struct icmphdr);
 	enum pl_dir dir = eni ? PL_DIR_ORIG : PL_DIR_REPLY;
-	const struct pl_tuple *o;
-	struct pl_tuple key;
+	struct pl_tuple key, o;
 	enum pl_dir found;
 	struct pl_flow *f;
 	struct icmphdr *icmph;
@@ -366,16 +364,17 @@ static unsigned int pl_icmp_rcv(struct pl_net *pn, struct sk_buff *skb,
 		return pl_drop(pn, eni, PL_DROP_MALFORMED);
 	in = (struct iphdr *)(skb_network_header(skb) + off);
 	ports = (__be16 *)((void *)in + in->ihl * 4);
-	key = (struct pl_tuple){ .saddr = in->daddr, .daddr = in->saddr,
-				 .sport = ports[1], .dport = ports[0] };
+	key = (struct pl_tuple){ .saddr.ip = in->daddr, .daddr.ip = in->saddr,
+				 .sport = ports[1], .dport = ports[0],
+				 .family = AF_INET };
 	f = pl_flow_lookup(pn, &key, &found);
 	if (!f || found != dir || pl_flow_dead(f))
 		return pl_drop(pn, eni, PL_DROP_UNKNOWN_REPLY);
-	o = &f->nodes[!dir].tuple;
-	why = pl_route(skb, o->saddr, &mtu);
+	pl_flow_tuple(f, !dir, &o);
+	why = pl_route(skb, o.saddr.ip, &mtu);
 	if (why != PL_PASS)
 		return pl_drop(pn, eni, why);
-	if (pl_xlate_icmp(skb, o, o->daddr, o->saddr))
+	if (pl_xlate_icmp(skb, &o, o.daddr.ip, o.saddr.ip))
 		return pl_drop(pn, eni, PL_DROP_NO_MEMORY);
 	pl_untrack(skb);
 	return NF_ACCEPT;

@@ -10,6 +10,7 @@
 #include <net/route.h>
 #include <net/tcp.h>
 
+#include "flow.h"
 #include "rst.h"
 #include "xlate.h"
 
@@ -69,11 +70,16 @@ static void pl_rst_xmit(struct net *net, __be32 saddr, __be32 daddr,
 	ip_local_out(net, NULL, skb);
 }
 
-/* A RST with ACK: seq is what the receiver expects next, ack what it sent. */
-void pl_rst_send(struct net *net, __be32 saddr, __be32 daddr, __be16 sport,
-		 __be16 dport, u32 seq, u32 ack)
+/*
+ * A RST with ACK to the sender of t's packets, from their receiver: seq is
+ * what the sender expects next, ack what it sent. (Flows are IPv4 until
+ * the packet path takes IPv6.)
+ */
+void pl_rst_send(struct net *net, const struct pl_tuple *t, u32 seq, u32 ack)
 {
-	pl_rst_xmit(net, saddr, daddr, sport, dport, seq, ack, true);
+	if (t->family == AF_INET)
+		pl_rst_xmit(net, t->daddr.ip, t->saddr.ip, t->dport, t->sport,
+			    seq, ack, true);
 }
 
 /* Answer a TCP packet (validated, not a RST) as a host with no socket would. */

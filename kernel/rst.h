@@ -7,10 +7,10 @@
 #include <linux/types.h>
 
 struct net;
+struct pl_tuple;
 struct sk_buff;
 
-void pl_rst_send(struct net *net, __be32 saddr, __be32 daddr, __be16 sport,
-		 __be16 dport, u32 seq, u32 ack);
+void pl_rst_send(struct net *net, const struct pl_tuple *t, u32 seq, u32 ack);
 void pl_rst_answer(struct net *net, const struct sk_buff *skb);
 
 #endif /* _PL_RST_H */

@@ -102,10 +102,10 @@ static void pl_sync_ip_hdr(struct sk_buff *skb, __be32 saddr, __be32 daddr,
 static void pl_sync_tuple_get(struct pl_tuple *t,
 			      const struct pl_sync_tuple4 *w)
 {
-	t->saddr = w->saddr;
-	t->daddr = w->daddr;
-	t->sport = w->sport;
-	t->dport = w->dport;
+	*t = (struct pl_tuple){
+		.saddr.ip = w->saddr, .daddr.ip = w->daddr,
+		.sport = w->sport, .dport = w->dport, .family = AF_INET,
+	};
 }
 
 /*
@@ -307,8 +307,8 @@ static void pl_sync_probe(struct work_struct *work)
 static void pl_sync_tuple_put(struct pl_sync_tuple4 *w,
 			      const struct pl_tuple *t)
 {
-	w->saddr = t->saddr;
-	w->daddr = t->daddr;
+	w->saddr = t->saddr.ip;
+	w->daddr = t->daddr.ip;
 	w->sport = t->sport;
 	w->dport = t->dport;
 }
@@ -316,6 +316,7 @@ static void pl_sync_tuple_put(struct pl_sync_tuple4 *w,
 static void pl_sync_rec_fill(struct pl_sync_flow4 *r, const struct pl_flow *f)
 {
 	u32 idle = (u32)jiffies - READ_ONCE(f->last_seen);
+	struct pl_tuple t;
 
 	memset(r, 0, sizeof(*r));
 	r->rec.kind = PL_SYNC_REC_FLOW;
@@ -325,8 +326,10 @@ static void pl_sync_rec_fill(struct pl_sync_flow4 *r, const struct pl_flow *f)
 	r->flags = READ_ONCE(f->flags) & PL_FLOW_SYNC_FLAGS;
 	r->node = f->node;
 	r->idle = htonl(jiffies_to_msecs(idle));
-	pl_sync_tuple_put(&r->orig, &f->nodes[PL_DIR_ORIG].tuple);
-	pl_sync_tuple_put(&r->reply, &f->nodes[PL_DIR_REPLY].tuple);
+	pl_flow_tuple(f, PL_DIR_ORIG, &t);
+	pl_sync_tuple_put(&r->orig, &t);
+	pl_flow_tuple(f, PL_DIR_REPLY, &t);
+	pl_sync_tuple_put(&r->reply, &t);
 	r->seq[PL_DIR_ORIG] = htonl(f->nodes[PL_DIR_ORIG].seq);
 	r->seq[PL_DIR_REPLY] = htonl(f->nodes[PL_DIR_REPLY].seq);
 }
@@ -496,7 +499,7 @@ static bool pl_sync_held_of(const struct sk_buff *skb,
 
 	for (i = 0; i < 2; i++) {
 		t = i ? &l->reply : &l->orig;
-		if (iph->saddr == t->saddr && iph->daddr == t->daddr &&
+		if (iph->saddr == t->saddr.ip && iph->daddr == t->daddr.ip &&
 		    th->source == t->sport && th->dest == t->dport)
 			return true;
 	}

@@ -19,14 +19,14 @@ void pl_xlate_tcp(struct sk_buff *skb, const struct pl_tuple *to)
 	struct iphdr *iph = ip_hdr(skb);
 	struct tcphdr *th = (void *)iph + iph->ihl * 4;
 
-	inet_proto_csum_replace4(&th->check, skb, iph->saddr, to->saddr, true);
-	inet_proto_csum_replace4(&th->check, skb, iph->daddr, to->daddr, true);
+	inet_proto_csum_replace4(&th->check, skb, iph->saddr, to->saddr.ip, true);
+	inet_proto_csum_replace4(&th->check, skb, iph->daddr, to->daddr.ip, true);
 	inet_proto_csum_replace2(&th->check, skb, th->source, to->sport, false);
 	inet_proto_csum_replace2(&th->check, skb, th->dest, to->dport, false);
-	csum_replace4(&iph->check, iph->saddr, to->saddr);
-	csum_replace4(&iph->check, iph->daddr, to->daddr);
-	iph->saddr = to->saddr;
-	iph->daddr = to->daddr;
+	csum_replace4(&iph->check, iph->saddr, to->saddr.ip);
+	csum_replace4(&iph->check, iph->daddr, to->daddr.ip);
+	iph->saddr = to->saddr.ip;
+	iph->daddr = to->daddr.ip;
 	th->source = to->sport;
 	th->dest = to->dport;
 }
@@ -38,15 +38,15 @@ static void pl_xlate_quoted(struct sk_buff *skb, struct iphdr *in,
 	struct tcphdr *th = (void *)in + in->ihl * 4;
 
 	if (avail >= offsetofend(struct tcphdr, check)) {
-		csum_replace4(&th->check, in->saddr, to->saddr);
-		csum_replace4(&th->check, in->daddr, to->daddr);
+		csum_replace4(&th->check, in->saddr, to->saddr.ip);
+		csum_replace4(&th->check, in->daddr, to->daddr.ip);
 		csum_replace2(&th->check, th->source, to->sport);
 		csum_replace2(&th->check, th->dest, to->dport);
 	}
-	csum_replace4(&in->check, in->saddr, to->saddr);
-	csum_replace4(&in->check, in->daddr, to->daddr);
-	in->saddr = to->saddr;
-	in->daddr = to->daddr;
+	csum_replace4(&in->check, in->saddr, to->saddr.ip);
+	csum_replace4(&in->check, in->daddr, to->daddr.ip);
+	in->saddr = to->saddr.ip;
+	in->daddr = to->daddr.ip;
 	th->source = to->sport;
 	th->dest = to->dport;
 }
