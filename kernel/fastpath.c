@@ -5,17 +5,22 @@
  * nf_flow_table's do, instead of back through ip_rcv_finish(),
  * ip_forward(), the FORWARD and POSTROUTING hooks and ip_finish_output().
  *
- * Nothing is cached that could go stale. The route is the one the hook
- * looked up for this packet (ip_route_input_noref(): the stack's own cache
- * of the route per next hop, which any route change invalidates), and the
- * neighbour is found for each packet, as ip_finish_output2() finds it. So a
- * route change, a neighbour flushed or an MTU changed is seen by the very
- * next packet. What needs the stack's judgement takes the full path:
- * SYN, FIN and RST segments, a flow before its handshake completed (so
- * that each direction crossed the FORWARD hook) or once it closes, a packet
- * over the egress MTU (to be fragmented), and everything when IPsec
- * policies exist. Fragments and IP options never reach here: the hook
- * drops them.
+ * Each direction of a flow keeps its route (its dst), as the flowtable's
+ * flows do: a packet on the fast path skips the routing lookup, two FIB
+ * lookups with the source check. The route is checked before each use
+ * (dst_check(): any route change, a new PMTU exception or the device's
+ * going makes it stale) and looked up again then. The neighbour is found
+ * for each packet, as ip_finish_output2() finds it, and the MTU and TTL
+ * are checked against the route for each packet, so that a neighbour
+ * flushed or an MTU changed is seen by the very next packet. The route
+ * costs 16 bytes a flow. What needs the stack's judgement takes the full
+ * path, with a route looked up for it: SYN, FIN and RST segments, a flow
+ * before its handshake completed (so that each direction crossed the
+ * FORWARD hook) or once it closes, a packet over the egress MTU (to be
+ * fragmented), and everything when IPsec policies exist. Fragments and IP
+ * options never reach here: the hook drops them. The cached route skips
+ * the source check (rp_filter) after the flow's first packets passed it,
+ * as the flowtable's does.
  */
 
 #include <linux/tcp.h>
@@ -27,6 +32,7 @@
 
 #include "compat.h"
 #include "fastpath.h"
+#include "flow.h"
 #include "net.h"
 
 /* Would the stack's forwarding path do more than the fast path does? */
@@ -41,6 +47,15 @@ static bool pl_fast_xfrm(const struct net *net, const struct sk_buff *skb)
 #endif
 }
 
+/* May a packet of a flow in this state take the fast path, if it fits? */
+static bool pl_fast_may(const struct pl_net *pn, u8 state,
+			const struct sk_buff *skb, const struct tcphdr *th)
+{
+	return READ_ONCE(pn->fast_path) && state == PL_FLOW_STATE_ESTABLISHED &&
+	       !th->syn && !th->fin && !th->rst &&
+	       skb->pkt_type == PACKET_HOST && !pl_fast_xfrm(pn->net, skb);
+}
+
 /*
  * May the packet take the fast path? state: the flow's before this packet;
  * mtu: the next hop's, as the hook found it when it checked TTL and the
@@ -49,13 +64,63 @@ static bool pl_fast_xfrm(const struct net *net, const struct sk_buff *skb)
 bool pl_fast_ok(const struct pl_net *pn, u8 state, const struct sk_buff *skb,
 		const struct tcphdr *th, unsigned int mtu)
 {
-	if (!READ_ONCE(pn->fast_path) || state != PL_FLOW_STATE_ESTABLISHED ||
-	    th->syn || th->fin || th->rst || skb->pkt_type != PACKET_HOST ||
-	    skb_rtable(skb)->rt_type != RTN_UNICAST ||
-	    pl_fast_xfrm(pn->net, skb))
+	if (!pl_fast_may(pn, state, skb, th) ||
+	    skb_rtable(skb)->rt_type != RTN_UNICAST)
 		return false;
 	return skb->len <= mtu ||
 	       (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu));
+}
+
+/* Drop the direction's route, if it is still old. */
+static void pl_fast_drop(struct pl_flow *f, enum pl_dir dir,
+			 struct dst_entry *old)
+{
+	if (cmpxchg((__force struct dst_entry **)&f->dst[dir], old, NULL) == old)
+		dst_release(old);
+}
+
+/*
+ * Give a packet that may take the fast path its flow's route for the
+ * direction, unless that route is stale (then dropped) or there is none:
+ * true when it did. Under RCU: the route, whose memory outlives a grace
+ * period after its last release, is the packet's without a reference, as
+ * ip_route_input_noref() gives it.
+ */
+bool pl_fast_route(const struct pl_net *pn, struct pl_flow *f,
+		   enum pl_dir dir, u8 state, struct sk_buff *skb,
+		   const struct tcphdr *th)
+{
+	struct dst_entry *dst = rcu_dereference(f->dst[dir]);
+
+	if (!dst || !pl_fast_may(pn, state, skb, th))
+		return false;
+	if (!dst_check(dst, 0)) {
+		pl_fast_drop(f, dir, dst);
+		return false;
+	}
+	skb_dst_drop(skb);
+	skb_dst_set_noref(skb, dst);
+	return true;
+}
+
+/* Keep the route a fast packet of the flow took, for the next ones. */
+void pl_fast_keep(struct pl_flow *f, enum pl_dir dir, struct sk_buff *skb)
+{
+	struct dst_entry *dst = skb_dst(skb);
+
+	if (rcu_access_pointer(f->dst[dir]) || !dst_hold_safe(dst))
+		return;
+	if (cmpxchg((__force struct dst_entry **)&f->dst[dir], NULL, dst))
+		dst_release(dst);	/* another CPU kept one first */
+}
+
+/* The flow is being freed: its routes go. */
+void pl_fast_forget(struct pl_flow *f)
+{
+	enum pl_dir dir;
+
+	for (dir = PL_DIR_ORIG; dir <= PL_DIR_REPLY; dir++)
+		dst_release(rcu_dereference_protected(f->dst[dir], true));
 }
 
 /*

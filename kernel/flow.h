@@ -76,8 +76,8 @@ enum pl_flow_life {
 				 PL_FLOW_SEQ_REPLY)
 
 /*
- * A flow's memory is most of what it costs: 112 bytes when both
- * directions are IPv4, 136 when one is IPv6, 160 when both are. The
+ * A flow's memory is most of what it costs: 128 bytes when both
+ * directions are IPv4, 152 when one is IPv6, 176 when both are. The
  * addresses come last, after the nodes their lookups read with them:
  * each direction's source then destination, one word each for IPv4,
  * four for IPv6, the original direction's first.
@@ -97,6 +97,8 @@ struct pl_flow {
 	u8 node;			/* the router that created it, or 0 */
 	u8 ipv6;			/* BIT(dir): that direction is IPv6 */
 	u16 synced;			/* seconds, when last sent to peers */
+	/* Each direction's route, for the fast path (fastpath.c); RCU. */
+	struct dst_entry __rcu *dst[2];
 	struct pl_flow_node nodes[2];	/* by enum pl_dir */
 	__be32 addrs[];
 };
@@ -143,6 +145,7 @@ struct pl_net;
 struct pl_eni;
 struct pl_backend;
 struct pl_service;
+struct dst_entry;
 struct tcphdr;
 struct sk_buff;
 

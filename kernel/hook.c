@@ -75,26 +75,21 @@ static bool pl_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
 }
 
 /*
- * Route the packet, still as the sender sent it, to its translated
- * destination. TTL and MTU errors go to the sender about its own packet,
- * which is what it can match to a socket. *mtu: the next hop's, when
- * forwarded (0 when delivered locally).
+ * Check the packet, still as the sender sent it, against the route it was
+ * given: TTL and MTU errors go to the sender about its own packet, which
+ * is what it can match to a socket. *mtu: the next hop's, when forwarded
+ * (0 when delivered locally).
  */
-static int pl_route(struct sk_buff *skb, __be32 daddr, unsigned int *mtu)
+static int pl_route_check(struct sk_buff *skb, unsigned int *mtu)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	struct rtable *rt;
+	struct rtable *rt = skb_rtable(skb);
 
 	*mtu = 0;
-	skb_dst_drop(skb);
-	if (ip_route_input_noref(skb, daddr, iph->saddr, iph->tos, skb->dev))
-		return PL_DROP_NO_ROUTE;
-	rt = skb_rtable(skb);
 	if (rt->rt_type == RTN_LOCAL)
 		return PL_PASS;
 	if (rt->rt_type != RTN_UNICAST)
 		return PL_DROP_NO_ROUTE;
-	if (iph->ttl <= 1) {
+	if (ip_hdr(skb)->ttl <= 1) {
 		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
 		return PL_DROP_TTL_EXCEEDED;
 	}
@@ -104,6 +99,22 @@ static int pl_route(struct sk_buff *skb, __be32 daddr, unsigned int *mtu)
 		return PL_DROP_TOO_BIG;
 	}
 	return PL_PASS;
+}
+
+/*
+ * Route the packet, still as the sender sent it (with its source, so that
+ * reverse-path filtering sees the real sender), to its translated
+ * destination, and check it against that route.
+ */
+static int pl_route(struct sk_buff *skb, __be32 daddr, unsigned int *mtu)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	*mtu = 0;
+	skb_dst_drop(skb);
+	if (ip_route_input_noref(skb, daddr, iph->saddr, iph->tos, skb->dev))
+		return PL_DROP_NO_ROUTE;
+	return pl_route_check(skb, mtu);
 }
 
 /* Count a packet of a flow: in its namespace, ENI and backend. */
@@ -132,11 +143,13 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 	unsigned int hdrs, mtu;
 	struct pl_tuple to;
 	struct tcphdr *th;
-	bool changed, fast;
+	bool changed, fast, cached;
 	int why;
 
 	pl_flow_xlate_to(f, dir, &to);
-	why = pl_route(skb, to.daddr.ip, &mtu);
+	cached = pl_fast_route(pn, f, dir, state, skb, pl_tcp(skb));
+	why = cached ? pl_route_check(skb, &mtu) :
+		       pl_route(skb, to.daddr.ip, &mtu);
 	if (why != PL_PASS)
 		return pl_drop(pn, eni, why);
 	if (skb_ensure_writable(skb, ip_hdrlen(skb) + sizeof(*th)))
@@ -155,6 +168,8 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 	pl_untrack(skb);
 	if (!fast)
 		return NF_ACCEPT;
+	if (!cached)
+		pl_fast_keep(f, dir, skb);
 	why = pl_fast_xmit(pn, skb);
 	return why == PL_PASS ? NF_STOLEN : pl_drop(pn, eni, why);
 }
