@@ -56,6 +56,13 @@ static bool pl_fast_may(const struct pl_net *pn, u8 state,
 	       skb->pkt_type == PACKET_HOST && !pl_fast_xfrm(pn->net, skb);
 }
 
+/* Does the packet fit the next hop's MTU as it is (or as GSO segments)? */
+bool pl_fast_fits(const struct sk_buff *skb, unsigned int mtu)
+{
+	return skb->len <= mtu ||
+	       (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu));
+}
+
 /*
  * May the packet take the fast path? state: the flow's before this packet;
  * mtu: the next hop's, as the hook found it when it checked TTL and the
@@ -64,11 +71,8 @@ static bool pl_fast_may(const struct pl_net *pn, u8 state,
 bool pl_fast_ok(const struct pl_net *pn, u8 state, const struct sk_buff *skb,
 		const struct tcphdr *th, unsigned int mtu)
 {
-	if (!pl_fast_may(pn, state, skb, th) ||
-	    skb_rtable(skb)->rt_type != RTN_UNICAST)
-		return false;
-	return skb->len <= mtu ||
-	       (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu));
+	return pl_fast_may(pn, state, skb, th) &&
+	       skb_rtable(skb)->rt_type == RTN_UNICAST && pl_fast_fits(skb, mtu);
 }
 
 /* Drop the direction's route, if it is still old. */
@@ -82,7 +86,8 @@ static void pl_fast_drop(struct pl_flow *f, enum pl_dir dir,
 /*
  * Give a packet that may take the fast path its flow's route for the
  * direction, unless that route is stale (then dropped) or there is none:
- * true when it did. Under RCU: the route, whose memory outlives a grace
+ * true when it did, and then only pl_fast_fits() is left to ask of the
+ * packet (a route is kept only for unicast). Under RCU: the route, whose memory outlives a grace
  * period after its last release, is the packet's without a reference, as
  * ip_route_input_noref() gives it.
  */

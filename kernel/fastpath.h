@@ -8,11 +8,11 @@
 
 #include "flow.h"
 
-struct pl_flow;
 struct pl_net;
 struct sk_buff;
 struct tcphdr;
 
+bool pl_fast_fits(const struct sk_buff *skb, unsigned int mtu);
 bool pl_fast_ok(const struct pl_net *pn, u8 state, const struct sk_buff *skb,
 		const struct tcphdr *th, unsigned int mtu);
 bool pl_fast_route(const struct pl_net *pn, struct pl_flow *f,

@@ -72,6 +72,8 @@ enum pl_flow_life {
 #define PL_FLOW_FIN_REPLY	BIT(1)
 #define PL_FLOW_SEQ_REPLY	BIT(2)	/* the reply's seq is known */
 #define PL_FLOW_LEARNED		BIT(3)	/* from a peer (sync.c) */
+struct dst_entry;
+
 #define PL_FLOW_SYNC_FLAGS	(PL_FLOW_FIN_ORIG | PL_FLOW_FIN_REPLY | \
 				 PL_FLOW_SEQ_REPLY)
 
@@ -145,7 +147,6 @@ struct pl_net;
 struct pl_eni;
 struct pl_backend;
 struct pl_service;
-struct dst_entry;
 struct tcphdr;
 struct sk_buff;
 

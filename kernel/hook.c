@@ -110,7 +110,6 @@ static int pl_route(struct sk_buff *skb, __be32 daddr, unsigned int *mtu)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 
-	*mtu = 0;
 	skb_dst_drop(skb);
 	if (ip_route_input_noref(skb, daddr, iph->saddr, iph->tos, skb->dev))
 		return PL_DROP_NO_ROUTE;
@@ -163,7 +162,8 @@ static unsigned int pl_forward(struct pl_net *pn, struct sk_buff *skb,
 	 */
 	pl_sync_flow(pn, f, changed || created || th->syn);
 	pl_count_flow(pn, f, dir, th, skb->len);
-	fast = pl_fast_ok(pn, state, skb, th, mtu);
+	fast = cached ? pl_fast_fits(skb, mtu) :
+			pl_fast_ok(pn, state, skb, th, mtu);
 	pl_xlate_tcp(skb, &to);
 	pl_untrack(skb);
 	if (!fast)
