@@ -7,6 +7,7 @@
 
 #include <linux/inetdevice.h>
 #include <linux/jhash.h>
+#include <net/addrconf.h>
 #include <net/route.h>
 
 #include "addr.h"
@@ -39,9 +40,21 @@ static const struct rhashtable_params pl_addr_params = {
 	.automatic_shrinking = true,
 };
 
-int pl_addrs_init(struct rhashtable *ht)
+/* IPv6 addresses are configuration only so far: the generic hash will do. */
+static const struct rhashtable_params pl_addr6_params = {
+	.key_len = sizeof(struct in6_addr),
+	.key_offset = offsetof(struct pl_addr, addr6),
+	.head_offset = offsetof(struct pl_addr, node),
+	.automatic_shrinking = true,
+};
+
+static_assert(offsetof(struct pl_addr, addr) ==
+	      offsetof(struct pl_addr, addr6));
+
+int pl_addrs_init(struct rhashtable *ht, int family)
 {
-	return rhashtable_init(ht, &pl_addr_params);
+	return rhashtable_init(ht, family == AF_INET6 ? &pl_addr6_params :
+							&pl_addr_params);
 }
 
 void pl_addrs_destroy(struct rhashtable *ht)
@@ -61,6 +74,29 @@ struct pl_addr *pl_addr_lookup_rcu(struct rhashtable *ht, __be32 addr)
 	return rhashtable_lookup(ht, &addr, pl_addr_params);
 }
 
+struct pl_addr *pl_addr6_lookup(struct rhashtable *ht,
+				const struct in6_addr *addr)
+{
+	return rhashtable_lookup_fast(ht, addr, pl_addr6_params);
+}
+
+/* The entry of a's table with a's address. */
+static struct pl_addr *pl_addr_find(struct rhashtable *ht,
+				    const struct pl_addr *a)
+{
+	if (a->family == AF_INET6)
+		return pl_addr6_lookup(ht, &a->addr6);
+	return pl_addr_lookup(ht, a->addr);
+}
+
+static int pl_addr_add(struct rhashtable *ht, struct pl_addr *a)
+{
+	if (a->family == AF_INET6)
+		return rhashtable_lookup_insert_fast(ht, &a->node,
+						     pl_addr6_params);
+	return rhashtable_lookup_insert_fast(ht, &a->node, pl_addr_params);
+}
+
 /*
  * Fails with -EEXIST when the address is taken, changing nothing. An
  * address whose owner the open transaction deletes is taken over: the new
@@ -72,10 +108,10 @@ int pl_addr_insert(struct rhashtable *ht, struct pl_addr *a)
 	int err;
 
 	a->txn_old = NULL;
-	err = rhashtable_lookup_insert_fast(ht, &a->node, pl_addr_params);
+	err = pl_addr_add(ht, a);
 	if (err != -EEXIST)
 		return err;
-	old = pl_addr_lookup(ht, a->addr);
+	old = pl_addr_find(ht, a);
 	if (!old || old->txn_gone != PL_ADDR_TXN_GONE)
 		return err;
 	old->txn_gone = PL_ADDR_TXN_TAKEN;
@@ -89,7 +125,10 @@ void pl_addr_remove(struct rhashtable *ht, struct pl_addr *a)
 		a->txn_old = NULL;
 		return;
 	}
-	rhashtable_remove_fast(ht, &a->node, pl_addr_params);
+	if (a->family == AF_INET6)
+		rhashtable_remove_fast(ht, &a->node, pl_addr6_params);
+	else
+		rhashtable_remove_fast(ht, &a->node, pl_addr_params);
 }
 
 /* At a commit: put in an address that takes over a deleted owner's. */
@@ -100,10 +139,13 @@ int pl_addr_publish(struct rhashtable *ht, struct pl_addr *a)
 	if (!old)
 		return 0;
 	a->txn_old = NULL;
-	if (!rhashtable_replace_fast(ht, &old->node, &a->node, pl_addr_params))
+	if (a->family == AF_INET6 ?
+	    !rhashtable_replace_fast(ht, &old->node, &a->node,
+				     pl_addr6_params) :
+	    !rhashtable_replace_fast(ht, &old->node, &a->node, pl_addr_params))
 		return 0;
 	/* The old owner is gone already: the key is free. */
-	return rhashtable_lookup_insert_fast(ht, &a->node, pl_addr_params);
+	return pl_addr_add(ht, a);
 }
 
 /*
@@ -198,30 +240,87 @@ static int pl_addr_check_local(struct pl_req *req, __be32 ip,
 		       "%pI4 is an address of this router (dev %s)", &ip, name);
 }
 
+/*
+ * An IPv6 address of the namespace itself, or one that is not a global
+ * unicast address, is never pl's.
+ */
+static int pl_addr_check_local6(struct pl_req *req,
+				const struct in6_addr *ip,
+				const struct nlattr *attr)
+{
+	char name[IFNAMSIZ] = "?";
+	struct net_device *dev;
+	int type = ipv6_addr_type(ip);
+
+	if (!(type & IPV6_ADDR_UNICAST) || (type & IPV6_ADDR_LINKLOCAL) ||
+	    (type & IPV6_ADDR_LOOPBACK) || (type & IPV6_ADDR_MAPPED))
+		return pl_fail(req, -EADDRINUSE, attr,
+			       "%pI6c is not a global unicast address", ip);
+	if (!pl_addr6_local(req->pn->net, ip))
+		return 0;
+	rcu_read_lock();
+	dev = ipv6_dev_find(req->pn->net, ip, NULL);
+	if (dev)
+		strscpy(name, dev->name, sizeof(name));
+	rcu_read_unlock();
+	return pl_fail(req, -EADDRINUSE, attr,
+		       "%pI6c is an address of this router (dev %s)", ip, name);
+}
+
+/* Is addr an address of one of the namespace's interfaces? */
+bool pl_addr6_local(struct net *net, const struct in6_addr *addr)
+{
+	return ipv6_chk_addr(net, addr, NULL, 0);
+}
+
+/* Refuse a, when another of pl's owns its address already (txt names it). */
+static int pl_addr_check_owner(struct pl_req *req, const struct pl_addr *a,
+			       const char *txt, const struct nlattr *attr)
+{
+	const struct pl_source *src;
+	const struct pl_eni *eni;
+
+	if (a->txn_gone == PL_ADDR_TXN_TAKEN)
+		return pl_fail(req, -EADDRINUSE, attr,
+			       "%s is taken by an earlier request of this transaction",
+			       txt);
+	if (a->kind == PL_ADDR_ENI) {
+		eni = a->family == AF_INET6 ?
+		      container_of(a, struct pl_eni, addr6) :
+		      container_of(a, struct pl_eni, addr);
+		return pl_fail(req, -EADDRINUSE, attr,
+			       "%s is taken by endpoint \"%s\"", txt,
+			       eni->ep->obj.key.name);
+	}
+	src = container_of(a, struct pl_source, addr);
+	return pl_fail(req, -EADDRINUSE, attr,
+		       "%s is a source address of service \"%s\"", txt,
+		       src->svc->obj.key.name);
+}
+
 /* Refuse an address that pl or the router itself holds already. */
 int pl_addr_check_free(struct pl_req *req, __be32 ip,
 		       const struct nlattr *attr)
 {
 	const struct pl_addr *a = pl_addr_lookup(&req->pn->addrs, ip);
-	const struct pl_source *src;
-	const struct pl_eni *eni;
+	char txt[16];
 
 	if (!a || a->txn_gone == PL_ADDR_TXN_GONE)
 		return pl_addr_check_local(req, ip, attr);
-	if (a->txn_gone == PL_ADDR_TXN_TAKEN)
-		return pl_fail(req, -EADDRINUSE, attr,
-			       "%pI4 is taken by an earlier request of this transaction",
-			       &ip);
-	if (a->kind == PL_ADDR_ENI) {
-		eni = container_of(a, struct pl_eni, addr);
-		return pl_fail(req, -EADDRINUSE, attr,
-			       "%pI4 is taken by endpoint \"%s\"", &ip,
-			       eni->ep->obj.key.name);
-	}
-	src = container_of(a, struct pl_source, addr);
-	return pl_fail(req, -EADDRINUSE, attr,
-		       "%pI4 is a source address of service \"%s\"", &ip,
-		       src->svc->obj.key.name);
+	snprintf(txt, sizeof(txt), "%pI4", &ip);
+	return pl_addr_check_owner(req, a, txt, attr);
+}
+
+int pl_addr_check_free6(struct pl_req *req, const struct in6_addr *ip,
+			const struct nlattr *attr)
+{
+	const struct pl_addr *a = pl_addr6_lookup(&req->pn->addrs6, ip);
+	char txt[48];		/* INET6_ADDRSTRLEN */
+
+	if (!a || a->txn_gone == PL_ADDR_TXN_GONE)
+		return pl_addr_check_local6(req, ip, attr);
+	snprintf(txt, sizeof(txt), "%pI6c", ip);
+	return pl_addr_check_owner(req, a, txt, attr);
 }
 
 /* The address's state, in the nest being built. */

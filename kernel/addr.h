@@ -10,6 +10,7 @@
 #define _PL_ADDR_H
 
 #include <linux/if_ether.h>
+#include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/rhashtable.h>
 
@@ -29,9 +30,18 @@ enum {
 	PL_ACD_LOCAL = BIT(1),	/* a local address came or went */
 };
 
+/*
+ * An address of pl's, in the table of its family: pn->addrs (IPv4) or
+ * pn->addrs6 (IPv6). Only IPv4 addresses are served so far; IPv6 ones are
+ * held, so that no two owners take one, and nothing else.
+ */
 struct pl_addr {
 	struct rhash_head node;
-	__be32 addr;
+	union {
+		__be32 addr;
+		struct in6_addr addr6;
+	};
+	u8 family;		/* AF_INET, AF_INET6; 0: none (not in a table) */
 	u8 kind;		/* enum pl_addr_kind */
 	u8 serve;		/* READ_ONCE(): the packet path handles it */
 	u8 state;		/* enum pl_addr_state; READ_ONCE() */
@@ -68,7 +78,7 @@ struct pl_addr_attrs {
 	int state, conflict, mac, ifindex;
 };
 
-int pl_addrs_init(struct rhashtable *ht);
+int pl_addrs_init(struct rhashtable *ht, int family);
 void pl_addrs_destroy(struct rhashtable *ht);
 struct pl_addr *pl_addr_lookup(struct rhashtable *ht, __be32 addr);
 struct pl_addr *pl_addr_lookup_rcu(struct rhashtable *ht, __be32 addr);
@@ -77,6 +87,11 @@ void pl_addr_remove(struct rhashtable *ht, struct pl_addr *a);
 int pl_addr_publish(struct rhashtable *ht, struct pl_addr *a);
 int pl_addr_check_free(struct pl_req *req, __be32 ip,
 		       const struct nlattr *attr);
+int pl_addr_check_free6(struct pl_req *req, const struct in6_addr *ip,
+			const struct nlattr *attr);
+struct pl_addr *pl_addr6_lookup(struct rhashtable *ht,
+				const struct in6_addr *addr);
+bool pl_addr6_local(struct net *net, const struct in6_addr *addr);
 unsigned int pl_addr_local(struct net *net, __be32 addr, int *ifindex);
 int pl_addr_fill(struct sk_buff *skb, const struct pl_addr *a,
 		 const struct pl_addr_attrs *t);

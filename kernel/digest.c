@@ -111,6 +111,10 @@ static u64 pl_digest_subnet(struct pl_net *pn, const struct pl_subnet *s)
 	pl_item_str(&it, s->az->obj.key.name);
 	pl_item_str(&it, dev);
 	pl_item_u32(&it, s->probe);
+	if (s->plen6) {		/* IPv4-only subnets hash as they did */
+		pl_item_put(&it, &s->prefix6, sizeof(s->prefix6));
+		pl_item_u32(&it, s->plen6);
+	}
 	return pl_item_hash(&it);
 }
 
@@ -245,6 +249,8 @@ static u64 pl_digest_endpoint_items(struct pl_net *pn,
 	pl_item_str(&it, id);
 	pl_item_str(&it, ep->svc->obj.key.name);
 	pl_item_u32(&it, ep->state);
+	if (ep->ip_type != PL_IP_ADDRESS_TYPE_IPV4)
+		pl_item_u32(&it, ep->ip_type);
 	sum = pl_item_hash(&it);
 	if (ep->private_dns) {
 		pl_item_start(&it, 'd');
@@ -256,6 +262,9 @@ static u64 pl_digest_endpoint_items(struct pl_net *pn,
 		pl_item_str(&it, id);
 		pl_item_str(&it, ep->enis[i].subnet->obj.key.name);
 		pl_item_u32(&it, (__force u32)ep->enis[i].addr.addr);
+		if (ep->enis[i].addr6.family)
+			pl_item_put(&it, &ep->enis[i].addr6.addr6,
+				    sizeof(struct in6_addr));
 		sum += pl_item_hash(&it);
 	}
 	allow = rcu_dereference_protected(ep->allow,

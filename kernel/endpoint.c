@@ -8,6 +8,7 @@
 #include <linux/inetdevice.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <net/ipv6.h>
 
 #include "acd.h"
 #include "az.h"
@@ -51,10 +52,15 @@ static int pl_endpoint_fill_enis(struct sk_buff *skb,
 		if (!nest ||
 		    nla_put_string(skb, PL_A_ENI_SUBNET,
 				   eni->subnet->obj.key.name) ||
-		    nla_put_in_addr(skb, PL_A_ENI_IP, eni->addr.addr) ||
 		    nla_put_string(skb, PL_A_ENI_AZ,
-				   eni->subnet->az->obj.key.name) ||
-		    pl_addr_fill(skb, &eni->addr, &pl_eni_addr_attrs))
+				   eni->subnet->az->obj.key.name))
+			return -EMSGSIZE;
+		if (eni->addr.family &&
+		    (nla_put_in_addr(skb, PL_A_ENI_IP, eni->addr.addr) ||
+		     pl_addr_fill(skb, &eni->addr, &pl_eni_addr_attrs)))
+			return -EMSGSIZE;
+		if (eni->addr6.family &&
+		    nla_put_in6_addr(skb, PL_A_ENI_IPV6, &eni->addr6.addr6))
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
 	}
@@ -92,7 +98,8 @@ static int pl_endpoint_fill(struct sk_buff *skb, struct pl_net *pn,
 	    nla_put_string(skb, PL_A_ENDPOINT_SERVICE, ep->svc->obj.key.name) ||
 	    pl_endpoint_fill_enis(skb, ep) ||
 	    nla_put_u8(skb, PL_A_ENDPOINT_STATE, ep->state) ||
-	    nla_put_u8(skb, PL_A_ENDPOINT_PRIVATE_DNS, ep->private_dns))
+	    nla_put_u8(skb, PL_A_ENDPOINT_PRIVATE_DNS, ep->private_dns) ||
+	    nla_put_u8(skb, PL_A_ENDPOINT_IP_ADDRESS_TYPE, ep->ip_type))
 		return -EMSGSIZE;
 	allow = pl_endpoint_allow(pn, ep);
 	for (i = 0; allow && i < allow->n; i++) {
@@ -103,7 +110,61 @@ static int pl_endpoint_fill(struct sk_buff *skb, struct pl_net *pn,
 	return 0;
 }
 
-/* Parse one ENI nest; its IP stays 0 when the kernel is to pick it. */
+static const char *const pl_ip_type_names[] = {
+	[PL_IP_ADDRESS_TYPE_IPV4] = "ipv4",
+	[PL_IP_ADDRESS_TYPE_DUALSTACK] = "dualstack",
+	[PL_IP_ADDRESS_TYPE_IPV6] = "ipv6",
+};
+
+/*
+ * The ENI's addresses of the families its endpoint's ip-address-type
+ * gives it, as the request has them: the given ones checked, the others
+ * left unspecified for pl_endpoint_place() to pick.
+ */
+static int pl_eni_parse_ips(struct pl_req *req, struct pl_eni *eni,
+			    struct nlattr **tb, const struct nlattr *nest)
+{
+	const char *type = pl_ip_type_names[eni->ep->ip_type];
+	const struct pl_subnet *s = eni->subnet;
+	bool v4 = eni->ep->ip_type != PL_IP_ADDRESS_TYPE_IPV6;
+	bool v6 = eni->ep->ip_type != PL_IP_ADDRESS_TYPE_IPV4;
+	const struct nlattr *a;
+	int err;
+
+	if ((v4 && !s->plen) || (v6 && !s->plen6))
+		return pl_fail(req, -EINVAL, nest,
+			       "subnet \"%s\" has no %s prefix, which an endpoint of ip-address-type %s needs",
+			       s->obj.key.name, s->plen ? "IPv6" : "IPv4",
+			       type);
+	a = tb[PL_A_ENI_IP];
+	if (a && !v4)
+		return pl_fail(req, -EINVAL, a,
+			       "an endpoint of ip-address-type %s has no IPv4 address",
+			       type);
+	if (v4)
+		eni->addr.family = AF_INET;
+	if (a) {
+		eni->addr.addr = nla_get_in_addr(a);
+		err = pl_subnet_check_ip(req, s, eni->addr.addr, a) ?:
+		      pl_addr_check_free(req, eni->addr.addr, a);
+		if (err)
+			return err;
+	}
+	a = tb[PL_A_ENI_IPV6];
+	if (a && !v6)
+		return pl_fail(req, -EINVAL, a,
+			       "an endpoint of ip-address-type %s has no IPv6 address",
+			       type);
+	if (v6)
+		eni->addr6.family = AF_INET6;
+	if (!a)
+		return 0;
+	eni->addr6.addr6 = nla_get_in6_addr(a);
+	return pl_subnet_check_ip6(req, s, &eni->addr6.addr6, a) ?:
+	       pl_addr_check_free6(req, &eni->addr6.addr6, a);
+}
+
+/* Parse one ENI nest; its IPs stay unspecified when the kernel picks them. */
 static int pl_eni_parse(struct pl_req *req, const struct nlattr *nest,
 			struct pl_endpoint *ep, u8 n)
 {
@@ -134,13 +195,8 @@ static int pl_eni_parse(struct pl_req *req, const struct nlattr *nest,
 	eni->subnet = s;
 	eni->ep = ep;
 	eni->addr.kind = PL_ADDR_ENI;
-	if (tb[PL_A_ENI_IP]) {
-		eni->addr.addr = nla_get_in_addr(tb[PL_A_ENI_IP]);
-		err = pl_subnet_check_ip(req, s, eni->addr.addr,
-					 tb[PL_A_ENI_IP]) ?:
-		      pl_addr_check_free(req, eni->addr.addr, tb[PL_A_ENI_IP]);
-	}
-	return err;
+	eni->addr6.kind = PL_ADDR_ENI;
+	return pl_eni_parse_ips(req, eni, tb, nest);
 }
 
 static int pl_endpoint_enis(struct pl_req *req, struct pl_endpoint *ep)
@@ -159,34 +215,71 @@ static int pl_endpoint_enis(struct pl_req *req, struct pl_endpoint *ep)
 	return 0;
 }
 
-/* Put every ENI in the address table, picking the IPs not given. */
+/* Pick the ENI's address a when it was not given; false when none is free. */
+static bool pl_eni_pick(struct pl_net *pn, struct pl_eni *eni,
+			struct pl_addr *a)
+{
+	if (a->family == AF_INET6) {
+		if (!ipv6_addr_any(&a->addr6))
+			return true;
+		a->picked = 1;
+		return pl_subnet_pick_ip6(pn, eni->subnet, &a->addr6);
+	}
+	if (a->addr)
+		return true;
+	a->picked = 1;
+	a->addr = pl_subnet_pick_ip(pn, eni->subnet);
+	return a->addr;
+}
+
+/* Take the ENIs' addresses out of their tables, those before k of ENI i. */
+static void pl_endpoint_unplace_to(struct pl_net *pn, struct pl_endpoint *ep,
+				   u8 i, int k)
+{
+	struct pl_addr *a;
+
+	while (i || k) {
+		if (!k--) {
+			i--;
+			k = PL_ENI_ADDRS - 1;
+		}
+		a = pl_eni_addr(&ep->enis[i], k);
+		if (a)
+			pl_addr_remove(pl_addrs_of(pn, a->family), a);
+	}
+}
+
+/* Put every ENI's addresses in their tables, picking those not given. */
 static int pl_endpoint_place(struct pl_req *req, struct pl_endpoint *ep)
 {
 	struct pl_net *pn = req->pn;
-	int err = 0;
+	struct pl_addr *a;
+	int err = 0, k;
 	u8 i;
 
 	for (i = 0; i < ep->n_enis; i++) {
 		struct pl_eni *eni = &ep->enis[i];
 
-		if (!eni->addr.addr) {
-			eni->addr.addr = pl_subnet_pick_ip(pn, eni->subnet);
-			eni->addr.picked = 1;
+		for (k = 0; k < PL_ENI_ADDRS; k++) {
+			a = pl_eni_addr(eni, k);
+			if (!a)
+				continue;
+			if (!pl_eni_pick(pn, eni, a))
+				err = pl_fail(req, -ENOSPC, NULL,
+					      "subnet \"%s\" has no free %s address",
+					      eni->subnet->obj.key.name,
+					      k ? "IPv6" : "IPv4");
+			else
+				err = pl_addr_insert(pl_addrs_of(pn, a->family),
+						     a);
+			if (err)
+				goto err_unplace;
 		}
-		if (!eni->addr.addr) {
-			err = pl_fail(req, -ENOSPC, NULL,
-				      "subnet \"%s\" has no free address",
-				      eni->subnet->obj.key.name);
-			break;
-		}
-		err = pl_addr_insert(&pn->addrs, &eni->addr);
-		if (err)
-			break;
 	}
-	if (!err)
-		return 0;
-	while (i--)
-		pl_addr_remove(&pn->addrs, &ep->enis[i].addr);
+	return 0;
+
+err_unplace:
+	pl_endpoint_unplace_to(pn, ep, i, k);
 	return err;
 }
 
@@ -319,6 +412,7 @@ static struct pl_endpoint *pl_endpoint_alloc(struct pl_req *req)
 	}
 	for (i = 0; i < n; i++) {
 		pl_addr_init(&ep->enis[i].addr);
+		pl_addr_init(&ep->enis[i].addr6);
 		ep->enis[i].stats = ep->enis[0].stats + i;
 	}
 	return ep;
@@ -364,6 +458,8 @@ static struct pl_endpoint *pl_endpoint_build(struct pl_req *req,
 	attr = req->info->attrs[PL_A_ENDPOINT_PRIVATE_DNS];
 	ep->private_dns = attr ? nla_get_u8(attr) : !!svc->dns_next;
 	ep->dns_next = ep->private_dns;
+	attr = req->info->attrs[PL_A_ENDPOINT_IP_ADDRESS_TYPE];
+	ep->ip_type = attr ? nla_get_u8(attr) : PL_IP_ADDRESS_TYPE_IPV4;
 	err = pl_endpoint_enis(req, ep);
 	if (err)
 		goto err_free;
@@ -382,10 +478,7 @@ err_free:
 
 static void pl_endpoint_unplace(struct pl_net *pn, struct pl_endpoint *ep)
 {
-	u8 i;
-
-	for (i = 0; i < ep->n_enis; i++)
-		pl_addr_remove(&pn->addrs, &ep->enis[i].addr);
+	pl_endpoint_unplace_to(pn, ep, ep->n_enis, 0);
 }
 
 static bool pl_flow_of_endpoint(const struct pl_flow *f, const void *ep)
@@ -421,9 +514,9 @@ static void pl_endpoint_free(struct pl_net *pn, struct pl_endpoint *ep)
 	pl_endpoint_stop(pn, ep, PL_ENDPOINT_STATE_REJECTED);
 	for (i = 0; i < ep->n_enis; i++) {
 		pl_acd_forget(pn, &ep->enis[i].addr);
-		pl_addr_remove(&pn->addrs, &ep->enis[i].addr);
 		ep->enis[i].subnet->n_enis--;
 	}
+	pl_endpoint_unplace(pn, ep);
 	pl_table_remove(&pn->endpoints, &ep->obj);
 	list_del(&ep->svc_node);
 	ep->svc->n_endpoints--;
@@ -447,6 +540,7 @@ static void pl_endpoint_count(struct pl_net *pn, void *obj, int d)
 	for (i = 0; i < ep->n_enis; i++) {
 		ep->enis[i].subnet->n_enis += d;
 		ep->enis[i].addr.txn_gone = d < 0 ? PL_ADDR_TXN_GONE : 0;
+		ep->enis[i].addr6.txn_gone = d < 0 ? PL_ADDR_TXN_GONE : 0;
 	}
 }
 
@@ -459,10 +553,17 @@ static void pl_endpoint_publish(struct pl_net *pn, void *obj)
 	for (i = 0; i < ep->n_enis; i++) {
 		struct pl_addr *a = &ep->enis[i].addr;
 
-		if (pl_addr_publish(&pn->addrs, a))
+		if (a->family && pl_addr_publish(&pn->addrs, a))
 			pr_warn_ratelimited("pl: no memory for endpoint address %pI4\n",
 					    &a->addr);
-		pl_acd_start(pn, a, ep->enis[i].subnet->probe, a->picked);
+		if (a->family)
+			pl_acd_start(pn, a, ep->enis[i].subnet->probe,
+				     a->picked);
+		/* IPv6 addresses are held, not served yet: no probing. */
+		a = &ep->enis[i].addr6;
+		if (a->family && pl_addr_publish(&pn->addrs6, a))
+			pr_warn_ratelimited("pl: no memory for endpoint address %pI6c\n",
+					    &a->addr6);
 	}
 }
 

@@ -19,7 +19,8 @@ struct pl_endpoint;
 
 /* An endpoint's network interface: one private IP in one subnet. */
 struct pl_eni {
-	struct pl_addr addr;		/* in the namespace's address table */
+	struct pl_addr addr;		/* IPv4, in the address table */
+	struct pl_addr addr6;		/* IPv6, in the IPv6 one */
 	struct pl_endpoint *ep;
 	struct pl_subnet *subnet;
 	atomic_t nflows;
@@ -43,6 +44,7 @@ struct pl_endpoint {
 	struct pl_service *svc;
 	struct list_head svc_node;	/* in svc->endpoints */
 	u8 state;			/* enum pl_endpoint_state; READ_ONCE() */
+	u8 ip_type;			/* enum pl_ip_address_type */
 	struct pl_allow __rcu *allow;	/* NULL: every source */
 	u8 private_dns;			/* its service's private name is its */
 	u8 dns_next;			/* ... staged (dns.h) */
@@ -58,5 +60,18 @@ int pl_prefix_put(struct sk_buff *skb, int type, const struct pl_prefix *p);
 bool pl_endpoint_allows(const struct pl_endpoint *ep, __be32 saddr);
 void pl_endpoints_flush(struct pl_net *pn);
 void pl_endpoint_notify(struct pl_net *pn, const struct pl_endpoint *ep);
+
+/*
+ * The ENI's address of index k (0: IPv4, 1: IPv6), NULL when the
+ * endpoint's ip-address-type gives it none.
+ */
+static inline struct pl_addr *pl_eni_addr(struct pl_eni *eni, int k)
+{
+	struct pl_addr *a = k ? &eni->addr6 : &eni->addr;
+
+	return a->family ? a : NULL;
+}
+
+#define PL_ENI_ADDRS	2
 
 #endif /* _PL_ENDPOINT_H */

@@ -41,9 +41,12 @@ static int __net_init pl_net_init_net(struct net *net)
 			    PL_DEFAULT_MAX_ENDPOINTS);
 	if (err)
 		goto err_backends;
-	err = pl_addrs_init(&pn->addrs);
+	err = pl_addrs_init(&pn->addrs, AF_INET);
 	if (err)
 		goto err_endpoints;
+	err = pl_addrs_init(&pn->addrs6, AF_INET6);
+	if (err)
+		goto err_addrs4;
 	pl_acd_init(pn);
 	pl_flows_init(pn);
 	pn->fast_path = 1;
@@ -57,6 +60,8 @@ static int __net_init pl_net_init_net(struct net *net)
 	return 0;
 
 err_addrs:
+	pl_addrs_destroy(&pn->addrs6);
+err_addrs4:
 	pl_addrs_destroy(&pn->addrs);
 err_endpoints:
 	pl_table_destroy(&pn->endpoints);
@@ -87,6 +92,7 @@ static void __net_exit pl_net_exit_net(struct net *net)
 	mutex_unlock(&pn->lock);
 	pl_lb_exit(pn);
 	pl_counters_free(pn->stats);
+	pl_addrs_destroy(&pn->addrs6);
 	pl_addrs_destroy(&pn->addrs);
 	pl_table_destroy(&pn->endpoints);
 	pl_table_destroy(&pn->backends);

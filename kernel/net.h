@@ -47,7 +47,8 @@ struct pl_net {
 	struct pl_table services;
 	struct pl_table backends;
 	struct pl_table endpoints;
-	struct rhashtable addrs;	/* struct pl_addr */
+	struct rhashtable addrs;	/* struct pl_addr, IPv4 */
+	struct rhashtable addrs6;	/* struct pl_addr, IPv6 */
 	struct pl_acd acd;		/* conflict detection for addrs */
 	DECLARE_BITMAP(az_indexes, PL_MAX_AZS);
 	struct pl_flows flows;
@@ -66,6 +67,12 @@ struct pl_net {
 };
 
 extern unsigned int pl_net_id;
+
+/* The table of the address's family. */
+static inline struct rhashtable *pl_addrs_of(struct pl_net *pn, int family)
+{
+	return family == AF_INET6 ? &pn->addrs6 : &pn->addrs;
+}
 
 static inline struct pl_net *pl_net(const struct net *net)
 {

@@ -17,7 +17,7 @@ const struct nla_policy pl_config_op_nl_policy[PL_A_CONFIG_OP_ATTRS + 1] = {
 	[PL_A_CONFIG_OP_ATTRS] = { .type = NLA_BINARY, },
 };
 
-const struct nla_policy pl_eni_nl_policy[PL_A_ENI_CONFLICT_IFINDEX + 1] = {
+const struct nla_policy pl_eni_nl_policy[PL_A_ENI_IPV6 + 1] = {
 	[PL_A_ENI_SUBNET] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_ENI_IP] = { .type = NLA_U32, },
 	[PL_A_ENI_AZ] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
@@ -25,6 +25,7 @@ const struct nla_policy pl_eni_nl_policy[PL_A_ENI_CONFLICT_IFINDEX + 1] = {
 	[PL_A_ENI_CONFLICT] = NLA_POLICY_MAX(NLA_U8, 3),
 	[PL_A_ENI_CONFLICT_MAC] = NLA_POLICY_EXACT_LEN(6),
 	[PL_A_ENI_CONFLICT_IFINDEX] = { .type = NLA_U32, },
+	[PL_A_ENI_IPV6] = NLA_POLICY_EXACT_LEN(16),
 };
 
 const struct nla_policy pl_health_nl_policy[PL_A_HEALTH_UNHEALTHY_THRESHOLD + 1] = {
@@ -97,13 +98,15 @@ static const struct nla_policy pl_az_get_nl_policy[PL_A_AZ_NAME + 1] = {
 };
 
 /* PL_CMD_SUBNET_ADD - do */
-static const struct nla_policy pl_subnet_add_nl_policy[PL_A_SUBNET_PROBE + 1] = {
+static const struct nla_policy pl_subnet_add_nl_policy[PL_A_SUBNET_IPV6_PREFIX_LEN + 1] = {
 	[PL_A_SUBNET_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_SUBNET_PREFIX] = { .type = NLA_U32, },
 	[PL_A_SUBNET_PREFIX_LEN] = NLA_POLICY_RANGE(NLA_U8, 1, 29),
 	[PL_A_SUBNET_AZ] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_SUBNET_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PL_A_SUBNET_PROBE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PL_A_SUBNET_IPV6_PREFIX] = NLA_POLICY_EXACT_LEN(16),
+	[PL_A_SUBNET_IPV6_PREFIX_LEN] = NLA_POLICY_RANGE(NLA_U8, 1, 124),
 };
 
 /* PL_CMD_SUBNET_DEL - do */
@@ -196,12 +199,13 @@ static const struct nla_policy pl_backend_get_dump_nl_policy[PL_A_BACKEND_SERVIC
 };
 
 /* PL_CMD_ENDPOINT_ADD - do */
-static const struct nla_policy pl_endpoint_add_nl_policy[PL_A_ENDPOINT_PRIVATE_DNS + 1] = {
+static const struct nla_policy pl_endpoint_add_nl_policy[PL_A_ENDPOINT_IP_ADDRESS_TYPE + 1] = {
 	[PL_A_ENDPOINT_ID] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_ENDPOINT_SERVICE] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_ENDPOINT_ENI] = NLA_POLICY_NESTED(pl_eni_nl_policy),
 	[PL_A_ENDPOINT_ALLOW] = NLA_POLICY_NESTED(pl_prefix_nl_policy),
 	[PL_A_ENDPOINT_PRIVATE_DNS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PL_A_ENDPOINT_IP_ADDRESS_TYPE] = NLA_POLICY_MAX(NLA_U8, 2),
 };
 
 /* PL_CMD_ENDPOINT_SET - do */
@@ -364,7 +368,7 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.cmd		= PL_CMD_SUBNET_ADD,
 		.doit		= pl_nl_subnet_add_doit,
 		.policy		= pl_subnet_add_nl_policy,
-		.maxattr	= PL_A_SUBNET_PROBE,
+		.maxattr	= PL_A_SUBNET_IPV6_PREFIX_LEN,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -472,7 +476,7 @@ static const struct genl_split_ops pl_nl_ops[] = {
 		.cmd		= PL_CMD_ENDPOINT_ADD,
 		.doit		= pl_nl_endpoint_add_doit,
 		.policy		= pl_endpoint_add_nl_policy,
-		.maxattr	= PL_A_ENDPOINT_PRIVATE_DNS,
+		.maxattr	= PL_A_ENDPOINT_IP_ADDRESS_TYPE,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

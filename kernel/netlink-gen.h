@@ -13,7 +13,7 @@
 
 /* Common nested types */
 extern const struct nla_policy pl_config_op_nl_policy[PL_A_CONFIG_OP_ATTRS + 1];
-extern const struct nla_policy pl_eni_nl_policy[PL_A_ENI_CONFLICT_IFINDEX + 1];
+extern const struct nla_policy pl_eni_nl_policy[PL_A_ENI_IPV6 + 1];
 extern const struct nla_policy pl_health_nl_policy[PL_A_HEALTH_UNHEALTHY_THRESHOLD + 1];
 extern const struct nla_policy pl_listener_nl_policy[PL_A_LISTENER_TARGET_PORT + 1];
 extern const struct nla_policy pl_prefix_nl_policy[PL_A_PREFIX_LEN + 1];

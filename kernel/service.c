@@ -600,6 +600,7 @@ static int pl_source_add(struct pl_req *req)
 		return -ENOMEM;
 	pl_addr_init(&src->addr);
 	src->addr.addr = addr;
+	src->addr.family = AF_INET;
 	src->addr.kind = PL_ADDR_SOURCE;
 	src->svc = svc;
 	src->az = az;

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Subnets: IPv4 prefixes in one zone, which never overlap. Endpoint IPs
- * are placed in them; as on AWS, the network address, the first three
- * host addresses and the broadcast address are reserved.
+ * Subnets: an IPv4 prefix, an IPv6 prefix or both, in one zone; no two
+ * subnets' prefixes of a family overlap. Endpoint IPs are placed in them.
+ * As on AWS, an IPv4 subnet's network address, first three host addresses
+ * and broadcast address are reserved, and an IPv6 subnet's first four
+ * addresses and last one.
  */
 
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
+#include <net/ipv6.h>
 
 #include "addr.h"
 #include "az.h"
@@ -95,14 +98,86 @@ __be32 pl_subnet_pick_ip(struct pl_net *pn, struct pl_subnet *s)
 	return 0;
 }
 
+/* The host part of ip in a subnet's IPv6 prefix: is it a reserved one? */
+static bool pl_subnet_reserved6(const struct pl_subnet *s,
+				const struct in6_addr *ip)
+{
+	struct in6_addr mask, host;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		int bits = clamp_t(int, s->plen6 - 32 * i, 0, 32);
+
+		mask.s6_addr32[i] = bits ? htonl(~0U << (32 - bits)) : 0;
+		host.s6_addr32[i] = ip->s6_addr32[i] & ~mask.s6_addr32[i];
+	}
+	if (!host.s6_addr32[0] && !host.s6_addr32[1] && !host.s6_addr32[2] &&
+	    ntohl(host.s6_addr32[3]) < PL_SUBNET_RESERVED)
+		return true;	/* the first four */
+	for (i = 0; i < 4; i++) {
+		if (host.s6_addr32[i] != ~mask.s6_addr32[i])
+			return false;
+	}
+	return true;		/* the last one */
+}
+
+/* An IPv6 ENI IP must be in the subnet's IPv6 prefix, and not reserved. */
+int pl_subnet_check_ip6(struct pl_req *req, const struct pl_subnet *s,
+			const struct in6_addr *ip, const struct nlattr *attr)
+{
+	if (!ipv6_prefix_equal(ip, &s->prefix6, s->plen6))
+		return pl_fail(req, -EINVAL, attr,
+			       "%pI6c is outside subnet \"%s\" (%pI6c/%u)",
+			       ip, s->obj.key.name, &s->prefix6, s->plen6);
+	if (pl_subnet_reserved6(s, ip))
+		return pl_fail(req, -EINVAL, attr,
+			       "%pI6c is reserved in subnet \"%s\" (the first four addresses and the last)",
+			       ip, s->obj.key.name);
+	return 0;
+}
+
+/*
+ * A free IPv6 host address, false when none was found. The offsets tried
+ * fit in the low 64 bits; at most as many are taken as pl's own addresses
+ * and the router's, so the search is bounded by those.
+ */
+bool pl_subnet_pick_ip6(struct pl_net *pn, struct pl_subnet *s,
+			struct in6_addr *ip)
+{
+	u64 last = s->plen6 > 64 ? (1ULL << (128 - s->plen6)) - 2 : U64_MAX - 1;
+	u64 base = (u64)ntohl(s->prefix6.s6_addr32[2]) << 32 |
+		   ntohl(s->prefix6.s6_addr32[3]);
+	u64 off, n;
+
+	n = min_t(u64, last - PL_SUBNET_RESERVED + 1,
+		  atomic_read(&pn->addrs6.nelems) + 4096);
+	off = clamp_t(u64, s->next_pick6, PL_SUBNET_RESERVED, last);
+	*ip = s->prefix6;
+	while (n--) {
+		ip->s6_addr32[2] = htonl((base + off) >> 32);
+		ip->s6_addr32[3] = htonl((u32)(base + off));
+		if (!pl_addr6_lookup(&pn->addrs6, ip) &&
+		    !pl_addr6_local(pn->net, ip)) {
+			s->next_pick6 = off + 1;
+			return true;
+		}
+		off = off == last ? PL_SUBNET_RESERVED : off + 1;
+	}
+	return false;
+}
+
 static int pl_subnet_fill(struct sk_buff *skb, struct pl_net *pn,
 			  const void *obj)
 {
 	const struct pl_subnet *s = container_of(obj, struct pl_subnet, obj);
 
 	if (nla_put_string(skb, PL_A_SUBNET_ID, s->obj.key.name) ||
-	    nla_put_in_addr(skb, PL_A_SUBNET_PREFIX, s->prefix) ||
-	    nla_put_u8(skb, PL_A_SUBNET_PREFIX_LEN, s->plen) ||
+	    (s->plen &&
+	     (nla_put_in_addr(skb, PL_A_SUBNET_PREFIX, s->prefix) ||
+	      nla_put_u8(skb, PL_A_SUBNET_PREFIX_LEN, s->plen))) ||
+	    (s->plen6 &&
+	     (nla_put_in6_addr(skb, PL_A_SUBNET_IPV6_PREFIX, &s->prefix6) ||
+	      nla_put_u8(skb, PL_A_SUBNET_IPV6_PREFIX_LEN, s->plen6))) ||
 	    nla_put_string(skb, PL_A_SUBNET_AZ, s->az->obj.key.name) ||
 	    (s->ifindex && nla_put_u32(skb, PL_A_SUBNET_IFINDEX, s->ifindex)) ||
 	    nla_put_u8(skb, PL_A_SUBNET_PROBE, s->probe))
@@ -118,7 +193,7 @@ static int pl_subnet_check_overlap(struct pl_req *req, __be32 prefix, u8 plen)
 	xa_for_each(&req->pn->subnets.xa, index, obj) {
 		struct pl_subnet *s = container_of(obj, struct pl_subnet, obj);
 
-		if (obj->hidden ||
+		if (obj->hidden || !s->plen ||
 		    ((prefix ^ s->prefix) & inet_make_mask(min(plen, s->plen))))
 			continue;
 		return pl_fail(req, -EEXIST,
@@ -143,23 +218,91 @@ static int pl_subnet_check_dev(struct pl_req *req, const struct nlattr *attr)
 	return 0;
 }
 
-/* The prefix attributes, checked. */
-static int pl_subnet_prefix(struct pl_req *req, __be32 *prefix, u8 *plen)
+static int pl_subnet_check_overlap6(struct pl_req *req,
+				    const struct in6_addr *prefix, u8 plen)
 {
-	const struct nlattr *a, *l;
+	unsigned long index;
+	struct pl_obj *obj;
 
-	a = pl_req_attr(req, PL_A_SUBNET_PREFIX, "prefix");
+	xa_for_each(&req->pn->subnets.xa, index, obj) {
+		struct pl_subnet *s = container_of(obj, struct pl_subnet, obj);
+
+		if (obj->hidden || !s->plen6 ||
+		    !ipv6_prefix_equal(prefix, &s->prefix6,
+				       min(plen, s->plen6)))
+			continue;
+		return pl_fail(req, -EEXIST,
+			       req->info->attrs[PL_A_SUBNET_IPV6_PREFIX],
+			       "%pI6c/%u overlaps subnet \"%s\" (%pI6c/%u)",
+			       prefix, plen, obj->key.name, &s->prefix6,
+			       s->plen6);
+	}
+	return 0;
+}
+
+/*
+ * A family's prefix attributes: both or neither (*plen stays 0). Without
+ * attr, the request names the other attribute missing.
+ */
+static int pl_subnet_pair(struct pl_req *req, int addr_type, int len_type,
+			  const char *what)
+{
+	struct nlattr **attrs = req->info->attrs;
+
+	if (!attrs[addr_type] == !attrs[len_type])
+		return 0;
+	if (!attrs[addr_type])
+		return pl_req_attr(req, addr_type, what) ? 0 : -EINVAL;
+	return pl_req_attr(req, len_type, "prefix length") ? 0 : -EINVAL;
+}
+
+/* The prefix attributes, checked: an IPv4 prefix, an IPv6 one, or both. */
+static int pl_subnet_prefix(struct pl_req *req, struct pl_subnet *s)
+{
+	struct nlattr **attrs = req->info->attrs;
+	const struct nlattr *a;
+	struct in6_addr net;
+	int err;
+
+	err = pl_subnet_pair(req, PL_A_SUBNET_PREFIX, PL_A_SUBNET_PREFIX_LEN,
+			     "prefix") ?:
+	      pl_subnet_pair(req, PL_A_SUBNET_IPV6_PREFIX,
+			     PL_A_SUBNET_IPV6_PREFIX_LEN, "IPv6 prefix");
+	if (err)
+		return err;
+	if (!attrs[PL_A_SUBNET_PREFIX] && !attrs[PL_A_SUBNET_IPV6_PREFIX]) {
+		NL_SET_ERR_ATTR_MISS(req->info->extack, NULL,
+				     PL_A_SUBNET_PREFIX);
+		return pl_fail(req, -EINVAL, NULL,
+			       "a subnet needs a prefix, an IPv6 prefix, or both");
+	}
+	a = attrs[PL_A_SUBNET_PREFIX];
+	if (a) {
+		s->prefix = nla_get_in_addr(a);
+		s->plen = nla_get_u8(attrs[PL_A_SUBNET_PREFIX_LEN]);
+		if (s->prefix & ~inet_make_mask(s->plen))
+			return pl_fail(req, -EINVAL, a,
+				       "%pI4/%u has host bits set", &s->prefix,
+				       s->plen);
+		err = pl_subnet_check_overlap(req, s->prefix, s->plen);
+		if (err)
+			return err;
+	}
+	a = attrs[PL_A_SUBNET_IPV6_PREFIX];
 	if (!a)
-		return -EINVAL;
-	l = pl_req_attr(req, PL_A_SUBNET_PREFIX_LEN, "prefix length");
-	if (!l)
-		return -EINVAL;
-	*prefix = nla_get_in_addr(a);
-	*plen = nla_get_u8(l);
-	if (*prefix & ~inet_make_mask(*plen))
+		return 0;
+	s->prefix6 = nla_get_in6_addr(a);
+	s->plen6 = nla_get_u8(attrs[PL_A_SUBNET_IPV6_PREFIX_LEN]);
+	ipv6_addr_prefix(&net, &s->prefix6, s->plen6);
+	if (!ipv6_addr_equal(&net, &s->prefix6))
+		return pl_fail(req, -EINVAL, a, "%pI6c/%u has host bits set",
+			       &s->prefix6, s->plen6);
+	if (ipv6_addr_type(&s->prefix6) & (IPV6_ADDR_MULTICAST |
+					   IPV6_ADDR_LINKLOCAL))
 		return pl_fail(req, -EINVAL, a,
-			       "%pI4/%u has host bits set", prefix, *plen);
-	return pl_subnet_check_overlap(req, *prefix, *plen);
+			       "%pI6c/%u is not a global unicast prefix",
+			       &s->prefix6, s->plen6);
+	return pl_subnet_check_overlap6(req, &s->prefix6, s->plen6);
 }
 
 static void pl_subnet_free(struct pl_net *pn, struct pl_subnet *s)
@@ -193,11 +336,9 @@ static int pl_subnet_add(struct pl_req *req)
 	struct nlattr **attrs = req->info->attrs;
 	const struct nlattr *az_attr;
 	struct pl_net *pn = req->pn;
-	struct pl_subnet *s;
+	struct pl_subnet p = { }, *s;
 	union pl_key key;
 	struct pl_az *az;
-	__be32 prefix;
-	u8 plen;
 	int err;
 
 	err = pl_req_key(req, PL_A_SUBNET_ID, "subnet id", &key);
@@ -206,7 +347,7 @@ static int pl_subnet_add(struct pl_req *req)
 	if (pl_subnet_lookup(pn, &key))
 		return pl_fail(req, -EEXIST, attrs[PL_A_SUBNET_ID],
 			       "subnet \"%s\" already exists", key.name);
-	err = pl_subnet_prefix(req, &prefix, &plen);
+	err = pl_subnet_prefix(req, &p);
 	if (err)
 		return err;
 	az_attr = pl_req_attr(req, PL_A_SUBNET_AZ, "AZ");
@@ -228,8 +369,10 @@ static int pl_subnet_add(struct pl_req *req)
 	if (!s)
 		return -ENOMEM;
 	s->obj.key = key;
-	s->prefix = prefix;
-	s->plen = plen;
+	s->prefix = p.prefix;
+	s->plen = p.plen;
+	s->prefix6 = p.prefix6;
+	s->plen6 = p.plen6;
 	s->az = az;
 	if (attrs[PL_A_SUBNET_IFINDEX])
 		s->ifindex = nla_get_u32(attrs[PL_A_SUBNET_IFINDEX]);

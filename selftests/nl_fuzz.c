@@ -64,14 +64,15 @@
 #define FZ_MAX_REPORTS	20
 
 /* How an attribute goes on the wire. */
-enum fz_wire { W_STR, W_U8, W_U16, W_U32, W_NEST };
+enum fz_wire { W_STR, W_U8, W_U16, W_U32, W_IN6, W_NEST };
 
 /* Where a valid value comes from. */
 enum fz_val {
 	V_AZ, V_ZONE, V_SUBNET, V_SVC, V_EP, V_SUBNET_IP, V_SUBNET_LEN,
 	V_IFINDEX, V_ENI_IP, V_BACKEND_IP, V_SOURCE_IP, V_ALLOW_IP,
 	V_ALLOW_LEN, V_PORT, V_WEIGHT, V_BOOL, V_STATE, V_IDLE, V_LIMIT,
-	V_DNS, V_SUFFIX, V_NONE,
+	V_DNS, V_SUFFIX, V_SUBNET_IP6, V_SUBNET_LEN6, V_ENI_IP6, V_IP_TYPE,
+	V_NONE,
 };
 
 #define F_REQ	1	/* required */
@@ -111,6 +112,7 @@ static const struct fz_attr source_attrs[] = {
 static const struct fz_attr eni_attrs[] = {
 	ATTR(PL_A_ENI_SUBNET, W_STR, V_SUBNET, F_REQ),
 	ATTR(PL_A_ENI_IP, W_U32, V_ENI_IP, 0),
+	ATTR(PL_A_ENI_IPV6, W_IN6, V_ENI_IP6, 0),
 	{ 0 }
 };
 
@@ -148,6 +150,8 @@ static const struct fz_attr subnet_add_attrs[] = {
 	ATTR(PL_A_SUBNET_PREFIX_LEN, W_U8, V_SUBNET_LEN, F_REQ),
 	ATTR(PL_A_SUBNET_AZ, W_STR, V_AZ, F_REQ),
 	ATTR(PL_A_SUBNET_IFINDEX, W_U32, V_IFINDEX, 0),
+	ATTR(PL_A_SUBNET_IPV6_PREFIX, W_IN6, V_SUBNET_IP6, 0),
+	ATTR(PL_A_SUBNET_IPV6_PREFIX_LEN, W_U8, V_SUBNET_LEN6, 0),
 	{ 0 }
 };
 
@@ -220,6 +224,7 @@ static const struct fz_attr endpoint_add_attrs[] = {
 	NEST(PL_A_ENDPOINT_ENI, F_REQ | F_MULTI, &eni_set),
 	NEST(PL_A_ENDPOINT_ALLOW, F_MULTI, &prefix_set),
 	ATTR(PL_A_ENDPOINT_PRIVATE_DNS, W_U8, V_BOOL, 0),
+	ATTR(PL_A_ENDPOINT_IP_ADDRESS_TYPE, W_U8, V_IP_TYPE, 0),
 	{ 0 }
 };
 
@@ -616,8 +621,29 @@ static __u32 fz_val_int(struct fz *f, __u8 val)
 		return 1 + fz_below(f, 100);
 	case V_LIMIT:
 		return fz_one_in(f, 8) ? 1 + fz_below(f, 4) : PL_MAX_AZS;
+	case V_SUBNET_LEN6:
+		return fz_one_in(f, 8) ? 1 + fz_below(f, 124) :
+					 120 + fz_below(f, 2) * 8;
+	case V_IP_TYPE:
+		return fz_below(f, 3);
 	}
 	return fz_below(f, 2);
+}
+
+/*
+ * An IPv6 value: 2001:db8:0:N::/64 prefixes (a /120 at the start of one,
+ * a /128 past the range) and ENI addresses of them, low ones reserved.
+ */
+static void fz_val_in6(struct fz *f, __u8 val, unsigned char *a)
+{
+	memset(a, 0, 16);
+	a[0] = 0x20;
+	a[1] = 0x01;
+	a[2] = 0x0d;
+	a[3] = 0xb8;
+	a[7] = fz_below(f, 3);
+	if (val == V_ENI_IP6)
+		a[15] = fz_below(f, 8) + (fz_one_in(f, 2) ? 0 : 0xfc);
 }
 
 /* Building messages */
@@ -658,6 +684,13 @@ static void fz_put_valid(struct fz *f, struct nlmsghdr *nlh,
 	case W_U32:
 		mnl_attr_put_u32(nlh, a->type, fz_val_int(f, a->val));
 		break;
+	case W_IN6: {
+		unsigned char in6[16];
+
+		fz_val_in6(f, a->val, in6);
+		mnl_attr_put(nlh, a->type, sizeof(in6), in6);
+		break;
+	}
 	case W_NEST:
 		fz_put_nest(f, nlh, a->type, a->nest, bad);
 		break;

@@ -173,6 +173,38 @@ bad:
 			 what, s);
 }
 
+/* An IPv6 address, 16 bytes in network order. */
+int parse_addr6(const struct pl_args *a, const char *what, const char *s,
+		void *addr)
+{
+	if (inet_pton(AF_INET6, s, addr) != 1)
+		return usage_err(a, "%s \"%s\" is not an IPv6 address", what,
+				 s);
+	return 0;
+}
+
+/* X:X::X/LEN, LEN 0 to 128. */
+int parse_prefix6(const struct pl_args *a, const char *what, const char *s,
+		  void *addr, __u8 *len)
+{
+	const char *slash = strchr(s, '/');
+	char buf[INET6_ADDRSTRLEN];
+	__u32 n;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(buf))
+		goto bad;
+	memcpy(buf, s, slash - s);
+	buf[slash - s] = '\0';
+	if (inet_pton(AF_INET6, buf, addr) != 1 || digits(slash + 1, 128, &n))
+		goto bad;
+	*len = n;
+	return 0;
+
+bad:
+	return usage_err(a, "%s \"%s\" is not an IPv6 prefix (X:X::X/LEN, LEN 0 to 128)",
+			 what, s);
+}
+
 int parse_enum(const struct pl_args *a, const char *what, const char *s,
 	       const struct pl_enum *e, __u8 *v)
 {

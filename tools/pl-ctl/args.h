@@ -43,6 +43,10 @@ int parse_uint(const struct pl_args *a, const char *what, const char *s,
 	       __u32 min, __u32 max, __u32 *v);
 int parse_addr(const struct pl_args *a, const char *what, const char *s,
 	       __u32 *addr);
+int parse_addr6(const struct pl_args *a, const char *what, const char *s,
+		void *addr);
+int parse_prefix6(const struct pl_args *a, const char *what, const char *s,
+		  void *addr, __u8 *len);
 int parse_prefix(const struct pl_args *a, const char *what, const char *s,
 		 int need_len, __u32 *addr, __u8 *len);
 int parse_enum(const struct pl_args *a, const char *what, const char *s,

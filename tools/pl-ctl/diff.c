@@ -25,6 +25,7 @@
  * must find nothing left to do.
  */
 
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -215,7 +216,10 @@ static void doom_azs_subnets(struct d_ctx *c)
 		s = (struct m_subnet *)n;
 		ws = f_subnet(c->want, n->key);
 		s->node.doomed = !ws || s->prefix != ws->prefix ||
-			    s->plen != ws->plen || strcmp(s->az, ws->az) ||
+			    s->plen != ws->plen || s->plen6 != ws->plen6 ||
+			    memcmp(s->prefix6, ws->prefix6,
+				   sizeof(s->prefix6)) ||
+			    strcmp(s->az, ws->az) ||
 			    s->ifindex != ws->ifindex ||
 			    az_doomed(c->cur, s->az);
 	}
@@ -281,7 +285,8 @@ static int endpoint_doomed(struct d_ctx *c, struct m_endpoint *ep,
 	unsigned int i;
 
 	if (!w || strcmp(ep->svc, w->svc) || (svc && svc->node.doomed) ||
-	    !enis_equal(w, ep) || state_unreachable(ep->state, w->state))
+	    ep->ip_type != w->ip_type || !enis_equal(w, ep) ||
+	    state_unreachable(ep->state, w->state))
 		return 1;
 	for (i = 0; i < ep->n_enis; i++) {
 		s = f_subnet(c->cur, ep->enis[i].subnet);
@@ -441,9 +446,25 @@ static void set_dns(struct d_ctx *c)
 	}
 }
 
+/* " prefix A.B.C.D/LEN", " ipv6-prefix X:X::/LEN", or both, in buf. */
+static const char *subnet_prefixes(const struct m_subnet *s, char *buf)
+{
+	char a[INET6_ADDRSTRLEN];
+	int n = 0;
+
+	buf[0] = '\0';
+	if (s->plen)
+		n = sprintf(buf, " prefix %s/%u", ip(s->prefix, a), s->plen);
+	if (s->plen6)
+		sprintf(buf + n, " ipv6-prefix %s/%u",
+			inet_ntop(AF_INET6, s->prefix6, a, sizeof(a)),
+			s->plen6);
+	return buf;
+}
+
 static void add_azs_subnets(struct d_ctx *c)
 {
-	char buf[INET_ADDRSTRLEN], dev[IF_NAMESIZE + 8];
+	char buf[2 * INET6_ADDRSTRLEN + 32], dev[IF_NAMESIZE + 8];
 	struct m_subnet *s;
 	struct m_az *az;
 	struct m_node *n;
@@ -468,8 +489,8 @@ static void add_azs_subnets(struct d_ctx *c)
 			snprintf(dev, sizeof(dev), " dev ");
 			subnet_dev(s->ifindex, dev + 5);
 		}
-		emit(c, s->node.line, "subnet add %s prefix %s/%u az %s%s%s",
-		     n->key, ip(s->prefix, buf), s->plen, s->az, dev,
+		emit(c, s->node.line, "subnet add %s%s az %s%s%s", n->key,
+		     subnet_prefixes(s, buf), s->az, dev,
 		     s->probe ? "" : " probe off");
 	}
 }
@@ -569,16 +590,24 @@ static void add_backends(struct d_ctx *c)
 
 static void add_endpoint(struct d_ctx *c, struct m_endpoint *ep)
 {
-	char buf[INET_ADDRSTRLEN];
+	static const unsigned char any6[16];
+	char buf[INET6_ADDRSTRLEN];
 	struct m_service *svc;
 	struct d_buf b = { NULL };
 	unsigned int i;
 
 	bprintf(&b, "endpoint add %s service %s", ep->node.key, ep->svc);
+	if (ep->ip_type != PL_IP_ADDRESS_TYPE_IPV4)
+		bprintf(&b, " ip-address-type %s",
+			pl_enum_name(&pl_ip_address_types, ep->ip_type));
 	for (i = 0; i < ep->n_enis; i++) {
 		bprintf(&b, " subnet %s", ep->enis[i].subnet);
 		if (ep->enis[i].ip)
 			bprintf(&b, " ip %s", ip(ep->enis[i].ip, buf));
+		if (memcmp(ep->enis[i].ip6, any6, sizeof(any6)))
+			bprintf(&b, " ipv6 %s",
+				inet_ntop(AF_INET6, ep->enis[i].ip6, buf,
+					  sizeof(buf)));
 	}
 	for (i = 0; i < ep->n_allow; i++)
 		bprintf(&b, " allow %s/%u", ip(ep->allow[i].addr, buf),

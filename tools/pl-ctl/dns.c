@@ -277,7 +277,7 @@ static void hosts_eni(const struct dns_ep *ep, struct nlattr *nest)
 			      ep->private : NULL;
 	const char *conflict;
 
-	if (eni_parse(nest, tb))
+	if (eni_parse(nest, tb) || !tb[PL_A_ENI_IP])
 		return;
 	endpoint_dns_name(zonal, ep->id, nla_get_string(tb[PL_A_ENI_AZ]),
 			  ep->svc);
@@ -367,7 +367,9 @@ static void dns_data_endpoint(struct dns_data *d, struct nlmsghdr *nlh,
 	if (ep.private)
 		zone = dns_zone_add(d, ep.private);
 	while ((nla = nl_attr_next(nlh, PL_A_ENDPOINT_ENI, nla))) {
-		if (eni_parse(nla, eni) || dns_conflict(eni))
+		/* IPv6 addresses are not served yet: no AAAA records. */
+		if (eni_parse(nla, eni) || !eni[PL_A_ENI_IP] ||
+		    dns_conflict(eni))
 			continue;
 		ip = nla_get_u32(eni[PL_A_ENI_IP]);
 		endpoint_dns_name(zonal, ep.id,
@@ -389,7 +391,7 @@ static int dns_subnets(struct dns_data *d)
 
 	err = nl_exec(m, &objs);
 	while (!err && (nlh = objs_next(&objs, nlh))) {
-		if (subnet_parse(nlh, tb))
+		if (subnet_parse(nlh, tb) || !tb[PL_A_SUBNET_PREFIX])
 			continue;
 		d->consumers = pl_realloc(d->consumers, (d->n_consumers + 1) *
 					  sizeof(*d->consumers));

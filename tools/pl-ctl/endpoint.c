@@ -5,14 +5,16 @@
  *
  *   vpce-1 service svc1 state available dns vpce-1.svc1.vpce.internal
  *       private-dns on private-name api.example.com
- *       eni subnet-a ip 10.0.1.4 az us-east-1a
+ *       ip-address-type dualstack                (when not ipv4)
+ *       eni subnet-a ip 10.0.1.4 ipv6 2001:db8:1::4 az us-east-1a
  *           dns vpce-1-us-east-1a.svc1.vpce.internal
  *           id eni-004b103bc737e50e8                 (on the same line)
  *       allow 10.0.0.0/16
  *   {"id":"vpce-1","service":"svc1","state":"available",
  *    "dns":"vpce-1.svc1.vpce.internal","private-dns":true,
- *    "private-name":"api.example.com","eni":[{"subnet":"subnet-a",
- *    "ip":"10.0.1.4","az":"us-east-1a",
+ *    "private-name":"api.example.com","ip-address-type":"dualstack",
+ *    "eni":[{"subnet":"subnet-a","ip":"10.0.1.4","ipv6":"2001:db8:1::4",
+ *    "az":"us-east-1a",
  *    "dns":"vpce-1-us-east-1a.svc1.vpce.internal",
  *    "id":"eni-004b103bc737e50e8"}],"allow":["10.0.0.0/16"]}
  */
@@ -41,6 +43,7 @@ static struct nla_policy endpoint_policy[PL_A_ENDPOINT_MAX + 1] = {
 	[PL_A_ENDPOINT_ALLOW] = { .type = NLA_NESTED },
 	[PL_A_ENDPOINT_STATE] = { .type = NLA_U8 },
 	[PL_A_ENDPOINT_PRIVATE_DNS] = { .type = NLA_U8 },
+	[PL_A_ENDPOINT_IP_ADDRESS_TYPE] = { .type = NLA_U8 },
 };
 
 static struct nla_policy eni_policy[PL_A_ENI_MAX + 1] = {
@@ -51,6 +54,7 @@ static struct nla_policy eni_policy[PL_A_ENI_MAX + 1] = {
 	[PL_A_ENI_CONFLICT] = { .type = NLA_U8 },
 	[PL_A_ENI_CONFLICT_MAC] = { .type = NLA_UNSPEC },
 	[PL_A_ENI_CONFLICT_IFINDEX] = { .type = NLA_U32 },
+	[PL_A_ENI_IPV6] = { .minlen = 16 },
 };
 
 static struct nla_policy prefix_policy[PL_A_PREFIX_MAX + 1] = {
@@ -70,8 +74,8 @@ int eni_parse(struct nlattr *nest, struct nlattr **tb)
 {
 	if (nla_parse_nested(tb, PL_A_ENI_MAX, nest, eni_policy))
 		return -1;
-	return tb[PL_A_ENI_SUBNET] && tb[PL_A_ENI_IP] && tb[PL_A_ENI_AZ] ?
-	       0 : -1;
+	return tb[PL_A_ENI_SUBNET] && tb[PL_A_ENI_AZ] &&
+	       (tb[PL_A_ENI_IP] || tb[PL_A_ENI_IPV6]) ? 0 : -1;
 }
 
 int prefix_parse(struct nlattr *nest, __u32 *addr, __u8 *len)
@@ -133,7 +137,10 @@ static void endpoint_print_enis(struct nlmsghdr *nlh, const char *id,
 		out_item_begin();
 		out_cont();
 		out_str("subnet", "eni", subnet);
-		out_addr("ip", "ip", nla_get_u32(tb[PL_A_ENI_IP]));
+		if (tb[PL_A_ENI_IP])
+			out_addr("ip", "ip", nla_get_u32(tb[PL_A_ENI_IP]));
+		if (tb[PL_A_ENI_IPV6])
+			out_addr6("ipv6", "ipv6", nla_data(tb[PL_A_ENI_IPV6]));
 		out_str("az", "az", az);
 		out_str("dns", "dns", endpoint_dns_name(dns, id, az, svc));
 		out_str("id", "id", eni_id(eni, id, subnet));
@@ -166,6 +173,7 @@ void endpoint_print(struct nlmsghdr *nlh, const char *key)
 	struct nlattr *tb[PL_A_ENDPOINT_MAX + 1];
 	const char *id, *svc;
 	char dns[PL_DNS_LEN];
+	__u8 type;
 	int on;
 
 	if (endpoint_parse(nlh, tb))
@@ -183,38 +191,59 @@ void endpoint_print(struct nlmsghdr *nlh, const char *key)
 	out_bool("private-dns", "private-dns", on);
 	if (on && dns_private_name(svc))
 		out_str("private-name", "private-name", dns_private_name(svc));
+	type = tb[PL_A_ENDPOINT_IP_ADDRESS_TYPE] ?
+	       nla_get_u8(tb[PL_A_ENDPOINT_IP_ADDRESS_TYPE]) :
+	       PL_IP_ADDRESS_TYPE_IPV4;
+	if (out_json() || type != PL_IP_ADDRESS_TYPE_IPV4)
+		out_enum("ip-address-type", "ip-address-type",
+			 &pl_ip_address_types, type);
 	endpoint_print_enis(nlh, id, svc);
 	endpoint_print_allow(nlh);
 	out_obj_end();
 }
 
-/* subnet SUBNET [ip ADDRESS]: one ENI nest. */
+/* subnet SUBNET [ip ADDRESS] [ipv6 ADDRESS]: one ENI nest. */
 static int kw_eni(struct pl_args *a, struct nl_msg *m, const struct pl_kw *kw,
 		  const char *val)
 {
+	unsigned char addr6[16];
+	const char *ip, *word;
 	struct nlattr *nest;
-	const char *ip;
-	int err;
+	int err, v6, seen = 0;
 
 	err = req_nest(a, m, kw->type, &nest);
 	if (err)
 		return err;
 	err = req_put_str(a, m, PL_A_ENI_SUBNET, "subnet", val);
-	if (!err && arg_peek(a) && !strcmp(arg_peek(a), "ip")) {
-		arg_next(a);
+	while (!err && arg_peek(a) && (!strcmp(arg_peek(a), "ip") ||
+				       !strcmp(arg_peek(a), "ipv6"))) {
+		word = arg_next(a);
+		v6 = word[2] == 'v';
+		if (seen & (1 << v6)) {
+			err = usage_err(a, "\"%s\" given twice for subnet \"%s\"",
+					word, val);
+			break;
+		}
+		seen |= 1 << v6;
 		ip = arg_next(a);
-		err = ip ? req_addr_str(a, m, PL_A_ENI_IP, "ip", ip) :
-		      usage_err(a, "missing value after \"ip\"");
+		if (!ip)
+			err = usage_err(a, "missing value after \"%s\"", word);
+		else if (!v6)
+			err = req_addr_str(a, m, PL_A_ENI_IP, "ip", ip);
+		else
+			err = parse_addr6(a, "ipv6", ip, addr6) ?:
+			      req_put(a, m, PL_A_ENI_IPV6, sizeof(addr6),
+				      addr6);
 	}
 	nla_nest_end(m, nest);
 	return err;
 }
 
 static int kw_ip(struct pl_args *a, struct nl_msg *m __maybe_unused,
-		 const struct pl_kw *kw __maybe_unused,
-		 const char *val __maybe_unused)
+		 const struct pl_kw *kw, const char *val __maybe_unused)
 {
-	return usage_err(a, "\"ip\" must follow \"subnet SUBNET\"");
+	return usage_err(a, "\"%s\" must follow \"subnet SUBNET\"",
+			 kw->name);
 }
 
 /* allow PREFIX: one prefix nest; A.B.C.D alone is a /32. */
@@ -242,6 +271,9 @@ static const struct pl_kw endpoint_add_kws[] = {
 	{ "subnet", kw_eni, PL_A_ENDPOINT_ENI, NULL,
 	  PL_KW_REQUIRED | PL_KW_MULTI },
 	{ "ip", kw_ip, 0, NULL, PL_KW_MULTI },
+	{ "ipv6", kw_ip, 0, NULL, PL_KW_MULTI },
+	{ "ip-address-type", kw_enum, PL_A_ENDPOINT_IP_ADDRESS_TYPE,
+	  &pl_ip_address_types, 0 },
 	{ "allow", kw_allow, PL_A_ENDPOINT_ALLOW, NULL, PL_KW_MULTI },
 	{ "private-dns", kw_enum, PL_A_ENDPOINT_PRIVATE_DNS, &pl_on_off, 0 },
 	{ }
@@ -350,7 +382,7 @@ static int endpoint_show(struct pl_args *a)
 
 static const struct pl_cmd endpoint_cmds[] = {
 	{ "add", endpoint_add,
-	  "endpoint add ID service NAME subnet SUBNET [ip ADDRESS] [subnet SUBNET [ip ADDRESS]]... [allow PREFIX]... [private-dns {on|off}]",
+	  "endpoint add ID service NAME [ip-address-type {ipv4|dualstack|ipv6}] subnet SUBNET [ip ADDRESS] [ipv6 ADDRESS] [subnet SUBNET [ip ADDRESS] [ipv6 ADDRESS]]... [allow PREFIX]... [private-dns {on|off}]",
 	},
 	{ "set", endpoint_set, "endpoint set ID private-dns {on|off}" },
 	{ "accept", endpoint_accept, "endpoint accept ID" },

@@ -16,6 +16,7 @@
  * CloudWatch metric it mirrors.
  */
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "compiler.h"
@@ -129,7 +130,7 @@ static void m_str(FILE *f, const char **sep, const char *key,
 /* The labels of a reply: what its counters belong to. */
 static void m_labels(FILE *f, const struct stats_msg *s, const char *reason)
 {
-	char addr[INET_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN];
 	const char *sep = "{";
 
 	if (s->scope == ENI)
@@ -138,6 +139,11 @@ static void m_labels(FILE *f, const struct stats_msg *s, const char *reason)
 	if (s->tb[PL_A_STATS_ADDRESS]) {
 		m_label(f, sep, s->scope == ENI ? "eni" : "backend",
 			addr_str(nla_get_u32(s->tb[PL_A_STATS_ADDRESS]), addr));
+		sep = ",";
+	} else if (s->tb[PL_A_STATS_IPV6]) {	/* an IPv6-only ENI */
+		m_label(f, sep, "eni",
+			inet_ntop(AF_INET6, nla_data(s->tb[PL_A_STATS_IPV6]),
+				  addr, sizeof(addr)));
 		sep = ",";
 	}
 	m_str(f, &sep, "az", s->tb[PL_A_STATS_AZ]);

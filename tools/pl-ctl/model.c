@@ -353,6 +353,10 @@ static int subnet_add(struct pl_model *m, struct m_req *r)
 	s = t_new(&m->subnets, sizeof(*s), id);
 	s->prefix = r_u32(r, PL_A_SUBNET_PREFIX, 0);
 	s->plen = r_u8(r, PL_A_SUBNET_PREFIX_LEN, 0);
+	if (r->tb[PL_A_SUBNET_IPV6_PREFIX])
+		memcpy(s->prefix6, nla_data(r->tb[PL_A_SUBNET_IPV6_PREFIX]),
+		       sizeof(s->prefix6));
+	s->plen6 = r_u8(r, PL_A_SUBNET_IPV6_PREFIX_LEN, 0);
 	s->az = m_strdup(az);
 	s->ifindex = r_u32(r, PL_A_SUBNET_IFINDEX, 0);
 	s->probe = r_u8(r, PL_A_SUBNET_PROBE, 1);
@@ -747,6 +751,9 @@ static int eni_put(struct pl_model *m, struct m_endpoint *ep,
 	e = &ep->enis[ep->n_enis++];
 	e->subnet = m_strdup(s->node.key);
 	e->ip = tb[PL_A_ENI_IP] ? nla_get_u32(tb[PL_A_ENI_IP]) : 0;
+	memset(e->ip6, 0, sizeof(e->ip6));
+	if (tb[PL_A_ENI_IPV6] && nla_len(tb[PL_A_ENI_IPV6]) == sizeof(e->ip6))
+		memcpy(e->ip6, nla_data(tb[PL_A_ENI_IPV6]), sizeof(e->ip6));
 	s->enis++;
 	return 0;
 }
@@ -810,6 +817,8 @@ static int endpoint_add(struct pl_model *m, struct m_req *r)
 	ep->private_dns = r_u8(r, PL_A_ENDPOINT_PRIVATE_DNS,
 			       !!svc->private_dns);
 	ep->private_dns_line = ep->node.line;
+	ep->ip_type = r_u8(r, PL_A_ENDPOINT_IP_ADDRESS_TYPE,
+			   PL_IP_ADDRESS_TYPE_IPV4);
 	if (endpoint_fill(m, ep, r)) {
 		endpoint_free(m, ep);
 		return -1;
@@ -983,14 +992,26 @@ static int consumer_del(struct pl_model *m, struct m_req *r)
 	return consumer_edit(m, r, 0);
 }
 
-/* Whether an endpoint's ENI matches want (whose IP 0 takes any). */
+static int ip6_any(const unsigned char *ip6)
+{
+	static const unsigned char zero[16];
+
+	return !memcmp(ip6, zero, sizeof(zero));
+}
+
+/* Whether an endpoint's ENI matches want (whose unspecified IPs take any). */
 int eni_matches(const struct m_eni *want, const struct m_endpoint *ep)
 {
+	const struct m_eni *e;
 	unsigned int i;
 
 	for (i = 0; i < ep->n_enis; i++) {
-		if (!strcmp(ep->enis[i].subnet, want->subnet))
-			return !want->ip || want->ip == ep->enis[i].ip;
+		e = &ep->enis[i];
+		if (strcmp(e->subnet, want->subnet))
+			continue;
+		return (!want->ip || want->ip == e->ip) &&
+		       (ip6_any(want->ip6) ||
+			!memcmp(want->ip6, e->ip6, sizeof(e->ip6)));
 	}
 	return 0;
 }

@@ -56,7 +56,9 @@ struct m_az {
 struct m_subnet {
 	struct m_node node;
 	__u32 prefix;
-	__u8 plen;
+	__u8 plen;		/* 0: no IPv4 prefix */
+	__u8 plen6;		/* 0: no IPv6 prefix */
+	unsigned char prefix6[16];
 	__u8 probe;
 	__u32 ifindex;
 	char *az;
@@ -113,6 +115,7 @@ struct m_backend {
 struct m_eni {
 	char *subnet;
 	__u32 ip;		/* 0: any */
+	unsigned char ip6[16];	/* all zero: any */
 };
 
 struct m_allow {
@@ -128,6 +131,7 @@ struct m_endpoint {
 	unsigned int n_enis;
 	struct m_allow *allow;
 	unsigned int n_allow;
+	__u8 ip_type;		/* enum pl_ip_address_type */
 	__u8 state;
 	__u32 state_line;
 	__u8 private_dns;

@@ -274,6 +274,24 @@ void out_addr(const char *key, const char *word, __u32 addr)
 	out_str(key, word, addr_str(addr, buf));
 }
 
+/* addr is 16 bytes in network order. */
+void out_addr6(const char *key, const char *word, const void *addr)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	out_str(key, word, inet_ntop(AF_INET6, addr, buf, sizeof(buf)));
+}
+
+void out_prefix6(const char *key, const char *word, const void *addr,
+		 unsigned int len)
+{
+	char buf[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN + 4];
+
+	snprintf(s, sizeof(s), "%s/%u",
+		 inet_ntop(AF_INET6, addr, buf, sizeof(buf)), len);
+	out_str(key, word, s);
+}
+
 void out_prefix(const char *key, const char *word, __u32 addr,
 		unsigned int len)
 {

@@ -68,6 +68,9 @@ void out_ms(const char *key, const char *word, __u64 ms);
 void out_enum(const char *key, const char *word, const struct pl_enum *e,
 	      unsigned int v);
 void out_addr(const char *key, const char *word, __u32 addr);
+void out_addr6(const char *key, const char *word, const void *addr);
+void out_prefix6(const char *key, const char *word, const void *addr,
+		 unsigned int len);
 void out_prefix(const char *key, const char *word, __u32 addr,
 		unsigned int len);
 

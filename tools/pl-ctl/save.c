@@ -119,17 +119,25 @@ static void save_azs(FILE *f, struct pl_objs *o)
 static void save_subnets(FILE *f, struct pl_objs *o)
 {
 	struct nlattr *tb[PL_A_SUBNET_MAX + 1];
-	char addr[INET_ADDRSTRLEN], dev[IF_NAMESIZE];
+	char addr[INET6_ADDRSTRLEN], dev[IF_NAMESIZE];
 	struct nlmsghdr *nlh = NULL;
 
 	while ((nlh = objs_next(o, nlh))) {
 		if (subnet_parse(nlh, tb))
 			continue;
-		fprintf(f, "subnet add %s prefix %s/%u az %s",
-			nla_get_string(tb[PL_A_SUBNET_ID]),
-			addr_str(nla_get_u32(tb[PL_A_SUBNET_PREFIX]), addr),
-			nla_get_u8(tb[PL_A_SUBNET_PREFIX_LEN]),
-			nla_get_string(tb[PL_A_SUBNET_AZ]));
+		fprintf(f, "subnet add %s", nla_get_string(tb[PL_A_SUBNET_ID]));
+		if (tb[PL_A_SUBNET_PREFIX])
+			fprintf(f, " prefix %s/%u",
+				addr_str(nla_get_u32(tb[PL_A_SUBNET_PREFIX]),
+					 addr),
+				nla_get_u8(tb[PL_A_SUBNET_PREFIX_LEN]));
+		if (tb[PL_A_SUBNET_IPV6_PREFIX])
+			fprintf(f, " ipv6-prefix %s/%u",
+				inet_ntop(AF_INET6,
+					  nla_data(tb[PL_A_SUBNET_IPV6_PREFIX]),
+					  addr, sizeof(addr)),
+				nla_get_u8(tb[PL_A_SUBNET_IPV6_PREFIX_LEN]));
+		fprintf(f, " az %s", nla_get_string(tb[PL_A_SUBNET_AZ]));
 		if (tb[PL_A_SUBNET_IFINDEX])
 			fprintf(f, " dev %s",
 				subnet_dev(nla_get_u32(tb[PL_A_SUBNET_IFINDEX]),
@@ -255,18 +263,29 @@ static void save_endpoint(FILE *f, struct nlmsghdr *nlh,
 	struct nlattr *dns = tb[PL_A_ENDPOINT_PRIVATE_DNS];
 	int on = dns && nla_get_u8(dns);
 	struct nlattr *nla = NULL, *eni[PL_A_ENI_MAX + 1];
+	struct nlattr *type = tb[PL_A_ENDPOINT_IP_ADDRESS_TYPE];
 	const char *id = nla_get_string(tb[PL_A_ENDPOINT_ID]);
-	char addr[INET_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN];
 	__u32 a;
 	__u8 len;
 
 	fprintf(f, "endpoint add %s service %s", id,
 		nla_get_string(tb[PL_A_ENDPOINT_SERVICE]));
+	if (type && nla_get_u8(type) != PL_IP_ADDRESS_TYPE_IPV4)
+		fprintf(f, " ip-address-type %s",
+			pl_enum_name(&pl_ip_address_types, nla_get_u8(type)));
 	while ((nla = nl_attr_next(nlh, PL_A_ENDPOINT_ENI, nla))) {
-		if (!eni_parse(nla, eni))
-			fprintf(f, " subnet %s ip %s",
-				nla_get_string(eni[PL_A_ENI_SUBNET]),
+		if (eni_parse(nla, eni))
+			continue;
+		fprintf(f, " subnet %s", nla_get_string(eni[PL_A_ENI_SUBNET]));
+		if (eni[PL_A_ENI_IP])
+			fprintf(f, " ip %s",
 				addr_str(nla_get_u32(eni[PL_A_ENI_IP]), addr));
+		if (eni[PL_A_ENI_IPV6])
+			fprintf(f, " ipv6 %s",
+				inet_ntop(AF_INET6,
+					  nla_data(eni[PL_A_ENI_IPV6]), addr,
+					  sizeof(addr)));
 	}
 	while ((nla = nl_attr_next(nlh, PL_A_ENDPOINT_ALLOW, nla))) {
 		if (!prefix_parse(nla, &a, &len))

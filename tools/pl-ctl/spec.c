@@ -25,6 +25,8 @@ const struct pl_range pl_weight_range = { 0, PL_WEIGHT_MAX };
 const struct pl_range pl_idle_timeout_range = { 1, PL_IDLE_TIMEOUT_MAX };
 /* subnet.prefix-len: min 1, max 29. */
 const struct pl_range pl_subnet_len_range = { 1, 29 };
+/* subnet.ipv6-prefix-len: min 1, max 124. */
+const struct pl_range pl_subnet_len6_range = { 1, 124 };
 /* limits.max-azs: min 1, max max-azs. */
 const struct pl_range pl_max_azs_range = { 1, PL_MAX_AZS };
 /*
@@ -55,6 +57,12 @@ static const char * const endpoint_states[] = {
 	[PL_ENDPOINT_STATE_PENDING_ACCEPTANCE] = "pending-acceptance",
 	[PL_ENDPOINT_STATE_AVAILABLE] = "available",
 	[PL_ENDPOINT_STATE_REJECTED] = "rejected",
+};
+
+static const char * const ip_address_types[] = {
+	[PL_IP_ADDRESS_TYPE_IPV4] = "ipv4",
+	[PL_IP_ADDRESS_TYPE_DUALSTACK] = "dualstack",
+	[PL_IP_ADDRESS_TYPE_IPV6] = "ipv6",
 };
 
 static const char * const backend_states[] = {
@@ -173,6 +181,10 @@ const struct pl_enum pl_endpoint_states = {
 	endpoint_states, ARRAY_SIZE(endpoint_states)
 };
 
+const struct pl_enum pl_ip_address_types = {
+	ip_address_types, ARRAY_SIZE(ip_address_types)
+};
+
 const struct pl_enum pl_backend_states = {
 	backend_states, ARRAY_SIZE(backend_states)
 };
@@ -210,6 +222,8 @@ static const struct pl_attr subnet_attrs[] = {
 	[PL_A_SUBNET_AZ] = { "az", NULL },
 	[PL_A_SUBNET_IFINDEX] = { "ifindex", NULL },
 	[PL_A_SUBNET_PROBE] = { "probe", NULL },
+	[PL_A_SUBNET_IPV6_PREFIX] = { "ipv6-prefix", NULL },
+	[PL_A_SUBNET_IPV6_PREFIX_LEN] = { "ipv6-prefix-len", NULL },
 };
 
 static const struct pl_set subnet_set = { PL_A_SUBNET_MAX, subnet_attrs };
@@ -287,6 +301,7 @@ static const struct pl_attr eni_attrs[] = {
 	[PL_A_ENI_CONFLICT] = { "conflict", NULL },
 	[PL_A_ENI_CONFLICT_MAC] = { "conflict-mac", NULL },
 	[PL_A_ENI_CONFLICT_IFINDEX] = { "conflict-ifindex", NULL },
+	[PL_A_ENI_IPV6] = { "ipv6", NULL },
 };
 
 static const struct pl_set eni_set = { PL_A_ENI_MAX, eni_attrs };
@@ -305,6 +320,7 @@ static const struct pl_attr endpoint_attrs[] = {
 	[PL_A_ENDPOINT_ALLOW] = { "allow", &prefix_set },
 	[PL_A_ENDPOINT_STATE] = { "state", NULL },
 	[PL_A_ENDPOINT_PRIVATE_DNS] = { "private-dns", NULL },
+	[PL_A_ENDPOINT_IP_ADDRESS_TYPE] = { "ip-address-type", NULL },
 };
 
 static const struct pl_set endpoint_set = {
@@ -386,6 +402,7 @@ static const struct pl_attr stats_attrs[] = {
 	[PL_A_STATS_ADDRESS] = { "address", NULL },
 	[PL_A_STATS_AZ] = { "az", NULL },
 	[PL_A_STATS_COUNTERS] = { "counters", &counters_set },
+	[PL_A_STATS_IPV6] = { "ipv6", NULL },
 };
 
 static const struct pl_set stats_set = { PL_A_STATS_MAX, stats_attrs };

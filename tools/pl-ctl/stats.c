@@ -49,6 +49,7 @@ static struct nla_policy stats_policy[PL_A_STATS_MAX + 1] = {
 	[PL_A_STATS_ENDPOINT] = { .type = NLA_STRING },
 	[PL_A_STATS_SERVICE] = { .type = NLA_STRING },
 	[PL_A_STATS_ADDRESS] = { .type = NLA_U32 },
+	[PL_A_STATS_IPV6] = { .minlen = 16 },
 	[PL_A_STATS_AZ] = { .type = NLA_STRING },
 	[PL_A_STATS_COUNTERS] = { .type = NLA_NESTED },
 };
@@ -109,6 +110,10 @@ static void stats_print_names(const struct stats_msg *s)
 			nla_get_string(tb[PL_A_STATS_SERVICE]));
 	if (tb[PL_A_STATS_ADDRESS])
 		out_addr("address", NULL, nla_get_u32(tb[PL_A_STATS_ADDRESS]));
+	/* An IPv6-only ENI is named by its IPv6 address. */
+	if (tb[PL_A_STATS_IPV6])
+		out_addr6("ipv6", tb[PL_A_STATS_ADDRESS] ? "ipv6" : NULL,
+			  nla_data(tb[PL_A_STATS_IPV6]));
 	if (tb[PL_A_STATS_AZ])
 		out_str("az", "az", nla_get_string(tb[PL_A_STATS_AZ]));
 }

@@ -178,6 +178,27 @@ check "subnet prefix change: the subnet and its endpoints again" "$B" \
 subnet del sn-b
 subnet add sn-b prefix 10.0.3.0/24 az az-b
 endpoint add ep1 service web subnet sn-a ip 10.0.1.5 subnet sn-b ip 10.0.3.50 allow 10.0.0.0/16"
+check "IPv6 prefix added to a subnet: the subnet and its endpoints again" "$B" \
+	"$(base | sed 's|^subnet add sn-b prefix 10.0.2.0/24|& ipv6-prefix 2001:db8:2::/64|')" \
+	"endpoint del ep1
+subnet del sn-b
+subnet add sn-b prefix 10.0.2.0/24 ipv6-prefix 2001:db8:2::/64 az az-b
+endpoint add ep1 service web subnet sn-a ip 10.0.1.5 subnet sn-b ip 10.0.2.50 allow 10.0.0.0/16"
+D6="$(base; printf '%s\n' 'subnet add sn-c ipv6-prefix 2001:db8:3::/64 az az-a' \
+	'endpoint add ep6 service web ip-address-type ipv6 subnet sn-c ipv6 2001:db8:3::10')"
+check "an IPv6-only subnet and endpoint: added" "$B" "$D6" \
+	"subnet add sn-c ipv6-prefix 2001:db8:3::/64 az az-a
+endpoint add ep6 service web ip-address-type ipv6 subnet sn-c ipv6 2001:db8:3::10"
+check "an ENI without ipv6 matches any" "$D6" "$(sed 's/ ipv6 2001:db8:3::10//' <<<"$D6")" ""
+check "ENI IPv6 change: del and add" "$D6" "$(sed 's/2001:db8:3::10$/2001:db8:3::11/' <<<"$D6")" \
+	"endpoint del ep6
+endpoint add ep6 service web ip-address-type ipv6 subnet sn-c ipv6 2001:db8:3::11"
+check "ip-address-type change: del and add" "$D6" \
+	"$(sed 's/^subnet add sn-c /&prefix 10.0.3.0\/24 /; s/type ipv6 subnet sn-c ipv6/type dualstack subnet sn-c ipv6/' <<<"$D6")" \
+	"endpoint del ep6
+subnet del sn-c
+subnet add sn-c prefix 10.0.3.0/24 ipv6-prefix 2001:db8:3::/64 az az-a
+endpoint add ep6 service web ip-address-type dualstack subnet sn-c ipv6 2001:db8:3::10"
 check "subnet probe: one set" "$B" \
 	"$(base | sed 's/^subnet add sn-b .*/& probe off/')" \
 	"subnet set sn-b probe off"
@@ -286,6 +307,21 @@ check_err "accepting an available endpoint: status 1" 1 \
 check_err "private-dns takes on or off: status 2" 2 \
 	'bad:3: .*private-dns' \
 	"$(printf 'az add a\nsubnet add s prefix 10.0.0.0/24 az a\nendpoint add e service x subnet s private-dns maybe\n')"
+check_err "a subnet without a prefix: status 2" 2 \
+	'bad:2: missing "prefix" or "ipv6-prefix"' \
+	"$(printf 'az add a\nsubnet add s az a\n')"
+check_err "an IPv6 prefix out of range: status 2" 2 \
+	'bad:2: ipv6-prefix "2001:db8::/125": length 125 is out of range \(1 to 124\)' \
+	"$(printf 'az add a\nsubnet add s ipv6-prefix 2001:db8::/125 az a\n')"
+check_err "an IPv4 address as ipv6: status 2" 2 \
+	'bad:3: ipv6 "10.0.0.9" is not an IPv6 address' \
+	"$(printf 'az add a\nsubnet add s ipv6-prefix 2001:db8::/64 az a\nendpoint add e service v ip-address-type ipv6 subnet s ipv6 10.0.0.9\n')"
+check_err "ipv6 twice for one subnet: status 2" 2 \
+	'bad:1: "ipv6" given twice for subnet "s"' \
+	"endpoint add e service v subnet s ipv6 2001:db8::9 ipv6 2001:db8::10"
+check_err "ipv6 before any subnet: status 2" 2 \
+	'bad:1: "ipv6" must follow "subnet SUBNET"' \
+	"endpoint add e service v ipv6 2001:db8::9 subnet s"
 check_err "syntax: status 2, FILE:LINE" 2 'bad:1: port "0" is out of range' \
 	"service add v port 0"
 check_err "a command that changes nothing: status 2" 2 \

@@ -68,6 +68,22 @@ enum pl_backend_state {
 };
 
 /**
+ * enum pl_ip_address_type - The address families of an endpoint's network
+ *   interfaces, as AWS's IpAddressType.
+ * @PL_IP_ADDRESS_TYPE_IPV4: An IPv4 address in each subnet (whose IPv4 prefix
+ *   it needs).
+ * @PL_IP_ADDRESS_TYPE_DUALSTACK: An IPv4 and an IPv6 address in each subnet
+ *   (which needs both prefixes).
+ * @PL_IP_ADDRESS_TYPE_IPV6: An IPv6 address in each subnet (whose IPv6 prefix
+ *   it needs).
+ */
+enum pl_ip_address_type {
+	PL_IP_ADDRESS_TYPE_IPV4,
+	PL_IP_ADDRESS_TYPE_DUALSTACK,
+	PL_IP_ADDRESS_TYPE_IPV6,
+};
+
+/**
  * enum pl_addr_state - Whether pl serves one of its addresses (an ENI IP or a
  *   source address): answers ARP for it and translates traffic to it.
  * @PL_ADDR_STATE_PROBING: Being probed with ARP (RFC 5227) before use, for
@@ -283,6 +299,8 @@ enum {
 	PL_A_SUBNET_AZ,
 	PL_A_SUBNET_IFINDEX,
 	PL_A_SUBNET_PROBE,
+	PL_A_SUBNET_IPV6_PREFIX,
+	PL_A_SUBNET_IPV6_PREFIX_LEN,
 
 	__PL_A_SUBNET_MAX,
 	PL_A_SUBNET_MAX = (__PL_A_SUBNET_MAX - 1)
@@ -364,6 +382,7 @@ enum {
 	PL_A_ENI_CONFLICT,
 	PL_A_ENI_CONFLICT_MAC,
 	PL_A_ENI_CONFLICT_IFINDEX,
+	PL_A_ENI_IPV6,
 
 	__PL_A_ENI_MAX,
 	PL_A_ENI_MAX = (__PL_A_ENI_MAX - 1)
@@ -384,6 +403,7 @@ enum {
 	PL_A_ENDPOINT_ALLOW,
 	PL_A_ENDPOINT_STATE,
 	PL_A_ENDPOINT_PRIVATE_DNS,
+	PL_A_ENDPOINT_IP_ADDRESS_TYPE,
 
 	__PL_A_ENDPOINT_MAX,
 	PL_A_ENDPOINT_MAX = (__PL_A_ENDPOINT_MAX - 1)
@@ -473,6 +493,7 @@ enum {
 	PL_A_STATS_ADDRESS,
 	PL_A_STATS_AZ,
 	PL_A_STATS_COUNTERS,
+	PL_A_STATS_IPV6,
 
 	__PL_A_STATS_MAX,
 	PL_A_STATS_MAX = (__PL_A_STATS_MAX - 1)
