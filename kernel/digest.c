@@ -165,7 +165,11 @@ static u64 pl_digest_service_items(const struct pl_service *svc)
 		pl_item_start(&it, 'R');
 		pl_item_str(&it, svc->obj.key.name);
 		pl_item_str(&it, src->az->obj.key.name);
-		pl_item_u32(&it, (__force u32)src->addr.addr);
+		if (src->addr.family == AF_INET6)
+			pl_item_put(&it, &src->addr.addr6,
+				    sizeof(src->addr.addr6));
+		else
+			pl_item_u32(&it, (__force u32)src->addr.addr);
 		sum += pl_item_hash(&it);
 	}
 	if (svc->private_dns) {
@@ -272,7 +276,12 @@ static u64 pl_digest_endpoint_items(struct pl_net *pn,
 	for (i = 0; allow && i < allow->n; i++) {
 		pl_item_start(&it, 'P');
 		pl_item_str(&it, id);
-		pl_item_u32(&it, (__force u32)allow->prefixes[i].addr);
+		if (allow->prefixes[i].family == AF_INET6)
+			pl_item_put(&it, &allow->prefixes[i].addr6,
+				    sizeof(struct in6_addr));
+		else
+			pl_item_u32(&it,
+				    (__force u32)allow->prefixes[i].addr);
 		pl_item_u32(&it, allow->prefixes[i].len);
 		sum += pl_item_hash(&it);
 	}

@@ -395,7 +395,7 @@ static int pl_dns_consumer_find(const struct pl_dns *dns,
 
 	for (i = 0; i < dns->n_consumers; i++) {
 		if (dns->consumers[i].addr == p->addr &&
-		    dns->consumers[i].len == p->len)
+		    dns->consumers[i].len == p->len)	/* IPv4 only */
 			return i;
 	}
 	return -1;
@@ -404,6 +404,7 @@ static int pl_dns_consumer_find(const struct pl_dns *dns,
 static int pl_dns_consumer_edit(struct pl_req *req, bool add)
 {
 	struct pl_dns *dns = &req->pn->dns;
+	char buf[PL_PREFIX_STR_LEN];
 	const struct nlattr *attr;
 	struct pl_prefix p;
 	int err, at;
@@ -413,18 +414,18 @@ static int pl_dns_consumer_edit(struct pl_req *req, bool add)
 	attr = pl_req_attr(req, PL_A_DNS_CONSUMER, "consumer prefix");
 	if (!attr)
 		return -EINVAL;
-	err = pl_prefix_parse(req, attr, &p);
+	err = pl_prefix_parse(req, attr, &p, false);
 	if (err)
 		return err;
 	at = pl_dns_consumer_find(dns, &p);
 	if (add && at >= 0)
 		return pl_fail(req, -EEXIST, attr,
-			       "%pI4/%u is a consumer prefix already",
-			       &p.addr, p.len);
+			       "%s is a consumer prefix already",
+			       pl_prefix_str(&p, buf));
 	if (!add && at < 0)
 		return pl_fail(req, -ENOENT, attr,
-			       "%pI4/%u is not a consumer prefix", &p.addr,
-			       p.len);
+			       "%s is not a consumer prefix",
+			       pl_prefix_str(&p, buf));
 	if (add && dns->n_consumers >= PL_DNS_MAX_CONSUMERS)
 		return pl_fail(req, -ENOSPC, attr,
 			       "a namespace has at most %u consumer prefixes",

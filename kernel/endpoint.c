@@ -71,8 +71,10 @@ int pl_prefix_put(struct sk_buff *skb, int type, const struct pl_prefix *p)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
 
-	if (!nest || nla_put_in_addr(skb, PL_A_PREFIX_ADDRESS, p->addr) ||
-	    nla_put_u8(skb, PL_A_PREFIX_LEN, p->len))
+	if (!nest || nla_put_u8(skb, PL_A_PREFIX_LEN, p->len) ||
+	    (p->family == AF_INET6 ?
+	     nla_put_in6_addr(skb, PL_A_PREFIX_IPV6, &p->addr6) :
+	     nla_put_in_addr(skb, PL_A_PREFIX_ADDRESS, p->addr)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -283,29 +285,79 @@ err_unplace:
 	return err;
 }
 
+/* "A.B.C.D/LEN" or "X:X::X/LEN"; buf holds PL_PREFIX_STR_LEN bytes. */
+const char *pl_prefix_str(const struct pl_prefix *p, char *buf)
+{
+	if (p->family == AF_INET6)
+		snprintf(buf, PL_PREFIX_STR_LEN, "%pI6c/%u", &p->addr6, p->len);
+	else
+		snprintf(buf, PL_PREFIX_STR_LEN, "%pI4/%u", &p->addr, p->len);
+	return buf;
+}
+
+/* The IPv6 address attribute of a prefix nest, checked. */
+static int pl_prefix_parse6(struct pl_req *req, const struct nlattr *a,
+			    struct pl_prefix *p)
+{
+	struct in6_addr net;
+	char buf[PL_PREFIX_STR_LEN];
+
+	p->family = AF_INET6;
+	p->addr6 = nla_get_in6_addr(a);
+	ipv6_addr_prefix(&net, &p->addr6, p->len);
+	if (!ipv6_addr_equal(&net, &p->addr6))
+		return pl_fail(req, -EINVAL, a, "%s has host bits set",
+			       pl_prefix_str(p, buf));
+	return 0;
+}
+
+/* A prefix nest; an IPv6 one only where v6 says it may be. */
 int pl_prefix_parse(struct pl_req *req, const struct nlattr *nest,
-		    struct pl_prefix *p)
+		    struct pl_prefix *p, bool v6)
 {
 	struct nlattr *tb[PL_A_PREFIX_MAX + 1];
 	const struct nlattr *a, *l;
+	char buf[PL_PREFIX_STR_LEN];
 	int err;
 
 	err = nla_parse_nested(tb, PL_A_PREFIX_MAX, nest, pl_prefix_nl_policy,
 			       req->info->extack);
 	if (err)
 		return err;
-	a = pl_nest_attr(req, nest, tb, PL_A_PREFIX_ADDRESS, "prefix address");
-	if (!a)
-		return -EINVAL;
 	l = pl_nest_attr(req, nest, tb, PL_A_PREFIX_LEN, "prefix length");
 	if (!l)
 		return -EINVAL;
-	p->addr = nla_get_in_addr(a);
+	memset(p, 0, sizeof(*p));
 	p->len = nla_get_u8(l);
+	a = tb[PL_A_PREFIX_IPV6];
+	if (a && tb[PL_A_PREFIX_ADDRESS])
+		return pl_fail(req, -EINVAL, a, "give a prefix of one family");
+	if (a && !v6)
+		return pl_fail(req, -EINVAL, a,
+			       "an IPv6 prefix is not taken here (IPv4 only)");
+	if (a)
+		return pl_prefix_parse6(req, a, p);
+	a = pl_nest_attr(req, nest, tb, PL_A_PREFIX_ADDRESS, "prefix address");
+	if (!a)
+		return -EINVAL;
+	p->family = AF_INET;
+	p->addr = nla_get_in_addr(a);
+	if (p->len > 32)
+		return pl_fail(req, -EINVAL, l,
+			       "an IPv4 prefix is at most 32 bits long, not %u",
+			       p->len);
 	if (p->addr & ~inet_make_mask(p->len))
-		return pl_fail(req, -EINVAL, a, "%pI4/%u has host bits set",
-			       &p->addr, p->len);
+		return pl_fail(req, -EINVAL, a, "%s has host bits set",
+			       pl_prefix_str(p, buf));
 	return 0;
+}
+
+static bool pl_prefix_equal(const struct pl_prefix *a,
+			    const struct pl_prefix *b)
+{
+	return a->family == b->family && a->len == b->len &&
+	       (a->family == AF_INET6 ? ipv6_addr_equal(&a->addr6, &b->addr6) :
+					a->addr == b->addr);
 }
 
 static int pl_allow_find(const struct pl_allow *allow,
@@ -314,8 +366,7 @@ static int pl_allow_find(const struct pl_allow *allow,
 	u32 i;
 
 	for (i = 0; allow && i < allow->n; i++) {
-		if (allow->prefixes[i].addr == p->addr &&
-		    allow->prefixes[i].len == p->len)
+		if (pl_prefix_equal(&allow->prefixes[i], p))
 			return i;
 	}
 	return -1;
@@ -340,6 +391,7 @@ static struct pl_allow *pl_allow_alloc(struct pl_req *req, u32 n)
 static struct pl_allow *pl_endpoint_allow_req(struct pl_req *req)
 {
 	u32 n = pl_req_count(req, PL_A_ENDPOINT_ALLOW), i = 0;
+	char buf[PL_PREFIX_STR_LEN];
 	const struct nlattr *pos;
 	struct pl_allow *allow;
 	int rem, err;
@@ -355,11 +407,11 @@ static struct pl_allow *pl_endpoint_allow_req(struct pl_req *req)
 
 		if (nla_type(pos) != PL_A_ENDPOINT_ALLOW)
 			continue;
-		err = pl_prefix_parse(req, pos, p);
+		err = pl_prefix_parse(req, pos, p, true);
 		if (!err && pl_allow_find(allow, p) >= 0)
 			err = pl_fail(req, -EEXIST, pos,
-				      "prefix %pI4/%u is given twice",
-				      &p->addr, p->len);
+				      "prefix %s is given twice",
+				      pl_prefix_str(p, buf));
 		if (err) {
 			kfree(allow);
 			return ERR_PTR(err);
@@ -633,7 +685,8 @@ bool pl_endpoint_allows(const struct pl_endpoint *ep, __be32 saddr)
 	for (i = 0; i < allow->n; i++) {
 		const struct pl_prefix *p = &allow->prefixes[i];
 
-		if (!((saddr ^ p->addr) & inet_make_mask(p->len)))
+		if (p->family == AF_INET &&
+		    !((saddr ^ p->addr) & inet_make_mask(p->len)))
 			return true;
 	}
 	return false;
@@ -767,6 +820,7 @@ static void pl_allow_copy(struct pl_allow *new, const struct pl_allow *old,
 static int pl_endpoint_allow_edit(struct pl_req *req, bool add)
 {
 	struct pl_endpoint *ep = pl_endpoint_req(req);
+	char buf[PL_PREFIX_STR_LEN];
 	struct pl_allow *old, *new;
 	const struct nlattr *attr;
 	struct pl_prefix p;
@@ -780,19 +834,19 @@ static int pl_endpoint_allow_edit(struct pl_req *req, bool add)
 	attr = pl_req_attr(req, PL_A_ENDPOINT_ALLOW, "prefix");
 	if (!attr)
 		return -EINVAL;
-	err = pl_prefix_parse(req, attr, &p);
+	err = pl_prefix_parse(req, attr, &p, true);
 	if (err)
 		return err;
 	old = pl_endpoint_allow(req->pn, ep);
 	at = pl_allow_find(old, &p);
 	if (add && at >= 0)
 		return pl_fail(req, -EEXIST, attr,
-			       "endpoint \"%s\" allows %pI4/%u already",
-			       ep->obj.key.name, &p.addr, p.len);
+			       "endpoint \"%s\" allows %s already",
+			       ep->obj.key.name, pl_prefix_str(&p, buf));
 	if (!add && at < 0)
 		return pl_fail(req, -ENOENT, attr,
-			       "endpoint \"%s\" does not allow %pI4/%u",
-			       ep->obj.key.name, &p.addr, p.len);
+			       "endpoint \"%s\" does not allow %s",
+			       ep->obj.key.name, pl_prefix_str(&p, buf));
 	if (pl_txn_defer(req))
 		return 0;
 	n = (old ? old->n : 0) + (add ? 1 : -1);

@@ -28,8 +28,12 @@ struct pl_eni {
 };
 
 struct pl_prefix {
-	__be32 addr;
+	union {
+		__be32 addr;
+		struct in6_addr addr6;
+	};
 	u8 len;
+	u8 family;		/* AF_INET, AF_INET6 */
 };
 
 /* The sources allowed to use an endpoint; replaced whole, under RCU. */
@@ -55,7 +59,9 @@ struct pl_endpoint {
 };
 
 int pl_prefix_parse(struct pl_req *req, const struct nlattr *nest,
-		    struct pl_prefix *p);
+		    struct pl_prefix *p, bool v6);
+const char *pl_prefix_str(const struct pl_prefix *p, char *buf);
+#define PL_PREFIX_STR_LEN	52	/* INET6_ADDRSTRLEN + "/128" */
 int pl_prefix_put(struct sk_buff *skb, int type, const struct pl_prefix *p);
 bool pl_endpoint_allows(const struct pl_endpoint *ep, __be32 saddr);
 void pl_endpoints_flush(struct pl_net *pn);

@@ -44,18 +44,20 @@ const struct nla_policy pl_listener_nl_policy[PL_A_LISTENER_TARGET_PORT + 1] = {
 	[PL_A_LISTENER_TARGET_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
-const struct nla_policy pl_prefix_nl_policy[PL_A_PREFIX_LEN + 1] = {
+const struct nla_policy pl_prefix_nl_policy[PL_A_PREFIX_IPV6 + 1] = {
 	[PL_A_PREFIX_ADDRESS] = { .type = NLA_U32, },
-	[PL_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
+	[PL_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[PL_A_PREFIX_IPV6] = NLA_POLICY_EXACT_LEN(16),
 };
 
-const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_CONFLICT_IFINDEX + 1] = {
+const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_IPV6 + 1] = {
 	[PL_A_SOURCE_ADDRESS] = { .type = NLA_U32, },
 	[PL_A_SOURCE_AZ] = { .type = NLA_NUL_STRING, .len = PL_NAME_MAX, },
 	[PL_A_SOURCE_ADDR_STATE] = NLA_POLICY_MAX(NLA_U8, 2),
 	[PL_A_SOURCE_CONFLICT] = NLA_POLICY_MAX(NLA_U8, 3),
 	[PL_A_SOURCE_CONFLICT_MAC] = NLA_POLICY_EXACT_LEN(6),
 	[PL_A_SOURCE_CONFLICT_IFINDEX] = { .type = NLA_U32, },
+	[PL_A_SOURCE_IPV6] = NLA_POLICY_EXACT_LEN(16),
 };
 
 const struct nla_policy pl_sync_peer_nl_policy[PL_A_SYNC_PEER_MESSAGES_RESENT + 1] = {

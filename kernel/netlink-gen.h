@@ -16,8 +16,8 @@ extern const struct nla_policy pl_config_op_nl_policy[PL_A_CONFIG_OP_ATTRS + 1];
 extern const struct nla_policy pl_eni_nl_policy[PL_A_ENI_IPV6 + 1];
 extern const struct nla_policy pl_health_nl_policy[PL_A_HEALTH_UNHEALTHY_THRESHOLD + 1];
 extern const struct nla_policy pl_listener_nl_policy[PL_A_LISTENER_TARGET_PORT + 1];
-extern const struct nla_policy pl_prefix_nl_policy[PL_A_PREFIX_LEN + 1];
-extern const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_CONFLICT_IFINDEX + 1];
+extern const struct nla_policy pl_prefix_nl_policy[PL_A_PREFIX_IPV6 + 1];
+extern const struct nla_policy pl_source_nl_policy[PL_A_SOURCE_IPV6 + 1];
 extern const struct nla_policy pl_sync_peer_nl_policy[PL_A_SYNC_PEER_MESSAGES_RESENT + 1];
 
 int pl_nl_flow_get_dump_start(struct netlink_callback *cb);

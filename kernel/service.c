@@ -72,7 +72,7 @@ __be32 pl_service_source(const struct pl_service *svc, const struct pl_az *az)
 	__be32 any = 0;
 
 	list_for_each_entry_rcu(src, &svc->sources, list) {
-		if (!pl_addr_serves(&src->addr))
+		if (src->addr.family != AF_INET || !pl_addr_serves(&src->addr))
 			continue;
 		if (src->az == az)
 			return src->addr.addr;
@@ -120,10 +120,18 @@ static int pl_service_fill_sources(struct sk_buff *skb,
 			continue;
 		nest = nla_nest_start(skb, PL_A_SERVICE_SOURCE);
 		if (!nest ||
-		    nla_put_in_addr(skb, PL_A_SOURCE_ADDRESS, src->addr.addr) ||
-		    nla_put_string(skb, PL_A_SOURCE_AZ, src->az->obj.key.name) ||
-		    pl_addr_fill(skb, &src->addr, &pl_source_addr_attrs))
+		    nla_put_string(skb, PL_A_SOURCE_AZ, src->az->obj.key.name))
 			return -EMSGSIZE;
+		if (src->addr.family == AF_INET6) {
+			if (nla_put_in6_addr(skb, PL_A_SOURCE_IPV6,
+					     &src->addr.addr6))
+				return -EMSGSIZE;
+		} else if (nla_put_in_addr(skb, PL_A_SOURCE_ADDRESS,
+					   src->addr.addr) ||
+			   pl_addr_fill(skb, &src->addr,
+					&pl_source_addr_attrs)) {
+			return -EMSGSIZE;
+		}
 		nla_nest_end(skb, nest);
 	}
 	return 0;
@@ -265,7 +273,7 @@ static bool pl_service_settings(struct pl_req *req, struct pl_service *svc,
 static void pl_source_free(struct pl_net *pn, struct pl_source *src)
 {
 	pl_acd_forget(pn, &src->addr);
-	pl_addr_remove(&pn->addrs, &src->addr);
+	pl_addr_remove(pl_addrs_of(pn, src->addr.family), &src->addr);
 	list_del_rcu(&src->list);
 	src->svc->digest = 0;
 	src->az->n_sources--;
@@ -294,10 +302,12 @@ static void pl_source_publish(struct pl_net *pn, void *obj)
 {
 	struct pl_source *src = obj;
 
-	if (pl_addr_publish(&pn->addrs, &src->addr))
-		pr_warn_ratelimited("pl: no memory for source address %pI4\n",
-				    &src->addr.addr);
-	pl_acd_start(pn, &src->addr, true, false);
+	if (pl_addr_publish(pl_addrs_of(pn, src->addr.family), &src->addr))
+		pr_warn_ratelimited("pl: no memory for a source address of service \"%s\"\n",
+				    src->svc->obj.key.name);
+	/* IPv6 addresses are held, not served yet: no probing. */
+	if (src->addr.family == AF_INET)
+		pl_acd_start(pn, &src->addr, true, false);
 }
 
 static const struct pl_txn_kind pl_source_kind = {
@@ -548,18 +558,56 @@ static int pl_source_req(struct pl_req *req, struct nlattr **tb,
 				pl_source_nl_policy, req->info->extack);
 }
 
+/* The address of a source, as text; buf holds 48 bytes. */
+static const char *pl_source_str(const struct pl_addr *a, char *buf)
+{
+	if (a->family == AF_INET6)
+		snprintf(buf, 48, "%pI6c", &a->addr6);
+	else
+		snprintf(buf, 48, "%pI4", &a->addr);
+	return buf;
+}
+
+/* At most one source address of each family per zone. */
 static int pl_source_check(struct pl_req *req, struct pl_service *svc,
-			   const struct pl_az *az, const struct nlattr *attr)
+			   const struct pl_az *az, int family,
+			   const struct nlattr *attr)
 {
 	const struct pl_source *src;
+	char buf[48];
 
 	list_for_each_entry(src, &svc->sources, list) {
-		if (!src->hidden && src->az == az)
+		if (!src->hidden && src->az == az &&
+		    src->addr.family == family)
 			return pl_fail(req, -EEXIST, attr,
-				       "service \"%s\" has source %pI4 in AZ \"%s\" already",
-				       svc->obj.key.name, &src->addr.addr,
+				       "service \"%s\" has source %s in AZ \"%s\" already",
+				       svc->obj.key.name,
+				       pl_source_str(&src->addr, buf),
 				       az->obj.key.name);
 	}
+	return 0;
+}
+
+/*
+ * The source address of a request's nest, of either family, checked as
+ * unicast and free; a names the attribute.
+ */
+static int pl_source_addr(struct pl_req *req, struct nlattr **tb,
+			  const struct nlattr *nest, struct pl_addr *addr,
+			  const struct nlattr **a)
+{
+	*a = tb[PL_A_SOURCE_IPV6];
+	if (*a && tb[PL_A_SOURCE_ADDRESS])
+		return pl_fail(req, -EINVAL, *a,
+			       "give a source address of one family");
+	if (!*a) {
+		addr->family = AF_INET;
+		*a = pl_nest_attr(req, nest, tb, PL_A_SOURCE_ADDRESS,
+				  "source address");
+		return pl_req_unicast(req, *a, "source address", &addr->addr);
+	}
+	addr->family = AF_INET6;
+	addr->addr6 = nla_get_in6_addr(*a);
 	return 0;
 }
 
@@ -568,9 +616,9 @@ static int pl_source_add(struct pl_req *req)
 	struct nlattr *tb[PL_A_SOURCE_MAX + 1];
 	const struct nlattr *nest, *a;
 	struct pl_service *svc;
+	struct pl_addr addr = { };
 	struct pl_source *src;
 	struct pl_az *az;
-	__be32 addr;
 	int err;
 
 	svc = pl_service_req(req);
@@ -585,10 +633,13 @@ static int pl_source_add(struct pl_req *req)
 	az = pl_az_find(req, a);
 	if (IS_ERR(az))
 		return PTR_ERR(az);
-	a = pl_nest_attr(req, nest, tb, PL_A_SOURCE_ADDRESS, "source address");
-	err = pl_req_unicast(req, a, "source address", &addr) ?:
-	      pl_source_check(req, svc, az, tb[PL_A_SOURCE_AZ]) ?:
-	      pl_addr_check_free(req, addr, a);
+	err = pl_source_addr(req, tb, nest, &addr, &a) ?:
+	      pl_source_check(req, svc, az, addr.family, tb[PL_A_SOURCE_AZ]);
+	if (err)
+		return err;
+	err = addr.family == AF_INET6 ?
+	      pl_addr_check_free6(req, &addr.addr6, a) :
+	      pl_addr_check_free(req, addr.addr, a);
 	if (err)
 		return err;
 
@@ -599,12 +650,12 @@ static int pl_source_add(struct pl_req *req)
 	if (!src)
 		return -ENOMEM;
 	pl_addr_init(&src->addr);
-	src->addr.addr = addr;
-	src->addr.family = AF_INET;
+	src->addr.addr6 = addr.addr6;	/* either family's */
+	src->addr.family = addr.family;
 	src->addr.kind = PL_ADDR_SOURCE;
 	src->svc = svc;
 	src->az = az;
-	err = pl_addr_insert(&req->pn->addrs, &src->addr);
+	err = pl_addr_insert(pl_addrs_of(req->pn, addr.family), &src->addr);
 	if (err) {
 		kfree(src);
 		return err;
@@ -612,7 +663,8 @@ static int pl_source_add(struct pl_req *req)
 	list_add_tail_rcu(&src->list, &svc->sources);
 	svc->digest = 0;
 	az->n_sources++;
-	if (!pl_txn_added(req->pn, &pl_source_kind, src))
+	if (!pl_txn_added(req->pn, &pl_source_kind, src) &&
+	    addr.family == AF_INET)
 		pl_acd_start(req->pn, &src->addr, true, false);
 	pl_service_changed(req, svc);
 	return 0;
@@ -623,8 +675,9 @@ static int pl_source_del(struct pl_req *req)
 	struct nlattr *tb[PL_A_SOURCE_MAX + 1];
 	const struct nlattr *nest, *a;
 	struct pl_service *svc;
+	struct pl_addr addr = { };
 	struct pl_source *src;
-	__be32 addr;
+	char buf[48];
 	int err;
 
 	svc = pl_service_req(req);
@@ -633,18 +686,25 @@ static int pl_source_del(struct pl_req *req)
 	err = pl_source_req(req, tb, &nest);
 	if (err)
 		return err;
-	a = pl_nest_attr(req, nest, tb, PL_A_SOURCE_ADDRESS, "source address");
+	a = tb[PL_A_SOURCE_IPV6] ?:
+	    pl_nest_attr(req, nest, tb, PL_A_SOURCE_ADDRESS, "source address");
 	if (!a)
 		return -EINVAL;
-	addr = nla_get_in_addr(a);
+	addr.family = tb[PL_A_SOURCE_IPV6] ? AF_INET6 : AF_INET;
+	if (addr.family == AF_INET6)
+		addr.addr6 = nla_get_in6_addr(a);
+	else
+		addr.addr = nla_get_in_addr(a);
 	list_for_each_entry(src, &svc->sources, list) {
-		if (!src->hidden && src->addr.addr == addr) {
+		if (!src->hidden && src->addr.family == addr.family &&
+		    !memcmp(&src->addr.addr6, &addr.addr6,
+			    addr.family == AF_INET6 ? 16 : 4)) {
 			pl_service_changed(req, svc);
 			return pl_txn_del(req->pn, &pl_source_kind, src);
 		}
 	}
-	return pl_fail(req, -ENOENT, a, "service \"%s\" has no source %pI4",
-		       svc->obj.key.name, &addr);
+	return pl_fail(req, -ENOENT, a, "service \"%s\" has no source %s",
+		       svc->obj.key.name, pl_source_str(&addr, buf));
 }
 
 void pl_services_flush(struct pl_net *pn)

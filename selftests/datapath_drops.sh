@@ -107,7 +107,14 @@ test_allow()
 	check_match "ENI $ENI_B: not-allowed counted" '^[1-9]' \
 		"$(topo_stat "$(topo_stats)" eni "$ENI_B" drops.not-allowed)"
 
-	check_ok "allow everyone again" -- r_ctl endpoint allow del vpce-1 10.0.1.0/24 ||
+	# An IPv6 prefix admits no IPv4 source, not even ::/0.
+	check_ok "allow ::/0 alone" -- topo_ctl_batch \
+		"endpoint allow add vpce-1 ::/0" \
+		"endpoint allow del vpce-1 10.0.1.0/24" || return 1
+	check_unanswered "c2a, an IPv4 source, under ::/0 alone" \
+		"$(topo_connect c2a "$ENI_A:80" --timeout 1.5)"
+
+	check_ok "allow everyone again" -- r_ctl endpoint allow del vpce-1 ::/0 ||
 		return 1
 	check_connects "c1b, with no allowed prefix left" \
 		"$(topo_connect c1b "$ENI_B:80")" 1

@@ -18,6 +18,10 @@
 #   - given addresses outside the prefix, reserved, the router's, another
 #     endpoint's, and families the ip-address-type has not are refused,
 #     and nothing is left behind;
+#   - a service takes an IPv6 source address beside an IPv4 one in a zone,
+#     one of each family, never an ENI's or the router's, and gives it back;
+#   - allow lists take IPv6 prefixes beside IPv4 ones (DNS consumer
+#     prefixes stay IPv4);
 #   - a deleted endpoint gives its IPv6 address back, and one apply moves
 #     an address from one endpoint to another;
 #   - save, apply and diff round-trip, and the digest is the same for the
@@ -28,7 +32,7 @@ source "$(dirname "$(readlink -f "$0")")/lib.sh"
 ktap_print_header
 pl_require_root
 pl_require_pl_ctl
-ktap_set_plan 5
+ktap_set_plan 7
 
 pl_load || ktap_exit_fail_msg "cannot load $(pl_ko)"
 pl_defer pl_unload
@@ -184,6 +188,58 @@ test_refused()
 			>/dev/null 2>&1; echo $?)"
 }
 
+test_sources()
+{
+	check_ok "an IPv6 source in zone b" -- \
+		r_ctl service source add svc 2001:db8:b::20 az b || return 1
+	check_ok "and an IPv4 one" -- r_ctl service source add svc 192.0.2.1 az b
+	check_match "both shown, the IPv6 one without an address state" \
+		'^ +source 2001:db8:b::20 az b$' "$(r_ctl service show svc)"
+	check_match "JSON: address" '"address":"2001:db8:b::20"' \
+		"$(r_ctl -j service show svc)"
+	check_fail_with 'Error: service "svc" has source 2001:db8:b::20 in AZ "b" already' -- \
+		r_ctl service source add svc 2001:db8:b::21 az b
+	check_fail_with 'Error: 2001:db8:b::5 is taken by endpoint "e1"' -- \
+		r_ctl service source add svc 2001:db8:b::5 az a
+	check_fail_with 'Error: 2001:db8:b::4 is an address of this router \(dev d0\)' -- \
+		r_ctl service source add svc 2001:db8:b::4 az a
+	check_fail_with 'Error: 2001:db8:b::20 is a source address of service "svc"' -- \
+		r_ctl endpoint add x service svc ip-address-type ipv6 subnet s46 \
+		ipv6 2001:db8:b::20
+	check_fail_with 'ADDRESS "2001:db8::g" is not an IPv4 or IPv6 address' -- \
+		r_ctl service source add svc 2001:db8::g az a
+	check_ok "removed" -- r_ctl service source del svc 2001:db8:b::20
+	check_fail_with 'Error: service "svc" has no source 2001:db8:b::20' -- \
+		r_ctl service source del svc 2001:db8:b::20
+	check_ok "and given to another zone" -- \
+		r_ctl service source add svc 2001:db8:b::20 az c
+}
+
+test_allow()
+{
+	check_ok "an endpoint with IPv4 and IPv6 allowed prefixes" -- \
+		r_ctl endpoint add x service svc ip-address-type dualstack \
+		subnet s46 allow 10.0.0.0/8 allow 2001:db8:100::/40 \
+		allow 2001:db8:200::1 || return 1
+	check_eq "shown, an address alone as a /128" \
+		'allow 10.0.0.0/8|allow 2001:db8:100::/40|allow 2001:db8:200::1/128|' \
+		"$(r_ctl endpoint show x | grep -o 'allow [^ ]*' | tr '\n' '|')"
+	check_ok "allow add" -- r_ctl endpoint allow add x ::/0
+	check_fail_with 'Error: endpoint "x" allows ::/0 already' -- \
+		r_ctl endpoint allow add x ::/0
+	check_fail_with 'Error: 2001:db8:300::1/40 has host bits set' -- \
+		r_ctl endpoint allow add x 2001:db8:300::1/40
+	check_fail_with 'Error: endpoint "x" does not allow 2001:db8:300::/40' -- \
+		r_ctl endpoint allow del x 2001:db8:300::/40
+	check_fail_with 'allow prefix "2001:db8::/129" is not an IPv6 prefix' -- \
+		r_ctl endpoint allow add x 2001:db8::/129
+	check_ok "allow del" -- r_ctl endpoint allow del x 2001:db8:100::/40
+	check_eq "JSON" '["10.0.0.0/8","2001:db8:200::1/128","::/0"]' \
+		"$(r_ctl -j endpoint show x | pl_jq -c '.endpoints[0].allow')"
+	check_fail_with 'is not an IPv4 prefix' -- r_ctl dns consumer add 2001:db8::/32
+	r_ctl endpoint del x
+}
+
 test_release_move()
 {
 	local f=$PL_TMP/move.conf
@@ -216,6 +272,7 @@ test_save_digest()
 		grep -E '^(limits|az add)' "$f" | tac
 		grep '^subnet add' "$f" | tac
 		echo "service add svc port 80 acceptance auto"
+		grep '^service source add' "$f" | tac
 		grep '^endpoint add' "$f" | tac
 	} >"$g"
 	pl_ctl -n "$R2" apply /dev/null >/dev/null
@@ -238,6 +295,8 @@ pl_kmsg_mark ipv6
 pl_subtest "subnets: an IPv4 prefix, an IPv6 one, or both" test_subnets
 pl_subtest "IPv6 ENI addresses are picked past the reserved and the router's" test_pick
 pl_subtest "bad IPv6 ENI addresses and families are refused, changing nothing" test_refused
+pl_subtest "IPv6 source addresses: one per family and zone" test_sources
+pl_subtest "allowed prefixes of either family" test_allow
 pl_subtest "IPv6 addresses are given back, and moved in one apply" test_release_move
 pl_subtest "save, apply, diff and the digest with IPv6" test_save_digest
 check_kmsg_clean || true

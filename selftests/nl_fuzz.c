@@ -71,7 +71,8 @@ enum fz_val {
 	V_AZ, V_ZONE, V_SUBNET, V_SVC, V_EP, V_SUBNET_IP, V_SUBNET_LEN,
 	V_IFINDEX, V_ENI_IP, V_BACKEND_IP, V_SOURCE_IP, V_ALLOW_IP,
 	V_ALLOW_LEN, V_PORT, V_WEIGHT, V_BOOL, V_STATE, V_IDLE, V_LIMIT,
-	V_DNS, V_SUFFIX, V_SUBNET_IP6, V_SUBNET_LEN6, V_ENI_IP6, V_IP_TYPE,
+	V_DNS, V_SUFFIX, V_SUBNET_IP6, V_SUBNET_LEN6, V_ENI_IP6, V_SOURCE_IP6,
+	V_IP_TYPE,
 	V_NONE,
 };
 
@@ -106,6 +107,7 @@ static const struct fz_attr listener_attrs[] = {
 static const struct fz_attr source_attrs[] = {
 	ATTR(PL_A_SOURCE_ADDRESS, W_U32, V_SOURCE_IP, F_REQ),
 	ATTR(PL_A_SOURCE_AZ, W_STR, V_AZ, 0),
+	ATTR(PL_A_SOURCE_IPV6, W_IN6, V_SOURCE_IP6, 0),
 	{ 0 }
 };
 
@@ -119,6 +121,7 @@ static const struct fz_attr eni_attrs[] = {
 static const struct fz_attr prefix_attrs[] = {
 	ATTR(PL_A_PREFIX_ADDRESS, W_U32, V_ALLOW_IP, F_REQ),
 	ATTR(PL_A_PREFIX_LEN, W_U8, V_ALLOW_LEN, F_REQ),
+	ATTR(PL_A_PREFIX_IPV6, W_IN6, V_SUBNET_IP6, 0),
 	{ 0 }
 };
 
@@ -632,7 +635,8 @@ static __u32 fz_val_int(struct fz *f, __u8 val)
 
 /*
  * An IPv6 value: 2001:db8:0:N::/64 prefixes (a /120 at the start of one,
- * a /128 past the range) and ENI addresses of them, low ones reserved.
+ * a /128 past the range), ENI addresses of them (low ones reserved), and
+ * source addresses 2001:db8:0:ff::N.
  */
 static void fz_val_in6(struct fz *f, __u8 val, unsigned char *a)
 {
@@ -641,8 +645,10 @@ static void fz_val_in6(struct fz *f, __u8 val, unsigned char *a)
 	a[1] = 0x01;
 	a[2] = 0x0d;
 	a[3] = 0xb8;
-	a[7] = fz_below(f, 3);
-	if (val == V_ENI_IP6)
+	a[7] = val == V_SOURCE_IP6 ? 0xff : fz_below(f, 3);
+	if (val == V_SOURCE_IP6)
+		a[15] = 1 + fz_below(f, 3);
+	else if (val == V_ENI_IP6)
 		a[15] = fz_below(f, 8) + (fz_one_in(f, 2) ? 0 : 0xfc);
 }
 

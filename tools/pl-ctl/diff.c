@@ -234,7 +234,7 @@ static void doom_sources(struct d_ctx *c, struct m_service *svc,
 
 	for (i = 0; i < svc->n_src; i++) {
 		src = &svc->src[i];
-		j = w ? source_find(w, src->addr) : -1;
+		j = w ? source_find(w, src) : -1;
 		src->doomed = svc->node.doomed || j < 0 ||
 			      strcmp(src->az, w->src[j].az) ||
 			      az_doomed(c->cur, src->az);
@@ -323,7 +323,7 @@ static void del_endpoints(struct d_ctx *c)
 {
 	struct m_endpoint *ep, *w;
 	struct m_node *n, *next;
-	char buf[INET_ADDRSTRLEN];
+	char pbuf[M_PREFIX_LEN];
 	unsigned int i;
 
 	for (n = c->cur->endpoints.list.next; n != &c->cur->endpoints.list;
@@ -337,11 +337,9 @@ static void del_endpoints(struct d_ctx *c)
 		}
 		w = f_endpoint(c->want, n->key);
 		for (i = ep->n_allow; i-- > 0;) {
-			if (allow_find(w, ep->allow[i].addr,
-				       ep->allow[i].len) < 0)
-				emit(c, 0, "endpoint allow del %s %s/%u",
-				     n->key, ip(ep->allow[i].addr, buf),
-				     ep->allow[i].len);
+			if (allow_find(w, &ep->allow[i]) < 0)
+				emit(c, 0, "endpoint allow del %s %s",
+				     n->key, allow_str(&ep->allow[i], pbuf));
 		}
 	}
 }
@@ -349,7 +347,7 @@ static void del_endpoints(struct d_ctx *c)
 static void del_backends_sources(struct d_ctx *c)
 {
 	struct m_node *n, *next;
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 	struct m_service *svc;
 	struct m_backend *b;
 	unsigned int i;
@@ -369,7 +367,7 @@ static void del_backends_sources(struct d_ctx *c)
 		for (i = svc->n_src; !svc->node.doomed && i-- > 0;) {
 			if (svc->src[i].doomed)
 				emit(c, 0, "service source del %s %s", n->key,
-				     ip(svc->src[i].addr, buf));
+				     source_str(&svc->src[i], buf));
 		}
 	}
 }
@@ -544,7 +542,7 @@ static void add_service(struct d_ctx *c, struct m_service *svc)
 
 static void add_services(struct d_ctx *c)
 {
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 	struct m_service *svc, *cur;
 	struct m_node *n;
 	unsigned int i;
@@ -560,10 +558,10 @@ static void add_services(struct d_ctx *c)
 		svc = (struct m_service *)n;
 		cur = f_service(c->cur, n->key);
 		for (i = 0; cur && i < svc->n_src; i++) {
-			if (source_find(cur, svc->src[i].addr) < 0)
+			if (source_find(cur, &svc->src[i]) < 0)
 				emit(c, svc->src[i].line,
 				     "service source add %s %s az %s", n->key,
-				     ip(svc->src[i].addr, buf),
+				     source_str(&svc->src[i], buf),
 				     svc->src[i].az);
 		}
 	}
@@ -591,7 +589,7 @@ static void add_backends(struct d_ctx *c)
 static void add_endpoint(struct d_ctx *c, struct m_endpoint *ep)
 {
 	static const unsigned char any6[16];
-	char buf[INET6_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN], pbuf[M_PREFIX_LEN];
 	struct m_service *svc;
 	struct d_buf b = { NULL };
 	unsigned int i;
@@ -610,8 +608,7 @@ static void add_endpoint(struct d_ctx *c, struct m_endpoint *ep)
 					  sizeof(buf)));
 	}
 	for (i = 0; i < ep->n_allow; i++)
-		bprintf(&b, " allow %s/%u", ip(ep->allow[i].addr, buf),
-			ep->allow[i].len);
+		bprintf(&b, " allow %s", allow_str(&ep->allow[i], pbuf));
 	/* Unless it is the default, which the service has now. */
 	svc = f_service(c->cur, ep->svc);
 	if (svc && ep->private_dns != !!svc->private_dns)
@@ -638,7 +635,7 @@ static void endpoints_manual(struct d_ctx *c)
 
 static void add_endpoints(struct d_ctx *c)
 {
-	char buf[INET_ADDRSTRLEN];
+	char pbuf[M_PREFIX_LEN];
 	struct m_endpoint *ep, *cur;
 	struct m_node *n;
 	unsigned int i;
@@ -654,12 +651,10 @@ static void add_endpoints(struct d_ctx *c)
 		ep = (struct m_endpoint *)n;
 		cur = f_endpoint(c->cur, n->key);
 		for (i = 0; cur && i < ep->n_allow; i++) {
-			if (allow_find(cur, ep->allow[i].addr,
-				       ep->allow[i].len) < 0)
+			if (allow_find(cur, &ep->allow[i]) < 0)
 				emit(c, ep->allow[i].line,
-				     "endpoint allow add %s %s/%u", n->key,
-				     ip(ep->allow[i].addr, buf),
-				     ep->allow[i].len);
+				     "endpoint allow add %s %s", n->key,
+				     allow_str(&ep->allow[i], pbuf));
 		}
 	}
 }

@@ -19,6 +19,7 @@
  *    "id":"eni-004b103bc737e50e8"}],"allow":["10.0.0.0/16"]}
  */
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,6 +61,7 @@ static struct nla_policy eni_policy[PL_A_ENI_MAX + 1] = {
 static struct nla_policy prefix_policy[PL_A_PREFIX_MAX + 1] = {
 	[PL_A_PREFIX_ADDRESS] = { .type = NLA_U32 },
 	[PL_A_PREFIX_LEN] = { .type = NLA_U8 },
+	[PL_A_PREFIX_IPV6] = { .minlen = 16 },
 };
 
 int endpoint_parse(struct nlmsghdr *nlh, struct nlattr **tb)
@@ -87,6 +89,26 @@ int prefix_parse(struct nlattr *nest, __u32 *addr, __u8 *len)
 		return -1;
 	*addr = nla_get_u32(tb[PL_A_PREFIX_ADDRESS]);
 	*len = nla_get_u8(tb[PL_A_PREFIX_LEN]);
+	return 0;
+}
+
+/* A prefix nest of either family as "A.B.C.D/LEN" or "X:X::X/LEN". */
+int prefix_text(struct nlattr *nest, char *buf)
+{
+	struct nlattr *tb[PL_A_PREFIX_MAX + 1];
+	char a[INET6_ADDRSTRLEN];
+
+	if (nla_parse_nested(tb, PL_A_PREFIX_MAX, nest, prefix_policy) ||
+	    !tb[PL_A_PREFIX_LEN])
+		return -1;
+	if (tb[PL_A_PREFIX_ADDRESS])
+		addr_str(nla_get_u32(tb[PL_A_PREFIX_ADDRESS]), a);
+	else if (!tb[PL_A_PREFIX_IPV6] ||
+		 !inet_ntop(AF_INET6, nla_data(tb[PL_A_PREFIX_IPV6]), a,
+			    sizeof(a)))
+		return -1;
+	snprintf(buf, PREFIX_TEXT_LEN, "%s/%u", a,
+		 nla_get_u8(tb[PL_A_PREFIX_LEN]));
 	return 0;
 }
 
@@ -154,16 +176,15 @@ static void endpoint_print_enis(struct nlmsghdr *nlh, const char *id,
 
 static void endpoint_print_allow(struct nlmsghdr *nlh)
 {
+	char prefix[PREFIX_TEXT_LEN];
 	struct nlattr *nla = NULL;
-	__u32 addr;
-	__u8 len;
 
 	out_arr_begin("allow");
 	while ((nla = nl_attr_next(nlh, PL_A_ENDPOINT_ALLOW, nla))) {
-		if (prefix_parse(nla, &addr, &len))
+		if (prefix_text(nla, prefix))
 			continue;
 		out_cont();
-		out_prefix(NULL, "allow", addr, len);
+		out_str(NULL, "allow", prefix);
 	}
 	out_arr_end();
 }
@@ -246,21 +267,41 @@ static int kw_ip(struct pl_args *a, struct nl_msg *m __maybe_unused,
 			 kw->name);
 }
 
-/* allow PREFIX: one prefix nest; A.B.C.D alone is a /32. */
+/*
+ * An IPv6 prefix of an allow list: X:X::X/LEN, or X:X::X alone (a /128);
+ * the address in addr6.
+ */
+static int parse_allow6(struct pl_args *a, const char *val,
+			unsigned char *addr6, __u8 *len)
+{
+	*len = 128;
+	if (strchr(val, '/'))
+		return parse_prefix6(a, "allow prefix", val, addr6, len);
+	return parse_addr6(a, "allow prefix", val, addr6);
+}
+
+/*
+ * allow PREFIX: one prefix nest; A.B.C.D alone is a /32, X:X::X alone a
+ * /128.
+ */
 static int kw_allow(struct pl_args *a, struct nl_msg *m,
 		    const struct pl_kw *kw, const char *val)
 {
+	int v6 = !!strchr(val, ':');
+	unsigned char addr6[16];
 	struct nlattr *nest;
 	__u32 addr;
 	__u8 len;
 	int err;
 
-	err = parse_prefix(a, "allow prefix", val, 0, &addr, &len) ?:
+	err = (v6 ? parse_allow6(a, val, addr6, &len) :
+		    parse_prefix(a, "allow prefix", val, 0, &addr, &len)) ?:
 	      req_count_max(a, m, kw->type, "allow prefixes", PL_MAX_ALLOW) ?:
 	      req_nest(a, m, kw->type, &nest);
 	if (err)
 		return err;
-	err = req_put(a, m, PL_A_PREFIX_ADDRESS, sizeof(addr), &addr) ?:
+	err = (v6 ? req_put(a, m, PL_A_PREFIX_IPV6, sizeof(addr6), addr6) :
+		    req_put(a, m, PL_A_PREFIX_ADDRESS, sizeof(addr), &addr)) ?:
 	      req_put_u8(a, m, PL_A_PREFIX_LEN, len);
 	nla_nest_end(m, nest);
 	return err;

@@ -548,73 +548,95 @@ static int service_del(struct pl_model *m, struct m_req *r)
 	return 0;
 }
 
-int source_find(const struct m_service *svc, __u32 addr)
+static int source_same(const struct m_source *a, const struct m_source *b)
+{
+	return a->v6 == b->v6 &&
+	       (a->v6 ? !memcmp(a->addr6, b->addr6, sizeof(a->addr6)) :
+			a->addr == b->addr);
+}
+
+int source_find(const struct m_service *svc, const struct m_source *key)
 {
 	unsigned int i;
 
 	for (i = 0; i < svc->n_src; i++) {
-		if (svc->src[i].addr == addr)
+		if (source_same(&svc->src[i], key))
 			return i;
 	}
 	return -1;
 }
 
+/* The source's address as text; buf holds INET6_ADDRSTRLEN bytes. */
+const char *source_str(const struct m_source *src, char *buf)
+{
+	if (src->v6)
+		return inet_ntop(AF_INET6, src->addr6, buf, INET6_ADDRSTRLEN);
+	return ip_str(src->addr, buf);
+}
+
 /* The one source nest of a source request: its address and AZ. */
-static int source_req(struct m_req *r, __u32 *addr, const char **az)
+static int source_req(struct m_req *r, struct m_source *key)
 {
 	struct nlattr *nla = r_next(r, PL_A_SERVICE_SOURCE, NULL);
 	struct nlattr *tb[PL_A_SOURCE_MAX + 1];
 
-	if (!nla || nla_parse_nested(tb, PL_A_SOURCE_MAX, nla, NULL) ||
-	    !tb[PL_A_SOURCE_ADDRESS])
+	memset(key, 0, sizeof(*key));
+	if (!nla || nla_parse_nested(tb, PL_A_SOURCE_MAX, nla, NULL))
 		return m_fail("no source address");
-	*addr = nla_get_u32(tb[PL_A_SOURCE_ADDRESS]);
-	*az = tb[PL_A_SOURCE_AZ] ? nla_get_string(tb[PL_A_SOURCE_AZ]) : "";
+	if (tb[PL_A_SOURCE_ADDRESS]) {
+		key->addr = nla_get_u32(tb[PL_A_SOURCE_ADDRESS]);
+	} else if (tb[PL_A_SOURCE_IPV6] &&
+		   nla_len(tb[PL_A_SOURCE_IPV6]) == sizeof(key->addr6)) {
+		key->v6 = 1;
+		memcpy(key->addr6, nla_data(tb[PL_A_SOURCE_IPV6]),
+		       sizeof(key->addr6));
+	} else {
+		return m_fail("no source address");
+	}
+	key->az = tb[PL_A_SOURCE_AZ] ? nla_get_string(tb[PL_A_SOURCE_AZ]) : "";
 	return 0;
 }
 
+/* At most one source address of each family per zone, as the kernel's. */
 static int source_add(struct pl_model *m, struct m_req *r)
 {
 	struct m_service *svc = service_get(m, r_name(r, PL_A_SERVICE_NAME));
-	char buf[INET_ADDRSTRLEN];
-	struct m_source *src;
+	char buf[INET6_ADDRSTRLEN];
+	struct m_source *src, key;
 	unsigned int i;
-	const char *az;
-	__u32 addr;
 
-	if (!svc || source_req(r, &addr, &az) || !az_get(m, az))
+	if (!svc || source_req(r, &key) || !az_get(m, key.az))
 		return -1;
 	for (i = 0; i < svc->n_src; i++) {
-		if (svc->src[i].addr == addr || !strcmp(svc->src[i].az, az))
+		src = &svc->src[i];
+		if (source_same(src, &key) ||
+		    (src->v6 == key.v6 && !strcmp(src->az, key.az)))
 			return m_fail("service \"%s\" has source %s in AZ \"%s\" already",
-				      svc->node.key,
-				      ip_str(svc->src[i].addr, buf),
-				      svc->src[i].az);
+				      svc->node.key, source_str(src, buf),
+				      src->az);
 	}
 	svc->src = pl_realloc(svc->src, (svc->n_src + 1) * sizeof(*src));
 	src = &svc->src[svc->n_src++];
-	memset(src, 0, sizeof(*src));
-	src->addr = addr;
-	src->az = m_strdup(az);
+	*src = key;
+	src->az = m_strdup(key.az);
 	src->line = r->op->line;
-	az_use(m, az, 1);
+	az_use(m, key.az, 1);
 	return 0;
 }
 
 static int source_del(struct pl_model *m, struct m_req *r)
 {
 	struct m_service *svc = service_get(m, r_name(r, PL_A_SERVICE_NAME));
-	char buf[INET_ADDRSTRLEN];
-	const char *az;
-	__u32 addr;
+	char buf[INET6_ADDRSTRLEN];
+	struct m_source key;
 	int i;
 
-	if (!svc || source_req(r, &addr, &az))
+	if (!svc || source_req(r, &key))
 		return -1;
-	i = source_find(svc, addr);
+	i = source_find(svc, &key);
 	if (i < 0)
 		return m_fail("service \"%s\" has no source %s", svc->node.key,
-			      ip_str(addr, buf));
+			      source_str(&key, buf));
 	az_use(m, svc->src[i].az, -1);
 	free(svc->src[i].az);
 	memmove(&svc->src[i], &svc->src[i + 1],
@@ -690,47 +712,67 @@ static int backend_del(struct pl_model *m, struct m_req *r)
 	return 0;
 }
 
-int allow_find(const struct m_endpoint *ep, __u32 addr, __u8 len)
+int allow_find(const struct m_endpoint *ep, const struct m_allow *key)
 {
+	const struct m_allow *p;
 	unsigned int i;
 
 	for (i = 0; i < ep->n_allow; i++) {
-		if (ep->allow[i].addr == addr && ep->allow[i].len == len)
+		p = &ep->allow[i];
+		if (p->v6 == key->v6 && p->len == key->len &&
+		    (p->v6 ? !memcmp(p->addr6, key->addr6, sizeof(p->addr6)) :
+			     p->addr == key->addr))
 			return i;
 	}
 	return -1;
 }
 
-/* One allow nest: its prefix. */
-static int allow_parse(struct nlattr *nla, __u32 *addr, __u8 *len)
+/* "A.B.C.D/LEN" or "X:X::X/LEN"; buf holds M_PREFIX_LEN bytes. */
+const char *allow_str(const struct m_allow *p, char *buf)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	snprintf(buf, M_PREFIX_LEN, "%s/%u",
+		 p->v6 ? inet_ntop(AF_INET6, p->addr6, a, sizeof(a)) :
+			 ip_str(p->addr, a), p->len);
+	return buf;
+}
+
+/* One allow nest: its prefix, of either family. */
+static int allow_parse(struct nlattr *nla, struct m_allow *p)
 {
 	struct nlattr *tb[PL_A_PREFIX_MAX + 1];
 
+	memset(p, 0, sizeof(*p));
 	if (!nla || nla_parse_nested(tb, PL_A_PREFIX_MAX, nla, NULL) ||
-	    !tb[PL_A_PREFIX_ADDRESS] || !tb[PL_A_PREFIX_LEN])
+	    !tb[PL_A_PREFIX_LEN])
 		return m_fail("no allowed prefix");
-	*addr = nla_get_u32(tb[PL_A_PREFIX_ADDRESS]);
-	*len = nla_get_u8(tb[PL_A_PREFIX_LEN]);
+	p->len = nla_get_u8(tb[PL_A_PREFIX_LEN]);
+	if (tb[PL_A_PREFIX_ADDRESS]) {
+		p->addr = nla_get_u32(tb[PL_A_PREFIX_ADDRESS]);
+		return 0;
+	}
+	if (!tb[PL_A_PREFIX_IPV6] ||
+	    nla_len(tb[PL_A_PREFIX_IPV6]) != sizeof(p->addr6))
+		return m_fail("no allowed prefix");
+	p->v6 = 1;
+	memcpy(p->addr6, nla_data(tb[PL_A_PREFIX_IPV6]), sizeof(p->addr6));
 	return 0;
 }
 
 static int allow_put(struct m_endpoint *ep, struct nlattr *nla, __u32 line)
 {
-	char buf[INET_ADDRSTRLEN];
-	struct m_allow *a;
-	__u32 addr;
-	__u8 len;
+	char buf[M_PREFIX_LEN];
+	struct m_allow key;
 
-	if (allow_parse(nla, &addr, &len))
+	if (allow_parse(nla, &key))
 		return -1;
-	if (allow_find(ep, addr, len) >= 0)
-		return m_fail("endpoint \"%s\" allows %s/%u already",
-			      ep->node.key, ip_str(addr, buf), len);
-	ep->allow = pl_realloc(ep->allow, (ep->n_allow + 1) * sizeof(*a));
-	a = &ep->allow[ep->n_allow++];
-	a->addr = addr;
-	a->len = len;
-	a->line = line;
+	if (allow_find(ep, &key) >= 0)
+		return m_fail("endpoint \"%s\" allows %s already",
+			      ep->node.key, allow_str(&key, buf));
+	key.line = line;
+	ep->allow = pl_realloc(ep->allow, (ep->n_allow + 1) * sizeof(key));
+	ep->allow[ep->n_allow++] = key;
 	return 0;
 }
 
@@ -868,18 +910,16 @@ static int allow_add(struct pl_model *m, struct m_req *r)
 static int allow_del(struct pl_model *m, struct m_req *r)
 {
 	struct m_endpoint *ep = endpoint_get(m, r_name(r, PL_A_ENDPOINT_ID));
-	char buf[INET_ADDRSTRLEN];
-	__u32 addr;
-	__u8 len;
+	char buf[M_PREFIX_LEN];
+	struct m_allow key;
 	int i;
 
-	if (!ep || allow_parse(r_next(r, PL_A_ENDPOINT_ALLOW, NULL), &addr,
-			       &len))
+	if (!ep || allow_parse(r_next(r, PL_A_ENDPOINT_ALLOW, NULL), &key))
 		return -1;
-	i = allow_find(ep, addr, len);
+	i = allow_find(ep, &key);
 	if (i < 0)
-		return m_fail("endpoint \"%s\" does not allow %s/%u",
-			      ep->node.key, ip_str(addr, buf), len);
+		return m_fail("endpoint \"%s\" does not allow %s",
+			      ep->node.key, allow_str(&key, buf));
 	memmove(&ep->allow[i], &ep->allow[i + 1],
 		(--ep->n_allow - i) * sizeof(*ep->allow));
 	return 0;
@@ -955,20 +995,22 @@ int consumer_find(const struct m_dns *dns, __u32 addr, __u8 len)
 static int consumer_edit(struct pl_model *m, struct m_req *r, int add)
 {
 	struct m_dns *dns = &m->dns;
-	char buf[INET_ADDRSTRLEN];
-	__u32 addr;
-	__u8 len;
+	char buf[M_PREFIX_LEN];
+	struct m_allow key;
 	int i;
 
-	if (allow_parse(r_next(r, PL_A_DNS_CONSUMER, NULL), &addr, &len))
+	if (allow_parse(r_next(r, PL_A_DNS_CONSUMER, NULL), &key))
 		return -1;
-	i = consumer_find(dns, addr, len);
+	if (key.v6)	/* as the kernel */
+		return m_fail("%s: an IPv6 prefix is not taken here (IPv4 only)",
+			      allow_str(&key, buf));
+	i = consumer_find(dns, key.addr, key.len);
 	if (add && i >= 0)
-		return m_fail("%s/%u is a consumer prefix already",
-			      ip_str(addr, buf), len);
+		return m_fail("%s is a consumer prefix already",
+			      allow_str(&key, buf));
 	if (!add && i < 0)
-		return m_fail("%s/%u is not a consumer prefix",
-			      ip_str(addr, buf), len);
+		return m_fail("%s is not a consumer prefix",
+			      allow_str(&key, buf));
 	if (!add) {
 		memmove(&dns->consumers[i], &dns->consumers[i + 1],
 			(--dns->n_consumers - i) * sizeof(*dns->consumers));
@@ -976,9 +1018,8 @@ static int consumer_edit(struct pl_model *m, struct m_req *r, int add)
 	}
 	dns->consumers = pl_realloc(dns->consumers, (dns->n_consumers + 1) *
 				    sizeof(*dns->consumers));
-	dns->consumers[dns->n_consumers++] = (struct m_allow){
-		.addr = addr, .len = len, .line = r->op->line,
-	};
+	key.line = r->op->line;
+	dns->consumers[dns->n_consumers++] = key;
 	return 0;
 }
 

@@ -71,8 +71,11 @@ struct m_listener {
 	__u16 target;
 };
 
+/* A source address: IPv4 (addr) or IPv6 (addr6, v6 set). */
 struct m_source {
 	__u32 addr;
+	unsigned char addr6[16];
+	__u8 v6;
 	char *az;
 	__u32 line;
 	int doomed;
@@ -118,9 +121,12 @@ struct m_eni {
 	unsigned char ip6[16];	/* all zero: any */
 };
 
+/* A prefix: IPv4 (addr), or IPv6 (addr6, v6 set) in allow lists. */
 struct m_allow {
 	__u32 addr;
 	__u8 len;
+	__u8 v6;
+	unsigned char addr6[16];
 	__u32 line;
 };
 
@@ -187,8 +193,11 @@ const char *model_error(void);
 struct m_node *m_find(const struct m_table *t, const char *key);
 const char *backend_key(const char *svc, __u32 addr, char *buf);
 int eni_matches(const struct m_eni *want, const struct m_endpoint *ep);
-int allow_find(const struct m_endpoint *ep, __u32 addr, __u8 len);
-int source_find(const struct m_service *svc, __u32 addr);
+int allow_find(const struct m_endpoint *ep, const struct m_allow *key);
+const char *allow_str(const struct m_allow *p, char *buf);
+#define M_PREFIX_LEN	(INET6_ADDRSTRLEN + 4)
+int source_find(const struct m_service *svc, const struct m_source *key);
+const char *source_str(const struct m_source *src, char *buf);
 int consumer_find(const struct m_dns *dns, __u32 addr, __u8 len);
 
 #endif /* PL_CTL_MODEL_H */

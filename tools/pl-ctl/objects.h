@@ -26,7 +26,7 @@ const char *subnet_dev(__u32 ifindex, char *buf);
 int service_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 void service_print(struct nlmsghdr *nlh, const char *key);
 int listener_parse(struct nlattr *nest, __u16 *port, __u16 *target);
-int source_parse(struct nlattr *nest, __u32 *addr, const char **az);
+int source_parse(struct nlattr *nest, char *buf, const char **az);
 
 int backend_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 void backend_print(struct nlmsghdr *nlh, const char *key);
@@ -35,6 +35,8 @@ int endpoint_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 void endpoint_print(struct nlmsghdr *nlh, const char *key);
 int eni_parse(struct nlattr *nest, struct nlattr **tb);
 int prefix_parse(struct nlattr *nest, __u32 *addr, __u8 *len);
+#define PREFIX_TEXT_LEN	(46 + 4)	/* INET6_ADDRSTRLEN + "/128" */
+int prefix_text(struct nlattr *nest, char *buf);
 int endpoint_dns(struct pl_args *a);
 void dns_print(struct nlmsghdr *nlh, const char *key);
 

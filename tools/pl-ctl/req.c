@@ -5,6 +5,7 @@
  * half-parsed command.
  */
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -175,6 +176,24 @@ int req_addr_str(const struct pl_args *a, struct nl_msg *m, int type,
 
 	return parse_addr(a, what, s, &addr) ?:
 	       req_put(a, m, type, sizeof(addr), &addr);
+}
+
+/* A required positional address of either family: type4's or type6's. */
+int req_addr_any(struct pl_args *a, struct nl_msg *m, int type4, int type6,
+		 const char *what)
+{
+	unsigned char addr6[16];
+	struct in_addr in;
+	const char *s;
+
+	if (arg_need(a, what, &s))
+		return -1;
+	if (inet_pton(AF_INET, s, &in) == 1)
+		return req_put(a, m, type4, sizeof(in), &in);
+	if (inet_pton(AF_INET6, s, addr6) == 1)
+		return req_put(a, m, type6, sizeof(addr6), addr6);
+	return usage_err(a, "%s \"%s\" is not an IPv4 or IPv6 address", what,
+			 s);
 }
 
 /* A required positional IPv4 address. */

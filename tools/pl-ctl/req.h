@@ -44,6 +44,8 @@ int req_name(struct pl_args *a, struct nl_msg *m, int type,
 	     const char *what);
 int req_addr(struct pl_args *a, struct nl_msg *m, int type,
 	     const char *what);
+int req_addr_any(struct pl_args *a, struct nl_msg *m, int type4, int type6,
+		 const char *what);
 int req_addr_str(const struct pl_args *a, struct nl_msg *m, int type,
 		 const char *what, const char *s);
 int req_put(const struct pl_args *a, struct nl_msg *m, int type, int len,

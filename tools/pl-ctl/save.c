@@ -163,10 +163,9 @@ static void save_health(FILE *f, struct nlattr **tb)
 static void save_service(FILE *f, struct nlmsghdr *nlh, struct nlattr **tb)
 {
 	const char *name = nla_get_string(tb[PL_A_SERVICE_NAME]), *az;
-	char addr[INET_ADDRSTRLEN];
+	char src[INET6_ADDRSTRLEN];
 	struct nlattr *nla = NULL;
 	__u16 port, target;
-	__u32 a;
 
 	fprintf(f, "service add %s", name);
 	while ((nla = nl_attr_next(nlh, PL_A_SERVICE_LISTENER, nla))) {
@@ -184,9 +183,9 @@ static void save_service(FILE *f, struct nlmsghdr *nlh, struct nlattr **tb)
 			nla_get_string(tb[PL_A_SERVICE_PRIVATE_DNS]));
 	fputc('\n', f);
 	while ((nla = nl_attr_next(nlh, PL_A_SERVICE_SOURCE, nla))) {
-		if (!source_parse(nla, &a, &az))
+		if (!source_parse(nla, src, &az))
 			fprintf(f, "service source add %s %s az %s\n", name,
-				addr_str(a, addr), az);
+				src, az);
 	}
 }
 
@@ -266,8 +265,7 @@ static void save_endpoint(FILE *f, struct nlmsghdr *nlh,
 	struct nlattr *type = tb[PL_A_ENDPOINT_IP_ADDRESS_TYPE];
 	const char *id = nla_get_string(tb[PL_A_ENDPOINT_ID]);
 	char addr[INET6_ADDRSTRLEN];
-	__u32 a;
-	__u8 len;
+	char prefix[PREFIX_TEXT_LEN];
 
 	fprintf(f, "endpoint add %s service %s", id,
 		nla_get_string(tb[PL_A_ENDPOINT_SERVICE]));
@@ -288,8 +286,8 @@ static void save_endpoint(FILE *f, struct nlmsghdr *nlh,
 					  sizeof(addr)));
 	}
 	while ((nla = nl_attr_next(nlh, PL_A_ENDPOINT_ALLOW, nla))) {
-		if (!prefix_parse(nla, &a, &len))
-			fprintf(f, " allow %s/%u", addr_str(a, addr), len);
+		if (!prefix_text(nla, prefix))
+			fprintf(f, " allow %s", prefix);
 	}
 	/* Unless it is the default: on when the service has a name. */
 	if (on != save_named(named,

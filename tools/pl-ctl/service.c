@@ -15,6 +15,7 @@
  * routers that sync: plain text shows it with -d only.
  */
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,6 +59,7 @@ static struct nla_policy source_policy[PL_A_SOURCE_MAX + 1] = {
 	[PL_A_SOURCE_CONFLICT] = { .type = NLA_U8 },
 	[PL_A_SOURCE_CONFLICT_MAC] = { .type = NLA_UNSPEC },
 	[PL_A_SOURCE_CONFLICT_IFINDEX] = { .type = NLA_U32 },
+	[PL_A_SOURCE_IPV6] = { .minlen = 16 },
 };
 
 int service_parse(struct nlmsghdr *nlh, struct nlattr **tb)
@@ -83,14 +85,20 @@ int listener_parse(struct nlattr *nest, __u16 *port, __u16 *target)
 	return 0;
 }
 
-int source_parse(struct nlattr *nest, __u32 *addr, const char **az)
+/* A source nest: its address of either family as text (in buf) and AZ. */
+int source_parse(struct nlattr *nest, char *buf, const char **az)
 {
 	struct nlattr *tb[PL_A_SOURCE_MAX + 1];
 
 	if (nla_parse_nested(tb, PL_A_SOURCE_MAX, nest, source_policy) ||
-	    !tb[PL_A_SOURCE_ADDRESS] || !tb[PL_A_SOURCE_AZ])
+	    !tb[PL_A_SOURCE_AZ])
 		return -1;
-	*addr = nla_get_u32(tb[PL_A_SOURCE_ADDRESS]);
+	if (tb[PL_A_SOURCE_ADDRESS])
+		addr_str(nla_get_u32(tb[PL_A_SOURCE_ADDRESS]), buf);
+	else if (!tb[PL_A_SOURCE_IPV6] ||
+		 !inet_ntop(AF_INET6, nla_data(tb[PL_A_SOURCE_IPV6]), buf,
+			    INET6_ADDRSTRLEN))
+		return -1;
 	*az = nla_get_string(tb[PL_A_SOURCE_AZ]);
 	return 0;
 }
@@ -122,17 +130,17 @@ static void service_print_listeners(struct nlmsghdr *nlh)
 static void service_print_sources(struct nlmsghdr *nlh)
 {
 	struct nlattr *nla = NULL, *tb[PL_A_SOURCE_MAX + 1];
+	char addr[INET6_ADDRSTRLEN];
 	const char *az;
-	__u32 addr;
 
 	out_arr_begin("source");
 	while ((nla = nl_attr_next(nlh, PL_A_SERVICE_SOURCE, nla))) {
-		if (source_parse(nla, &addr, &az) ||
+		if (source_parse(nla, addr, &az) ||
 		    nla_parse_nested(tb, PL_A_SOURCE_MAX, nla, source_policy))
 			continue;
 		out_item_begin();
 		out_cont();
-		out_addr("address", "source", addr);
+		out_str("address", "source", addr);
 		out_str("az", "az", az);
 		addr_state_print(tb[PL_A_SOURCE_ADDR_STATE],
 				 tb[PL_A_SOURCE_CONFLICT],
@@ -298,7 +306,8 @@ static int service_source(struct pl_args *a, __u8 cmd)
 	err = req_nest(a, m, PL_A_SERVICE_SOURCE, &nest);
 	if (err)
 		return req_send(m, err);
-	err = req_addr(a, m, PL_A_SOURCE_ADDRESS, "ADDRESS");
+	err = req_addr_any(a, m, PL_A_SOURCE_ADDRESS, PL_A_SOURCE_IPV6,
+			   "ADDRESS");
 	if (!err && cmd == PL_CMD_SERVICE_SOURCE_ADD)
 		err = req_kws(a, m, kws);
 	else if (!err)

@@ -244,6 +244,7 @@ static const struct pl_attr source_attrs[] = {
 	[PL_A_SOURCE_CONFLICT] = { "conflict", NULL },
 	[PL_A_SOURCE_CONFLICT_MAC] = { "conflict-mac", NULL },
 	[PL_A_SOURCE_CONFLICT_IFINDEX] = { "conflict-ifindex", NULL },
+	[PL_A_SOURCE_IPV6] = { "ipv6", NULL },
 };
 
 static const struct pl_set source_set = { PL_A_SOURCE_MAX, source_attrs };
@@ -309,6 +310,7 @@ static const struct pl_set eni_set = { PL_A_ENI_MAX, eni_attrs };
 static const struct pl_attr prefix_attrs[] = {
 	[PL_A_PREFIX_ADDRESS] = { "address", NULL },
 	[PL_A_PREFIX_LEN] = { "len", NULL },
+	[PL_A_PREFIX_IPV6] = { "ipv6", NULL },
 };
 
 static const struct pl_set prefix_set = { PL_A_PREFIX_MAX, prefix_attrs };

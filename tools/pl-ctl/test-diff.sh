@@ -199,6 +199,20 @@ check "ip-address-type change: del and add" "$D6" \
 subnet del sn-c
 subnet add sn-c prefix 10.0.3.0/24 ipv6-prefix 2001:db8:3::/64 az az-a
 endpoint add ep6 service web ip-address-type dualstack subnet sn-c ipv6 2001:db8:3::10"
+check "an IPv6 source beside an IPv4 one in a zone: added" "$B" \
+	"$(base; echo 'service source add web 2001:db8:ff::1 az az-a')" \
+	"service source add web 2001:db8:ff::1 az az-a"
+check "IPv6 source change: del and add" \
+	"$(base; echo 'service source add web 2001:db8:ff::1 az az-a')" \
+	"$(base; echo 'service source add web 2001:db8:ff::2 az az-a')" \
+	"service source del web 2001:db8:ff::1
+service source add web 2001:db8:ff::2 az az-a"
+check "allowed IPv6 prefixes: add and del, in place" \
+	"$(base | sed 's|allow 10.0.0.0/16|& allow 2001:db8:1::/48|')" \
+	"$(base | sed 's|allow 10.0.0.0/16|& allow 2001:db8:2::/48 allow ::/0|')" \
+	"endpoint allow del ep1 2001:db8:1::/48
+endpoint allow add ep1 2001:db8:2::/48
+endpoint allow add ep1 ::/0"
 check "subnet probe: one set" "$B" \
 	"$(base | sed 's/^subnet add sn-b .*/& probe off/')" \
 	"subnet set sn-b probe off"
@@ -322,6 +336,12 @@ check_err "ipv6 twice for one subnet: status 2" 2 \
 check_err "ipv6 before any subnet: status 2" 2 \
 	'bad:1: "ipv6" must follow "subnet SUBNET"' \
 	"endpoint add e service v ipv6 2001:db8::9 subnet s"
+check_err "two IPv6 sources in a zone: status 1" 1 \
+	'bad:4: service "v" has source 2001:db8::1 in AZ "a" already' \
+	"$(printf 'az add a\nservice add v port 80\nservice source add v 2001:db8::1 az a\nservice source add v 2001:db8::2 az a\n')"
+check_err "a source that is no address: status 2" 2 \
+	'bad:1: ADDRESS "10.0.0.256" is not an IPv4 or IPv6 address' \
+	"service source add v 10.0.0.256 az a"
 check_err "syntax: status 2, FILE:LINE" 2 'bad:1: port "0" is out of range' \
 	"service add v port 0"
 check_err "a command that changes nothing: status 2" 2 \
