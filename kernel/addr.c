@@ -286,7 +286,7 @@ static int pl_addr_check_owner(struct pl_req *req, const struct pl_addr *a,
 			       txt);
 	if (a->kind == PL_ADDR_ENI) {
 		eni = a->family == AF_INET6 ?
-		      container_of(a, struct pl_eni, addr6) :
+		      container_of(a, struct pl_eni6, addr)->eni :
 		      container_of(a, struct pl_eni, addr);
 		return pl_fail(req, -EADDRINUSE, attr,
 			       "%s is taken by endpoint \"%s\"", txt,

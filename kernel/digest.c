@@ -266,8 +266,8 @@ static u64 pl_digest_endpoint_items(struct pl_net *pn,
 		pl_item_str(&it, id);
 		pl_item_str(&it, ep->enis[i].subnet->obj.key.name);
 		pl_item_u32(&it, (__force u32)ep->enis[i].addr.addr);
-		if (ep->enis[i].addr6.family)
-			pl_item_put(&it, &ep->enis[i].addr6.addr6,
+		if (ep->enis[i].v6)
+			pl_item_put(&it, &ep->enis[i].v6->addr.addr6,
 				    sizeof(struct in6_addr));
 		sum += pl_item_hash(&it);
 	}

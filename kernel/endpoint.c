@@ -59,8 +59,8 @@ static int pl_endpoint_fill_enis(struct sk_buff *skb,
 		    (nla_put_in_addr(skb, PL_A_ENI_IP, eni->addr.addr) ||
 		     pl_addr_fill(skb, &eni->addr, &pl_eni_addr_attrs)))
 			return -EMSGSIZE;
-		if (eni->addr6.family &&
-		    nla_put_in6_addr(skb, PL_A_ENI_IPV6, &eni->addr6.addr6))
+		if (eni->v6 &&
+		    nla_put_in6_addr(skb, PL_A_ENI_IPV6, &eni->v6->addr.addr6))
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
 	}
@@ -157,13 +157,11 @@ static int pl_eni_parse_ips(struct pl_req *req, struct pl_eni *eni,
 		return pl_fail(req, -EINVAL, a,
 			       "an endpoint of ip-address-type %s has no IPv6 address",
 			       type);
-	if (v6)
-		eni->addr6.family = AF_INET6;
 	if (!a)
 		return 0;
-	eni->addr6.addr6 = nla_get_in6_addr(a);
-	return pl_subnet_check_ip6(req, s, &eni->addr6.addr6, a) ?:
-	       pl_addr_check_free6(req, &eni->addr6.addr6, a);
+	eni->v6->addr.addr6 = nla_get_in6_addr(a);
+	return pl_subnet_check_ip6(req, s, &eni->v6->addr.addr6, a) ?:
+	       pl_addr_check_free6(req, &eni->v6->addr.addr6, a);
 }
 
 /* Parse one ENI nest; its IPs stay unspecified when the kernel picks them. */
@@ -197,7 +195,6 @@ static int pl_eni_parse(struct pl_req *req, const struct nlattr *nest,
 	eni->subnet = s;
 	eni->ep = ep;
 	eni->addr.kind = PL_ADDR_ENI;
-	eni->addr6.kind = PL_ADDR_ENI;
 	return pl_eni_parse_ips(req, eni, tb, nest);
 }
 
@@ -424,10 +421,34 @@ static struct pl_allow *pl_endpoint_allow_req(struct pl_req *req)
 /* Free an endpoint no packet can reach any more. */
 static void pl_endpoint_destroy(struct pl_endpoint *ep)
 {
-	/* The ENIs' counters are one allocation (pl_endpoint_alloc()). */
-	if (ep->n_enis)
+	/*
+	 * The ENIs' counters are one allocation, and so are their IPv6
+	 * addresses (pl_endpoint_alloc()).
+	 */
+	if (ep->n_enis) {
 		pl_counters_free(ep->enis[0].stats);
+		kfree(ep->enis[0].v6);
+	}
 	kfree(ep);
+}
+
+/* Each ENI's IPv6 address, when the endpoint's type has IPv6. */
+static int pl_endpoint_alloc6(struct pl_endpoint *ep)
+{
+	struct pl_eni6 *v6;
+	u8 i;
+
+	v6 = kcalloc(ep->n_enis, sizeof(*v6), GFP_KERNEL_ACCOUNT);
+	if (!v6)
+		return -ENOMEM;
+	for (i = 0; i < ep->n_enis; i++) {
+		pl_addr_init(&v6[i].addr);
+		v6[i].addr.family = AF_INET6;
+		v6[i].addr.kind = PL_ADDR_ENI;
+		v6[i].eni = &ep->enis[i];
+		ep->enis[i].v6 = &v6[i];
+	}
+	return 0;
 }
 
 static void pl_endpoint_free_rcu(struct rcu_head *head)
@@ -464,7 +485,6 @@ static struct pl_endpoint *pl_endpoint_alloc(struct pl_req *req)
 	}
 	for (i = 0; i < n; i++) {
 		pl_addr_init(&ep->enis[i].addr);
-		pl_addr_init(&ep->enis[i].addr6);
 		ep->enis[i].stats = ep->enis[0].stats + i;
 	}
 	return ep;
@@ -512,6 +532,10 @@ static struct pl_endpoint *pl_endpoint_build(struct pl_req *req,
 	ep->dns_next = ep->private_dns;
 	attr = req->info->attrs[PL_A_ENDPOINT_IP_ADDRESS_TYPE];
 	ep->ip_type = attr ? nla_get_u8(attr) : PL_IP_ADDRESS_TYPE_IPV4;
+	err = ep->ip_type != PL_IP_ADDRESS_TYPE_IPV4 ?
+	      pl_endpoint_alloc6(ep) : 0;
+	if (err)
+		goto err_free;
 	err = pl_endpoint_enis(req, ep);
 	if (err)
 		goto err_free;
@@ -592,7 +616,9 @@ static void pl_endpoint_count(struct pl_net *pn, void *obj, int d)
 	for (i = 0; i < ep->n_enis; i++) {
 		ep->enis[i].subnet->n_enis += d;
 		ep->enis[i].addr.txn_gone = d < 0 ? PL_ADDR_TXN_GONE : 0;
-		ep->enis[i].addr6.txn_gone = d < 0 ? PL_ADDR_TXN_GONE : 0;
+		if (ep->enis[i].v6)
+			ep->enis[i].v6->addr.txn_gone = d < 0 ?
+							PL_ADDR_TXN_GONE : 0;
 	}
 }
 
@@ -612,8 +638,8 @@ static void pl_endpoint_publish(struct pl_net *pn, void *obj)
 			pl_acd_start(pn, a, ep->enis[i].subnet->probe,
 				     a->picked);
 		/* IPv6 addresses are held, not served yet: no probing. */
-		a = &ep->enis[i].addr6;
-		if (a->family && pl_addr_publish(&pn->addrs6, a))
+		a = pl_eni_addr(&ep->enis[i], 1);
+		if (a && pl_addr_publish(&pn->addrs6, a))
 			pr_warn_ratelimited("pl: no memory for endpoint address %pI6c\n",
 					    &a->addr6);
 	}

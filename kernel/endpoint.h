@@ -17,10 +17,21 @@ struct sk_buff;
 
 struct pl_endpoint;
 
-/* An endpoint's network interface: one private IP in one subnet. */
+struct pl_eni;
+
+/*
+ * An ENI's IPv6 address, apart from the ENI: only endpoints whose type has
+ * IPv6 pay for it (one array per endpoint).
+ */
+struct pl_eni6 {
+	struct pl_addr addr;		/* in the IPv6 address table */
+	struct pl_eni *eni;
+};
+
+/* An endpoint's network interface: private IPs in one subnet. */
 struct pl_eni {
 	struct pl_addr addr;		/* IPv4, in the address table */
-	struct pl_addr addr6;		/* IPv6, in the IPv6 one */
+	struct pl_eni6 *v6;		/* NULL: no IPv6 address */
 	struct pl_endpoint *ep;
 	struct pl_subnet *subnet;
 	atomic_t nflows;
@@ -73,9 +84,9 @@ void pl_endpoint_notify(struct pl_net *pn, const struct pl_endpoint *ep);
  */
 static inline struct pl_addr *pl_eni_addr(struct pl_eni *eni, int k)
 {
-	struct pl_addr *a = k ? &eni->addr6 : &eni->addr;
-
-	return a->family ? a : NULL;
+	if (k)
+		return eni->v6 ? &eni->v6->addr : NULL;
+	return eni->addr.family ? &eni->addr : NULL;
 }
 
 #define PL_ENI_ADDRS	2

@@ -131,8 +131,8 @@ static int pl_stats_eni_fill(struct sk_buff *skb, const void *obj)
 	if (nla_put_string(skb, PL_A_STATS_ENDPOINT, eni->ep->obj.key.name) ||
 	    (eni->addr.family &&
 	     nla_put_in_addr(skb, PL_A_STATS_ADDRESS, eni->addr.addr)) ||
-	    (eni->addr6.family &&
-	     nla_put_in6_addr(skb, PL_A_STATS_IPV6, &eni->addr6.addr6)) ||
+	    (eni->v6 &&
+	     nla_put_in6_addr(skb, PL_A_STATS_IPV6, &eni->v6->addr.addr6)) ||
 	    nla_put_string(skb, PL_A_STATS_AZ, eni->subnet->az->obj.key.name))
 		return -EMSGSIZE;
 	return 0;
