@@ -267,6 +267,16 @@ static int pl_addr_check_local6(struct pl_req *req,
 		       "%pI6c is an address of this router (dev %s)", ip, name);
 }
 
+/* The address as text; buf holds PL_ADDR_STR_LEN bytes. */
+const char *pl_addr_str(const struct pl_addr *a, char *buf)
+{
+	if (a->family == AF_INET6)
+		snprintf(buf, PL_ADDR_STR_LEN, "%pI6c", &a->addr6);
+	else
+		snprintf(buf, PL_ADDR_STR_LEN, "%pI4", &a->addr);
+	return buf;
+}
+
 /* Is addr an address of one of the namespace's interfaces? */
 bool pl_addr6_local(struct net *net, const struct in6_addr *addr)
 {
@@ -315,7 +325,7 @@ int pl_addr_check_free6(struct pl_req *req, const struct in6_addr *ip,
 			const struct nlattr *attr)
 {
 	const struct pl_addr *a = pl_addr6_lookup(&req->pn->addrs6, ip);
-	char txt[48];		/* INET6_ADDRSTRLEN */
+	char txt[PL_ADDR_STR_LEN];
 
 	if (!a || a->txn_gone == PL_ADDR_TXN_GONE)
 		return pl_addr_check_local6(req, ip, attr);

@@ -93,6 +93,8 @@ struct pl_addr *pl_addr6_lookup(struct rhashtable *ht,
 				const struct in6_addr *addr);
 bool pl_addr6_local(struct net *net, const struct in6_addr *addr);
 unsigned int pl_addr_local(struct net *net, __be32 addr, int *ifindex);
+#define PL_ADDR_STR_LEN	48	/* INET6_ADDRSTRLEN */
+const char *pl_addr_str(const struct pl_addr *a, char *buf);
 int pl_addr_fill(struct sk_buff *skb, const struct pl_addr *a,
 		 const struct pl_addr_attrs *t);
 

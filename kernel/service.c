@@ -558,23 +558,13 @@ static int pl_source_req(struct pl_req *req, struct nlattr **tb,
 				pl_source_nl_policy, req->info->extack);
 }
 
-/* The address of a source, as text; buf holds 48 bytes. */
-static const char *pl_source_str(const struct pl_addr *a, char *buf)
-{
-	if (a->family == AF_INET6)
-		snprintf(buf, 48, "%pI6c", &a->addr6);
-	else
-		snprintf(buf, 48, "%pI4", &a->addr);
-	return buf;
-}
-
 /* At most one source address of each family per zone. */
 static int pl_source_check(struct pl_req *req, struct pl_service *svc,
 			   const struct pl_az *az, int family,
 			   const struct nlattr *attr)
 {
 	const struct pl_source *src;
-	char buf[48];
+	char buf[PL_ADDR_STR_LEN];
 
 	list_for_each_entry(src, &svc->sources, list) {
 		if (!src->hidden && src->az == az &&
@@ -582,7 +572,7 @@ static int pl_source_check(struct pl_req *req, struct pl_service *svc,
 			return pl_fail(req, -EEXIST, attr,
 				       "service \"%s\" has source %s in AZ \"%s\" already",
 				       svc->obj.key.name,
-				       pl_source_str(&src->addr, buf),
+				       pl_addr_str(&src->addr, buf),
 				       az->obj.key.name);
 	}
 	return 0;
@@ -677,7 +667,7 @@ static int pl_source_del(struct pl_req *req)
 	struct pl_service *svc;
 	struct pl_addr addr = { };
 	struct pl_source *src;
-	char buf[48];
+	char buf[PL_ADDR_STR_LEN];
 	int err;
 
 	svc = pl_service_req(req);
@@ -704,7 +694,7 @@ static int pl_source_del(struct pl_req *req)
 		}
 	}
 	return pl_fail(req, -ENOENT, a, "service \"%s\" has no source %s",
-		       svc->obj.key.name, pl_source_str(&addr, buf));
+		       svc->obj.key.name, pl_addr_str(&addr, buf));
 }
 
 void pl_services_flush(struct pl_net *pn)

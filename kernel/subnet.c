@@ -241,8 +241,8 @@ static int pl_subnet_check_overlap6(struct pl_req *req,
 }
 
 /*
- * A family's prefix attributes: both or neither (*plen stays 0). Without
- * attr, the request names the other attribute missing.
+ * A family's prefix attributes come both or neither; with one alone, the
+ * request is refused, naming the other as missing.
  */
 static int pl_subnet_pair(struct pl_req *req, int addr_type, int len_type,
 			  const char *what)

@@ -455,7 +455,7 @@ static const char *subnet_prefixes(const struct m_subnet *s, char *buf)
 		n = sprintf(buf, " prefix %s/%u", ip(s->prefix, a), s->plen);
 	if (s->plen6)
 		sprintf(buf + n, " ipv6-prefix %s/%u",
-			inet_ntop(AF_INET6, s->prefix6, a, sizeof(a)),
+			addr6_str(s->prefix6, a),
 			s->plen6);
 	return buf;
 }
@@ -604,8 +604,7 @@ static void add_endpoint(struct d_ctx *c, struct m_endpoint *ep)
 			bprintf(&b, " ip %s", ip(ep->enis[i].ip, buf));
 		if (memcmp(ep->enis[i].ip6, any6, sizeof(any6)))
 			bprintf(&b, " ipv6 %s",
-				inet_ntop(AF_INET6, ep->enis[i].ip6, buf,
-					  sizeof(buf)));
+				addr6_str(ep->enis[i].ip6, buf));
 	}
 	for (i = 0; i < ep->n_allow; i++)
 		bprintf(&b, " allow %s", allow_str(&ep->allow[i], pbuf));

@@ -101,11 +101,7 @@ int prefix_text(struct nlattr *nest, char *buf)
 	if (nla_parse_nested(tb, PL_A_PREFIX_MAX, nest, prefix_policy) ||
 	    !tb[PL_A_PREFIX_LEN])
 		return -1;
-	if (tb[PL_A_PREFIX_ADDRESS])
-		addr_str(nla_get_u32(tb[PL_A_PREFIX_ADDRESS]), a);
-	else if (!tb[PL_A_PREFIX_IPV6] ||
-		 !inet_ntop(AF_INET6, nla_data(tb[PL_A_PREFIX_IPV6]), a,
-			    sizeof(a)))
+	if (!attr_addr_str(tb[PL_A_PREFIX_ADDRESS], tb[PL_A_PREFIX_IPV6], a))
 		return -1;
 	snprintf(buf, PREFIX_TEXT_LEN, "%s/%u", a,
 		 nla_get_u8(tb[PL_A_PREFIX_LEN]));

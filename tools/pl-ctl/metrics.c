@@ -131,19 +131,16 @@ static void m_str(FILE *f, const char **sep, const char *key,
 static void m_labels(FILE *f, const struct stats_msg *s, const char *reason)
 {
 	char addr[INET6_ADDRSTRLEN];
-	const char *sep = "{";
+	const char *sep = "{", *a;
 
 	if (s->scope == ENI)
 		m_str(f, &sep, "endpoint", s->tb[PL_A_STATS_ENDPOINT]);
 	m_str(f, &sep, "service", s->tb[PL_A_STATS_SERVICE]);
-	if (s->tb[PL_A_STATS_ADDRESS]) {
-		m_label(f, sep, s->scope == ENI ? "eni" : "backend",
-			addr_str(nla_get_u32(s->tb[PL_A_STATS_ADDRESS]), addr));
-		sep = ",";
-	} else if (s->tb[PL_A_STATS_IPV6]) {	/* an IPv6-only ENI */
-		m_label(f, sep, "eni",
-			inet_ntop(AF_INET6, nla_data(s->tb[PL_A_STATS_IPV6]),
-				  addr, sizeof(addr)));
+	/* An IPv6-only ENI is named by its IPv6 address. */
+	a = attr_addr_str(s->tb[PL_A_STATS_ADDRESS], s->tb[PL_A_STATS_IPV6],
+			  addr);
+	if (a) {
+		m_label(f, sep, s->scope == ENI ? "eni" : "backend", a);
 		sep = ",";
 	}
 	m_str(f, &sep, "az", s->tb[PL_A_STATS_AZ]);

@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "dns.h"
 #include "model.h"
+#include "out.h"
 #include "spec.h"
 
 #define M_IDLE_TIMEOUT	350	/* the kernel's default idle timeout */
@@ -570,7 +571,7 @@ int source_find(const struct m_service *svc, const struct m_source *key)
 const char *source_str(const struct m_source *src, char *buf)
 {
 	if (src->v6)
-		return inet_ntop(AF_INET6, src->addr6, buf, INET6_ADDRSTRLEN);
+		return addr6_str(src->addr6, buf);
 	return ip_str(src->addr, buf);
 }
 
@@ -733,7 +734,7 @@ const char *allow_str(const struct m_allow *p, char *buf)
 	char a[INET6_ADDRSTRLEN];
 
 	snprintf(buf, M_PREFIX_LEN, "%s/%u",
-		 p->v6 ? inet_ntop(AF_INET6, p->addr6, a, sizeof(a)) :
+		 p->v6 ? addr6_str(p->addr6, a) :
 			 ip_str(p->addr, a), p->len);
 	return buf;
 }

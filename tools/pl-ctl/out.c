@@ -18,6 +18,8 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 
+#include <netlink/attr.h>
+
 #include "json.h"
 #include "out.h"
 #include "spec.h"
@@ -267,6 +269,26 @@ const char *addr_str(__u32 addr, char *buf)
 	return buf;
 }
 
+/* addr is 16 bytes in network order; buf holds INET6_ADDRSTRLEN bytes. */
+const char *addr6_str(const void *addr, char *buf)
+{
+	return inet_ntop(AF_INET6, addr, buf, INET6_ADDRSTRLEN) ?: "?";
+}
+
+/*
+ * The text of whichever address attribute a nest holds: v4 (a u32) or v6
+ * (16 bytes); NULL when it holds neither. buf holds INET6_ADDRSTRLEN bytes.
+ */
+const char *attr_addr_str(const struct nlattr *v4, const struct nlattr *v6,
+			  char *buf)
+{
+	if (v4)
+		return addr_str(nla_get_u32(v4), buf);
+	if (v6 && nla_len(v6) == 16)
+		return addr6_str(nla_data(v6), buf);
+	return NULL;
+}
+
 void out_addr(const char *key, const char *word, __u32 addr)
 {
 	char buf[INET_ADDRSTRLEN];
@@ -279,7 +301,7 @@ void out_addr6(const char *key, const char *word, const void *addr)
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	out_str(key, word, inet_ntop(AF_INET6, addr, buf, sizeof(buf)));
+	out_str(key, word, addr6_str(addr, buf));
 }
 
 void out_prefix6(const char *key, const char *word, const void *addr,
@@ -287,8 +309,7 @@ void out_prefix6(const char *key, const char *word, const void *addr,
 {
 	char buf[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN + 4];
 
-	snprintf(s, sizeof(s), "%s/%u",
-		 inet_ntop(AF_INET6, addr, buf, sizeof(buf)), len);
+	snprintf(s, sizeof(s), "%s/%u", addr6_str(addr, buf), len);
 	out_str(key, word, s);
 }
 

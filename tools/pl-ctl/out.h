@@ -75,5 +75,9 @@ void out_prefix(const char *key, const char *word, __u32 addr,
 		unsigned int len);
 
 const char *addr_str(__u32 addr, char *buf);
+const char *addr6_str(const void *addr, char *buf);
+struct nlattr;
+const char *attr_addr_str(const struct nlattr *v4, const struct nlattr *v6,
+			  char *buf);
 
 #endif /* PL_CTL_OUT_H */

@@ -133,9 +133,8 @@ static void save_subnets(FILE *f, struct pl_objs *o)
 				nla_get_u8(tb[PL_A_SUBNET_PREFIX_LEN]));
 		if (tb[PL_A_SUBNET_IPV6_PREFIX])
 			fprintf(f, " ipv6-prefix %s/%u",
-				inet_ntop(AF_INET6,
-					  nla_data(tb[PL_A_SUBNET_IPV6_PREFIX]),
-					  addr, sizeof(addr)),
+				addr6_str(nla_data(tb[PL_A_SUBNET_IPV6_PREFIX]),
+					  addr),
 				nla_get_u8(tb[PL_A_SUBNET_IPV6_PREFIX_LEN]));
 		fprintf(f, " az %s", nla_get_string(tb[PL_A_SUBNET_AZ]));
 		if (tb[PL_A_SUBNET_IFINDEX])
@@ -281,9 +280,7 @@ static void save_endpoint(FILE *f, struct nlmsghdr *nlh,
 				addr_str(nla_get_u32(eni[PL_A_ENI_IP]), addr));
 		if (eni[PL_A_ENI_IPV6])
 			fprintf(f, " ipv6 %s",
-				inet_ntop(AF_INET6,
-					  nla_data(eni[PL_A_ENI_IPV6]), addr,
-					  sizeof(addr)));
+				addr6_str(nla_data(eni[PL_A_ENI_IPV6]), addr));
 	}
 	while ((nla = nl_attr_next(nlh, PL_A_ENDPOINT_ALLOW, nla))) {
 		if (!prefix_text(nla, prefix))

@@ -93,11 +93,7 @@ int source_parse(struct nlattr *nest, char *buf, const char **az)
 	if (nla_parse_nested(tb, PL_A_SOURCE_MAX, nest, source_policy) ||
 	    !tb[PL_A_SOURCE_AZ])
 		return -1;
-	if (tb[PL_A_SOURCE_ADDRESS])
-		addr_str(nla_get_u32(tb[PL_A_SOURCE_ADDRESS]), buf);
-	else if (!tb[PL_A_SOURCE_IPV6] ||
-		 !inet_ntop(AF_INET6, nla_data(tb[PL_A_SOURCE_IPV6]), buf,
-			    INET6_ADDRSTRLEN))
+	if (!attr_addr_str(tb[PL_A_SOURCE_ADDRESS], tb[PL_A_SOURCE_IPV6], buf))
 		return -1;
 	*az = nla_get_string(tb[PL_A_SOURCE_AZ]);
 	return 0;
