@@ -124,6 +124,12 @@ test_pick()
 	check_match "and a dualstack one by both" \
 		'^ +eni 10\.0\.2\.4 ipv6 2001:db8:b::5 az b ' \
 		"$(r_ctl stats show endpoint e1)"
+	check_match "the metrics' eni label: the IPv6 address of an IPv6-only ENI" \
+		'^pl_endpoint_new_connections_total\{endpoint="e2",.*eni="2001:db8:c::4"' \
+		"$(r_ctl stats show endpoint e2 -o prometheus)"
+	check_match "and the IPv4 address of a dualstack one" \
+		'^pl_endpoint_new_connections_total\{endpoint="e1",.*eni="10\.0\.2\.4"' \
+		"$(r_ctl stats show endpoint e1 -o prometheus)"
 	# s6 is a /124: ::4 to ::e are free, ::f is reserved.
 	local i out
 	for i in $(seq 5 14); do
@@ -217,10 +223,15 @@ test_sources()
 
 test_allow()
 {
+	# The issue's line as it stands: both addresses given, allow prefixes.
 	check_ok "an endpoint with IPv4 and IPv6 allowed prefixes" -- \
 		r_ctl endpoint add x service svc ip-address-type dualstack \
-		subnet s46 allow 10.0.0.0/8 allow 2001:db8:100::/40 \
+		subnet s46 ip 10.0.2.30 ipv6 2001:db8:b::30 \
+		allow 10.0.0.0/8 allow 2001:db8:100::/40 \
 		allow 2001:db8:200::1 || return 1
+	check_match "both given addresses taken" \
+		'^ +eni s46 ip 10\.0\.2\.30 ipv6 2001:db8:b::30 az b ' \
+		"$(r_ctl endpoint show x)"
 	check_eq "shown, an address alone as a /128" \
 		'allow 10.0.0.0/8|allow 2001:db8:100::/40|allow 2001:db8:200::1/128|' \
 		"$(r_ctl endpoint show x | grep -o 'allow [^ ]*' | tr '\n' '|')"
